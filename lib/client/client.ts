@@ -1,0 +1,212 @@
+/**
+ * The DCS big key task client: `ListBigkeyScanTasks`, one page or every record.
+ * No cdktf here: the construct, the command line and the benchmarks all stand on this.
+ */
+import { Dispatcher, errors as undiciErrors } from 'undici';
+import { DcsConnectionOptions, ResolvedConnection, resolveConnection } from './connection';
+import {
+  DcsApiError,
+  DcsConfigError,
+  DcsConsistencyError,
+  DcsError,
+  DcsMalformedResponseError,
+  DcsNetworkError,
+  DcsOperation,
+  redact,
+} from './errors';
+import { InconsistentPagesError, listAllPages } from './paging';
+import { parseListResponse, ResponseShapeError } from './response';
+import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
+import { createDispatcher } from './transport';
+import { BigKeyTaskStatus, DcsErrorBody, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
+import { validateInstanceId, validatePositiveInteger, validateQuery, validateStatus } from './validation';
+
+export interface DcsClientOptions extends DcsConnectionOptions {
+  /** Environment to read defaults from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Extra trusted CA certificate(s), PEM (for a TLS-inspecting proxy or a private endpoint). @default the system's */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Pages of one listing in flight at once. @default 8 */
+  readonly pageConcurrency?: number;
+  /** Retry backoff settings. @default 6 retries, 200 ms first step, 10 s largest wait */
+  readonly retry?: Partial<RetrySettings>;
+  /** Time allowed for a response's headers, and between body chunks. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** Time allowed for one request including all its retries. @default 120000 */
+  readonly deadlineMs?: number;
+  /** Whole re-reads when a list changes while being paged, before failing. @default 2 */
+  readonly consistencyRereads?: number;
+  /** Clock for request signing. @default the system clock */
+  readonly now?: () => Date;
+}
+
+/** Where a response came from: Huawei Cloud, or the project's local emulator. */
+export type DataSource = 'live' | 'emulator';
+
+export interface ResponseMeta {
+  /** HTTP requests sent, retries included. */
+  readonly requests: number;
+  /** X-Request-Id of the last response of each call. */
+  readonly requestIds: readonly string[];
+  readonly source: DataSource;
+}
+
+export interface TaskPage extends ListBigKeyTasksResponse {
+  readonly meta: ResponseMeta;
+}
+
+export interface TaskListing extends ListBigKeyTasksResponse {
+  readonly meta: ResponseMeta & { readonly rereads: number };
+}
+
+const USER_AGENT = 'cdktf-dcs-bigkey';
+
+export class DcsBigKeyClient {
+  readonly endpoint: URL;
+  readonly projectId: string;
+  /** Where the credentials came from (`options` or an environment variable name). */
+  readonly credentialSource: string;
+  private readonly connection: ResolvedConnection;
+  private readonly dispatcher: Dispatcher;
+  private readonly retry: RetrySettings;
+  private readonly pageConcurrency: number;
+  private readonly requestTimeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly rereads: number;
+
+  /** Resolves and checks all configuration; throws DcsConfigError before any request. */
+  constructor(options: DcsClientOptions = {}) {
+    this.connection = resolveConnection(options, options.env ?? process.env);
+    this.endpoint = this.connection.endpoint;
+    this.projectId = this.connection.projectId;
+    this.credentialSource = this.connection.credentials.source;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.pageConcurrency = validatePositiveInteger(options.pageConcurrency ?? 8, 'pageConcurrency', 64);
+    this.requestTimeoutMs = validatePositiveInteger(options.requestTimeoutMs ?? 30_000, 'requestTimeoutMs');
+    this.deadlineMs = validatePositiveInteger(options.deadlineMs ?? 120_000, 'deadlineMs');
+    const rereads = options.consistencyRereads ?? 2;
+    if (!Number.isInteger(rereads) || rereads < 0) throw new DcsConfigError(`invalid consistencyRereads ${rereads}: expected an integer >= 0`);
+    this.rereads = rereads;
+    this.dispatcher = createDispatcher({
+      credentials: this.connection.credentials,
+      projectId: this.projectId,
+      ca: options.ca,
+      connections: Math.max(32, this.pageConcurrency),
+      now: options.now,
+    });
+  }
+
+  /** One page, exactly as the API returns it (server default limit 10 when `limit` is absent). */
+  async listBigKeyTasks(instanceId: string, query: ListBigKeyTasksQuery = {}): Promise<TaskPage> {
+    validateInstanceId(instanceId);
+    validateQuery(query);
+    const result = await this.getList(instanceId, query);
+    return { ...result.body, meta: { requests: result.attempts, requestIds: [result.requestId ?? ''], source: result.source } };
+  }
+
+  /**
+   * Every record (optionally of one status), newest first by `created_at`, deduplicated by id,
+   * read with the fewest requests and checked for consistency (see paging.ts).
+   */
+  async listAllBigKeyTasks(instanceId: string, options: { readonly status?: BigKeyTaskStatus } = {}): Promise<TaskListing> {
+    validateInstanceId(instanceId);
+    if (options.status !== undefined) validateStatus(options.status);
+    let requests = 0;
+    let source: DataSource = 'live';
+    let instance = instanceId;
+    const requestIds: string[] = [];
+    try {
+      const paged = await listAllPages(
+        async (offset, limit) => {
+          const result = await this.getList(instanceId, { offset, limit, status: options.status });
+          requests += result.attempts;
+          if (result.requestId) requestIds.push(result.requestId);
+          source = result.source;
+          instance = result.body.instance_id;
+          return result.body;
+        },
+        { concurrency: this.pageConcurrency, rereads: this.rereads },
+      );
+      return { instance_id: instance, count: paged.count, records: paged.records, meta: { requests, requestIds, source, rereads: paged.rereads } };
+    } catch (error) {
+      if (error instanceof InconsistentPagesError) throw new DcsConsistencyError(instanceId, error.reason, error.attempts);
+      throw error;
+    }
+  }
+
+  /** Closes the keep-alive connections. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private async getList(instanceId: string, query: ListBigKeyTasksQuery) {
+    const search = new URLSearchParams();
+    if (query.offset !== undefined) search.set('offset', String(query.offset));
+    if (query.limit !== undefined) search.set('limit', String(query.limit));
+    if (query.status !== undefined) search.set('status', query.status);
+    const path = `/v2/${this.projectId}/instances/${instanceId}/bigkey-tasks${search.size ? `?${search}` : ''}`;
+    const response = await this.send('ListBigkeyScanTasks', instanceId, path);
+    try {
+      return { ...response, body: parseListResponse(response.text) };
+    } catch (error) {
+      if (error instanceof ResponseShapeError) {
+        throw new DcsMalformedResponseError('ListBigkeyScanTasks', instanceId, this.redact(error.message), response.requestId);
+      }
+      throw error;
+    }
+  }
+
+  private async send(operation: DcsOperation, instanceId: string, path: string, method: Dispatcher.HttpMethod = 'GET') {
+    let attempts = 1;
+    const deadline = Date.now() + this.deadlineMs;
+    const requestOptions = {
+      origin: this.endpoint.origin,
+      path,
+      method,
+      headers: { accept: 'application/json', 'user-agent': USER_AGENT },
+      headersTimeout: this.requestTimeoutMs,
+      bodyTimeout: this.requestTimeoutMs,
+      retryOptions: { retry: retryCallback(this.retry, deadline, { onRetry: () => attempts++ }) },
+    };
+    try {
+      const response = await this.dispatcher.request(requestOptions as Dispatcher.RequestOptions);
+      const text = await response.body.text();
+      return {
+        text,
+        attempts,
+        requestId: header(response.headers, 'x-request-id'),
+        source: (header(response.headers, 'x-dcs-emulator') ? 'emulator' : 'live') as DataSource,
+      };
+    } catch (error) {
+      throw this.toDcsError(error, operation, instanceId, attempts);
+    }
+  }
+
+  private toDcsError(error: unknown, operation: DcsOperation, instanceId: string, attempts: number): Error {
+    if (error instanceof DcsError) return error;
+    if (error instanceof undiciErrors.ResponseError) {
+      const body = (typeof error.body === 'object' && error.body !== null ? error.body : {}) as DcsErrorBody;
+      return new DcsApiError({
+        operation,
+        instanceId,
+        status: error.statusCode,
+        errorCode: typeof body.error_code === 'string' ? this.redact(body.error_code) : undefined,
+        errorMsg: typeof body.error_msg === 'string' ? this.redact(body.error_msg.slice(0, 1024)) : undefined,
+        requestId: header(error.headers as Record<string, string | string[] | undefined>, 'x-request-id'),
+        attempts,
+      });
+    }
+    const e = error as { code?: string; message?: string };
+    return new DcsNetworkError(operation, instanceId, this.endpoint.origin, e.code ?? 'ERROR', attempts, this.redact(e.message ?? String(error)));
+  }
+
+  private redact(text: string): string {
+    const { accessKey, secretKey, securityToken } = this.connection.credentials;
+    return redact(text, [secretKey, securityToken, accessKey]);
+  }
+}
+
+function header(headers: Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}

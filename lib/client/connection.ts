@@ -1,0 +1,64 @@
+/**
+ * Resolves where to send requests and as whom, from explicit options first and then the
+ * environment variables users already have for Huawei Cloud.
+ */
+import { CredentialOptions, ResolvedCredentials, resolveCredentials } from './credentials';
+import { endpointForRegion } from './endpoint';
+import { DcsConfigError } from './errors';
+import { validateEndpoint, validateProjectId } from './validation';
+
+export interface DcsConnectionOptions extends CredentialOptions {
+  /**
+   * The project id (32 hex characters) of the region the instance is in.
+   * @default HUAWEICLOUD_SDK_PROJECT_ID, then HW_PROJECT_ID
+   */
+  readonly projectId?: string;
+  /**
+   * The region, e.g. `cn-north-4`; sets the endpoint `https://dcs.{region}.{HW_CLOUD or myhuaweicloud.com}`.
+   * @default HW_REGION_NAME, then HUAWEICLOUD_SDK_REGION
+   */
+  readonly region?: string;
+  /**
+   * An explicit base URL, e.g. the local emulator's `http://127.0.0.1:8080`. Wins over `region`.
+   * @default DCS_BIGKEY_ENDPOINT; otherwise derived from the region
+   */
+  readonly endpoint?: string;
+}
+
+export interface ResolvedConnection {
+  readonly endpoint: URL;
+  readonly projectId: string;
+  readonly credentials: ResolvedCredentials;
+}
+
+export const PROJECT_ID_ENV = ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'] as const;
+export const REGION_ENV = ['HW_REGION_NAME', 'HUAWEICLOUD_SDK_REGION'] as const;
+export const ENDPOINT_ENV = 'DCS_BIGKEY_ENDPOINT';
+
+export function resolveEndpoint(options: Pick<DcsConnectionOptions, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): URL {
+  if (options.endpoint !== undefined) return validateEndpoint(options.endpoint);
+  if (options.region !== undefined) return endpointForRegion(options.region, env);
+  if (env[ENDPOINT_ENV]) return validateEndpoint(env[ENDPOINT_ENV], ENDPOINT_ENV);
+  const region = firstSet(env, REGION_ENV);
+  if (region) return endpointForRegion(region, env);
+  throw new DcsConfigError(`no region or endpoint: pass region (e.g. cn-north-4) or endpoint, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
+}
+
+export function resolveProjectId(options: Pick<DcsConnectionOptions, 'projectId'>, env: NodeJS.ProcessEnv): string {
+  if (options.projectId !== undefined) return validateProjectId(options.projectId);
+  for (const name of PROJECT_ID_ENV) if (env[name]) return validateProjectId(env[name], name);
+  throw new DcsConfigError(`no project id: pass projectId, or set ${PROJECT_ID_ENV.join(' or ')}`);
+}
+
+export function resolveConnection(options: DcsConnectionOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConnection {
+  return {
+    endpoint: resolveEndpoint(options, env),
+    projectId: resolveProjectId(options, env),
+    credentials: resolveCredentials(options, env),
+  };
+}
+
+function firstSet(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
+  for (const name of names) if (env[name]) return env[name];
+  return undefined;
+}

@@ -1,0 +1,136 @@
+/**
+ * One error family for everything the client can fail with. Messages are lower case, name
+ * what went wrong and the value seen, and say what to do. They never carry a secret: every
+ * message built from outside text passes through `redact` with the secrets in play.
+ */
+
+export type DcsOperation = 'ListBigkeyScanTasks' | 'CreateBigkeyScanTask' | 'ShowBigkeyScanTask' | 'DeleteBigkeyScanTask';
+
+/** Base class: `instanceof DcsError` catches everything this library throws on purpose. */
+export class DcsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input or configuration, found before any request was sent. */
+export class DcsConfigError extends DcsError {}
+
+export interface DcsApiErrorDetails {
+  readonly operation: DcsOperation;
+  readonly instanceId: string;
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly errorMsg?: string;
+  readonly requestId?: string;
+  readonly attempts: number;
+}
+
+/** The API answered with an error status (after retries, where the status is retryable). */
+export class DcsApiError extends DcsError implements DcsApiErrorDetails {
+  readonly operation: DcsOperation;
+  readonly instanceId: string;
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly errorMsg?: string;
+  readonly requestId?: string;
+  readonly attempts: number;
+
+  constructor(details: DcsApiErrorDetails) {
+    super(describeApiError(details));
+    this.operation = details.operation;
+    this.instanceId = details.instanceId;
+    this.status = details.status;
+    this.errorCode = details.errorCode;
+    this.errorMsg = details.errorMsg;
+    this.requestId = details.requestId;
+    this.attempts = details.attempts;
+  }
+}
+
+/** No HTTP answer: connection refused or reset, timeout, deadline, DNS. */
+export class DcsNetworkError extends DcsError {
+  constructor(
+    readonly operation: DcsOperation,
+    readonly instanceId: string,
+    readonly endpoint: string,
+    readonly code: string,
+    readonly attempts: number,
+    cause: string,
+  ) {
+    super(
+      `${operation} for instance ${instanceId} failed: no answer from ${endpoint} (${code}: ${cause}) after ${plural(attempts, 'attempt')}. ` +
+        'check the endpoint or region, network access and proxy settings (HTTPS_PROXY, NO_PROXY), then retry',
+    );
+  }
+}
+
+/** A 2xx answer whose body is not what the API contract says. Never used as data. */
+export class DcsMalformedResponseError extends DcsError {
+  constructor(
+    readonly operation: DcsOperation,
+    readonly instanceId: string,
+    readonly problem: string,
+    readonly requestId?: string,
+  ) {
+    super(
+      `${operation} for instance ${instanceId} returned a malformed body: ${problem}${requestIdSuffix(requestId)}. ` +
+        'the data was not used; retry, and report the request id to Huawei Cloud support if it persists',
+    );
+  }
+}
+
+/** The list changed while it was being paged, on every re-read allowed. */
+export class DcsConsistencyError extends DcsError {
+  constructor(
+    readonly instanceId: string,
+    readonly reason: string,
+    readonly attempts: number,
+  ) {
+    super(
+      `ListBigkeyScanTasks for instance ${instanceId} could not get a consistent list: ${reason} (re-read ${plural(attempts, 'time')}). ` +
+        'tasks were being created or deleted while paging; retry when the instance is quieter',
+    );
+  }
+}
+
+/** What to do, by HTTP status and `error_code`. */
+export function adviceFor(status: number, errorCode?: string): string {
+  if (errorCode === 'DCS.4919') return 'this instance does not support big key analysis (its engine or edition cannot run it); remove it from the lookup';
+  if (errorCode === 'APIGW.0308' || status === 429) return 'the API is throttling requests; retry later or lower the concurrency';
+  switch (status) {
+    case 400:
+      return 'check the query values (offset >= 0, limit 1-1000, status one of waiting, running, success, failed)';
+    case 401:
+      return "check the access key and secret key (and the security token for temporary credentials), and that this machine's clock is within 15 minutes of UTC";
+    case 403:
+      return 'the credentials are not allowed to read this instance: grant the IAM user DCS read permission (e.g. DCS ReadOnlyAccess) in this project';
+    case 404:
+      return 'check the project id and the instance id, and that the region or endpoint is the one the instance is in';
+    default:
+      return status >= 500 ? 'the service failed; retry later, and report the request id to Huawei Cloud support if it persists' : 'see the error message';
+  }
+}
+
+function describeApiError(d: DcsApiErrorDetails): string {
+  const code = d.errorCode ? ` ${d.errorCode}` : '';
+  const msg = d.errorMsg ? ` "${d.errorMsg}"` : '';
+  const attempts = d.attempts > 1 ? ` after ${plural(d.attempts, 'attempt')}` : '';
+  return `${d.operation} for instance ${d.instanceId} failed: HTTP ${d.status}${code}${msg}${requestIdSuffix(d.requestId)}${attempts}. ${adviceFor(d.status, d.errorCode)}`;
+}
+
+function requestIdSuffix(requestId?: string): string {
+  return requestId ? ` (request id ${requestId})` : '';
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Replaces every occurrence of each secret (of 4+ characters) with `***`. */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('***');
+  return out;
+}

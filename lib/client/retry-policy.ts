@@ -1,0 +1,76 @@
+/**
+ * When and how long to wait before retrying, as a callback for undici's retry interceptor
+ * (the interceptor does the re-dispatching; this only decides).
+ *
+ * Retried: 429 (honouring Retry-After), 500/502/503/504, connection resets and timeouts.
+ * Never retried: any other status (400/401/403/404 above all: retrying a bad signature can
+ * lock the access key for 5 minutes). Waits are exponential with jitter, and no retry starts
+ * if its wait would end past the operation's deadline.
+ */
+import type { RetryHandler } from 'undici';
+
+export const RETRYABLE_STATUS_CODES: readonly number[] = [429, 500, 502, 503, 504];
+export const RETRYABLE_ERROR_CODES: readonly string[] = [
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+];
+
+export interface RetrySettings {
+  /** Retries after the first attempt. @default 6 */
+  readonly maxRetries: number;
+  /** First backoff step. @default 200 */
+  readonly minDelayMs: number;
+  /** Largest single wait, Retry-After included. @default 10000 */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { maxRetries: 6, minDelayMs: 200, maxDelayMs: 10_000 };
+
+export interface RetryObserver {
+  /** Called before each retry is scheduled; `reason` is a status or an error code. */
+  onRetry?(reason: string, delayMs: number): void;
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so waits never collapse to 0. */
+export function backoffDelay(attempt: number, settings: RetrySettings, random: () => number = Math.random): number {
+  const ceiling = Math.min(settings.maxDelayMs, settings.minDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Milliseconds a Retry-After header asks for (seconds or an HTTP date); undefined if absent or bad. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+interface RetryableError extends Error {
+  statusCode?: number;
+  code?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** Why an error may be retried, or undefined when it must not be. */
+export function retryReason(err: RetryableError): string | undefined {
+  if (typeof err.statusCode === 'number' && err.statusCode > 0) {
+    return RETRYABLE_STATUS_CODES.includes(err.statusCode) ? `HTTP ${err.statusCode}` : undefined;
+  }
+  return err.code && RETRYABLE_ERROR_CODES.includes(err.code) ? err.code : undefined;
+}
+
+/** A retry callback bound to one operation's deadline (epoch ms). */
+export function retryCallback(settings: RetrySettings, deadline: number, observer: RetryObserver = {}): RetryHandler.RetryCallback {
+  return (err, { state }, cb) => {
+    const e = err as RetryableError;
+    const reason = retryReason(e);
+    if (!reason || state.counter > settings.maxRetries) return cb(err);
+    const asked = e.statusCode === 429 || e.statusCode === 503 ? retryAfterMs(e.headers?.['retry-after']) : undefined;
+    // Retry-After is a floor set by the server; a little jitter keeps a fleet from returning in lockstep.
+    const delay = asked !== undefined ? Math.min(settings.maxDelayMs, asked + Math.round(Math.random() * 100)) : backoffDelay(state.counter, settings);
+    if (Date.now() + delay > deadline) return cb(err);
+    observer.onRetry?.(reason, delay);
+    setTimeout(() => cb(null), delay);
+  };
+}

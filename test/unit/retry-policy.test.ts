@@ -1,0 +1,55 @@
+import { backoffDelay, DEFAULT_RETRY, retryAfterMs, retryCallback, retryReason } from '../../lib/client/retry-policy';
+
+function err(props: Record<string, unknown>): Error {
+  return Object.assign(new Error('x'), props);
+}
+
+describe('retry policy', () => {
+  it('retries 429 and 5xx gateway statuses, never 400/401/403/404', () => {
+    for (const status of [429, 500, 502, 503, 504]) expect(retryReason(err({ statusCode: status }))).toBe(`HTTP ${status}`);
+    for (const status of [400, 401, 403, 404, 409]) expect(retryReason(err({ statusCode: status }))).toBeUndefined();
+  });
+
+  it('retries connection resets and timeouts, not other errors', () => {
+    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'ECONNREFUSED']) expect(retryReason(err({ code }))).toBe(code);
+    expect(retryReason(err({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))).toBeUndefined();
+  });
+
+  it('grows the backoff exponentially, with jitter, up to the cap', () => {
+    const s = { maxRetries: 10, minDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffDelay(1, s, () => 0)).toBe(50);
+    expect(backoffDelay(1, s, () => 1)).toBe(100);
+    expect(backoffDelay(3, s, () => 0)).toBe(200);
+    expect(backoffDelay(3, s, () => 1)).toBe(400);
+    expect(backoffDelay(10, s, () => 1)).toBe(1000);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterMs('2')).toBe(2000);
+    expect(retryAfterMs('0')).toBe(0);
+    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(retryAfterMs('soon')).toBeUndefined();
+    expect(retryAfterMs(undefined)).toBeUndefined();
+  });
+
+  function decide(e: Error, counter: number, deadline: number, settings = DEFAULT_RETRY) {
+    return new Promise<{ retried: boolean; delays: number[] }>((resolve) => {
+      const delays: number[] = [];
+      retryCallback(settings, deadline, { onRetry: (_r, d) => delays.push(d) })(e, { state: { counter }, opts: {} as never }, (result) =>
+        resolve({ retried: !result, delays }),
+      );
+    });
+  }
+
+  it('honours Retry-After on 429', async () => {
+    const out = await decide(err({ statusCode: 429, headers: { 'retry-after': '0' } }), 1, Date.now() + 10_000);
+    expect(out.retried).toBe(true);
+    expect(out.delays[0]).toBeLessThanOrEqual(100);
+  });
+
+  it('gives up past maxRetries, past the deadline, and on a non-retryable status', async () => {
+    expect((await decide(err({ statusCode: 503 }), DEFAULT_RETRY.maxRetries + 1, Date.now() + 60_000)).retried).toBe(false);
+    expect((await decide(err({ statusCode: 429, headers: { 'retry-after': '5' } }), 1, Date.now() + 1000)).retried).toBe(false);
+    expect((await decide(err({ statusCode: 401 }), 1, Date.now() + 60_000)).retried).toBe(false);
+  });
+});
