@@ -1,0 +1,125 @@
+/**
+ * `dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet]`: runs the emulator in
+ * the foreground until SIGINT/SIGTERM.
+ *
+ * Contract with whoever starts it (people, scripts, spawnEmulator): the first stdout line is
+ * the base URL and nothing else goes to stdout; the per-request log goes to stderr.
+ * Exit codes: 0 after a clean stop or --help; 2 for bad flags or an unusable data file
+ * (found before serving anything); 1 when the server cannot listen (e.g. port in use).
+ */
+import { parseArgs } from 'node:util';
+import { BUNDLED_DEMO_DATA_FILE, loadEmulatorData } from './data-file';
+import { startEmulatorServer } from './server';
+import { EmulatorDataError } from './validate';
+
+export interface EmulatorCommandIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/**
+ * Set by spawnEmulator together with an IPC channel: the emulator then also stops when its
+ * parent goes away (the channel closes), so a crashed or killed test run leaves no server behind.
+ */
+export const EXIT_WITH_PARENT_ENV = 'DCS_BIGKEY_EMULATOR_EXIT_WITH_PARENT';
+
+export const EMULATOR_USAGE = `Usage: dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet]
+
+Runs a local emulator of the Huawei Cloud DCS big key analysis API (signed requests,
+the list/create/show/delete task calls, fault injection, an admin API under /_emulator).
+
+Options:
+  --port P     port to listen on; 0 picks a free one (default 0)
+  --host H     address to listen on (default 127.0.0.1)
+  --data FILE  data file with credentials, projects, instances, tasks and faults
+               (default: the bundled demo data, ${BUNDLED_DEMO_DATA_FILE})
+  --quiet      no per-request log on stderr
+  -h, --help   show this help
+
+The first line on stdout is the base URL, e.g. http://127.0.0.1:40123.
+Stops on SIGINT or SIGTERM.
+`;
+
+export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo = process): Promise<number> {
+  const usageError = (message: string): number => {
+    io.stderr.write(`dcs-bigkey emulator: ${message}\nRun 'dcs-bigkey emulator --help' for usage.\n`);
+    return 2;
+  };
+
+  let values: { port?: string; host?: string; data?: string; quiet?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return usageError((error as Error).message.split('\n')[0]);
+  }
+  if (values.help) {
+    io.stdout.write(EMULATOR_USAGE);
+    return 0;
+  }
+
+  let port = 0;
+  if (values.port !== undefined) {
+    port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
+    if (!(port >= 0 && port <= 65535)) return usageError(`--port must be an integer from 0 to 65535 (got ${JSON.stringify(values.port)})`);
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (host.length === 0) return usageError('--host must not be empty');
+  const dataFile = values.data ?? BUNDLED_DEMO_DATA_FILE;
+
+  let data;
+  try {
+    data = loadEmulatorData(dataFile);
+  } catch (error) {
+    if (error instanceof EmulatorDataError) return usageError(error.message);
+    throw error;
+  }
+
+  const quiet = values.quiet === true;
+  let emulator;
+  try {
+    emulator = await startEmulatorServer({ data, host, port, log: quiet ? undefined : (line) => io.stderr.write(`${line}\n`) });
+  } catch (error) {
+    io.stderr.write(`dcs-bigkey emulator: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  io.stdout.write(`${emulator.url}\n`);
+  if (!quiet) io.stderr.write(`dcs-bigkey emulator: serving ${dataFile} at ${emulator.url} (admin API: ${emulator.url}/_emulator/health); stop with Ctrl-C\n`);
+
+  const reason = await stopSignal();
+  await emulator.close();
+  if (!quiet) io.stderr.write(`dcs-bigkey emulator: stopped (${reason})\n`);
+  return 0;
+}
+
+/** Resolves with the name of the first stop signal: SIGINT, SIGTERM or the parent going away. */
+function stopSignal(): Promise<string> {
+  const watchParent = process.env[EXIT_WITH_PARENT_ENV] === '1' && typeof process.send === 'function';
+  // The channel must not keep this process alive by itself once the server is closed.
+  if (watchParent) process.channel?.unref();
+  return new Promise((resolve) => {
+    const stop = (reason: string): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('disconnect', onDisconnect);
+      if (watchParent && process.connected) process.disconnect();
+      resolve(reason);
+    };
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    const onDisconnect = (): void => stop('parent exited');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    if (watchParent) process.once('disconnect', onDisconnect);
+  });
+}

@@ -1,0 +1,265 @@
+/**
+ * Fault injection: rules that make the emulator misbehave the way a real gateway or service
+ * can (slow answers, throttling, 5xx, dropped connections, broken bodies, data changing
+ * between page reads), so a client's retry, timeout and paging logic can be proven.
+ *
+ * A rule is the same JSON object in the data file (`faults: [...]`) and in the admin API
+ * (`POST /_emulator/faults`):
+ *
+ *   { "kind": "latency" | "throttle" | "error" | "reset" | "malformed" | "mutate",
+ *     "instance_id": "<uuid>" | "*",          default "*"  (every instance)
+ *     "route": "list" | "any",                default "list" (only GET …/bigkey-tasks)
+ *     one selection, or none (= every matching request):
+ *       "count": N    the first N matching requests, then the rule is spent
+ *       "every": N    every Nth matching request (N, 2N, …)
+ *       "ratio": r    0 < r <= 1; the k-th matching request is hit when
+ *                     floor(k*r) > floor((k-1)*r): exactly a fraction r, evenly spread,
+ *                     deterministic (no randomness, so tests can assert exact counts)
+ *     kind parameters:
+ *       latency   "ms" (required): added before responding, on top of any other rule
+ *       throttle  "retry_after_s" (integer >= 0, default 1): 429 APIGW.0308 + Retry-After
+ *       error     "status" 500|502|503|504 (default 500), optional "error_code"/"error_msg"
+ *       reset     destroy the socket without any response
+ *       malformed "mode": "truncated" (200, a cut-off JSON body) |
+ *                         "schema" (200, valid JSON, a record with an unknown status and no created_at)
+ *       mutate    after a list page is served, insert a new newest task (auto, running);
+ *                 "keep_count": true also deletes the oldest task so `count` stays the same }
+ *
+ * Semantics when several rules match one request: every rule counts every request it matches,
+ * independently of the others (so a rule's selection does not depend on which other rules
+ * exist); all hit latency rules add up; among hit throttle/error/reset/malformed rules the
+ * earliest added one decides the response; mutate rules act only when the list page was
+ * actually served (status 200).
+ */
+import {
+  childPath,
+  expectBoolean,
+  expectInteger,
+  expectKeys,
+  expectNumber,
+  expectObject,
+  expectOneOf,
+  expectString,
+  expectUuid,
+  fail,
+  show,
+} from './validate';
+
+export const FAULT_KINDS = ['latency', 'throttle', 'error', 'reset', 'malformed', 'mutate'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+export const FAULT_ROUTES = ['list', 'any'] as const;
+/** `list`: only `GET …/bigkey-tasks`; `any`: every DCS route (never the admin API). */
+export type FaultRoute = (typeof FAULT_ROUTES)[number];
+export const FAULT_ERROR_STATUSES = [500, 502, 503, 504] as const;
+export type FaultErrorStatus = (typeof FAULT_ERROR_STATUSES)[number];
+export const MALFORMED_MODES = ['truncated', 'schema'] as const;
+export type MalformedMode = (typeof MALFORMED_MODES)[number];
+
+/** Fields every rule may have: where it applies and which matching requests it hits. */
+export interface FaultCommon {
+  /** Instance the rule applies to, or `*` for all. @default "*" */
+  readonly instance_id?: string;
+  /** @default "list" */
+  readonly route?: FaultRoute;
+  /** Hit the first N matching requests, then the rule is spent. */
+  readonly count?: number;
+  /** Hit every Nth matching request. */
+  readonly every?: number;
+  /** Hit exactly a fraction r (0 < r <= 1) of matching requests, evenly spread. */
+  readonly ratio?: number;
+}
+export interface LatencyFault extends FaultCommon {
+  readonly kind: 'latency';
+  readonly ms: number;
+}
+export interface ThrottleFault extends FaultCommon {
+  readonly kind: 'throttle';
+  /** `Retry-After` seconds. @default 1 */
+  readonly retry_after_s?: number;
+}
+export interface ErrorFault extends FaultCommon {
+  readonly kind: 'error';
+  /** @default 500 */
+  readonly status?: FaultErrorStatus;
+  readonly error_code?: string;
+  readonly error_msg?: string;
+}
+export interface ResetFault extends FaultCommon {
+  readonly kind: 'reset';
+}
+export interface MalformedFault extends FaultCommon {
+  readonly kind: 'malformed';
+  readonly mode: MalformedMode;
+}
+export interface MutateFault extends FaultCommon {
+  readonly kind: 'mutate';
+  readonly keep_count?: boolean;
+}
+export type FaultSpec = LatencyFault | ThrottleFault | ErrorFault | ResetFault | MalformedFault | MutateFault;
+
+/** A rule as the emulator holds it, with its counters (what `GET /_emulator/faults` shows). */
+export interface FaultState {
+  readonly id: string;
+  /** The rule with defaults filled in. */
+  readonly spec: FaultSpec;
+  /** Requests that matched instance and route (while the rule was not spent). */
+  readonly matched: number;
+  /** Requests the rule was applied to. */
+  readonly hits: number;
+  /** True once a `count` rule has hit N requests. */
+  readonly spent: boolean;
+}
+
+const COMMON_KEYS = ['kind', 'instance_id', 'route', 'count', 'every', 'ratio'] as const;
+const KIND_KEYS: Record<FaultKind, readonly string[]> = {
+  latency: ['ms'],
+  throttle: ['retry_after_s'],
+  error: ['status', 'error_code', 'error_msg'],
+  reset: [],
+  malformed: ['mode'],
+  mutate: ['keep_count'],
+};
+
+/** Validates one rule and fills in defaults; errors name the bad field under `field`. */
+export function validateFault(value: unknown, field: string): FaultSpec {
+  const raw = expectObject(value, field);
+  const kind = expectOneOf(raw.kind, FAULT_KINDS, childPath(field, 'kind'));
+  expectKeys(raw, [...COMMON_KEYS, ...KIND_KEYS[kind]], field);
+  const instance_id = raw.instance_id === undefined || raw.instance_id === '*' ? '*' : expectUuid(raw.instance_id, childPath(field, 'instance_id'), 'an instance id or "*"');
+  const route = raw.route === undefined ? 'list' : expectOneOf(raw.route, FAULT_ROUTES, childPath(field, 'route'));
+  const selectors = (['count', 'every', 'ratio'] as const).filter((key) => raw[key] !== undefined);
+  if (selectors.length > 1) fail(field, `must have at most one of count, every, ratio (got ${selectors.join(' and ')})`);
+  const common: FaultCommon = {
+    instance_id,
+    route,
+    ...(raw.count !== undefined && { count: expectInteger(raw.count, childPath(field, 'count'), 1) }),
+    ...(raw.every !== undefined && { every: expectInteger(raw.every, childPath(field, 'every'), 1) }),
+    ...(raw.ratio !== undefined && { ratio: expectNumber(raw.ratio, childPath(field, 'ratio'), (r) => r > 0 && r <= 1, 'a number with 0 < ratio <= 1') }),
+  };
+  switch (kind) {
+    case 'latency':
+      return { kind, ...common, ms: expectInteger(raw.ms, childPath(field, 'ms'), 0, 600_000) };
+    case 'throttle':
+      return { kind, ...common, retry_after_s: raw.retry_after_s === undefined ? 1 : expectInteger(raw.retry_after_s, childPath(field, 'retry_after_s'), 0, 86_400) };
+    case 'error': {
+      const status = raw.status === undefined ? 500 : raw.status;
+      if (!(FAULT_ERROR_STATUSES as readonly unknown[]).includes(status)) {
+        fail(childPath(field, 'status'), `must be one of ${FAULT_ERROR_STATUSES.join(', ')} (got ${show(raw.status)})`);
+      }
+      return {
+        kind,
+        ...common,
+        status: status as FaultErrorStatus,
+        ...(raw.error_code !== undefined && { error_code: expectString(raw.error_code, childPath(field, 'error_code')) }),
+        ...(raw.error_msg !== undefined && { error_msg: expectString(raw.error_msg, childPath(field, 'error_msg')) }),
+      };
+    }
+    case 'reset':
+      return { kind, ...common };
+    case 'malformed':
+      return { kind, ...common, mode: expectOneOf(raw.mode, MALFORMED_MODES, childPath(field, 'mode')) };
+    case 'mutate':
+      return { kind, ...common, keep_count: raw.keep_count === undefined ? false : expectBoolean(raw.keep_count, childPath(field, 'keep_count')) };
+  }
+}
+
+/** Validates a rule or an array of rules (the admin API accepts both). */
+export function validateFaults(value: unknown, field: string): FaultSpec[] {
+  if (Array.isArray(value)) return value.map((item, index) => validateFault(item, childPath(field, index)));
+  return [validateFault(value, field)];
+}
+
+/** Which emulated route a request is on; faults with `route: "list"` match only `list`. */
+export type DcsRouteName = 'list' | 'create' | 'show' | 'delete';
+
+/** What the rules decided for one request. */
+export interface FaultPlan {
+  /** Total injected latency. */
+  readonly latencyMs: number;
+  /** The rule that replaces the normal response, if any. */
+  readonly outcome?: ThrottleFault | ErrorFault | ResetFault | MalformedFault;
+  /** Mutations to apply after the list page is served. */
+  readonly mutations: readonly MutateFault[];
+}
+
+interface Rule {
+  readonly id: string;
+  readonly spec: FaultSpec;
+  matched: number;
+  hits: number;
+  spent: boolean;
+}
+
+/** The live rule set: add/remove rules and decide, request by request, which ones apply. */
+export class FaultSet {
+  private rules: Rule[] = [];
+  private nextId = 1;
+
+  /** Adds already validated rules; returns their ids in order. */
+  add(specs: readonly FaultSpec[]): string[] {
+    return specs.map((spec) => {
+      const rule: Rule = { id: `fault-${this.nextId++}`, spec, matched: 0, hits: 0, spent: false };
+      this.rules.push(rule);
+      return rule.id;
+    });
+  }
+
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((rule) => rule.id !== id);
+    return this.rules.length !== before;
+  }
+
+  /** Removes every rule; returns how many there were. */
+  clear(): number {
+    const removed = this.rules.length;
+    this.rules = [];
+    return removed;
+  }
+
+  list(): FaultState[] {
+    return this.rules.map(({ id, spec, matched, hits, spent }) => ({ id, spec, matched, hits, spent }));
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** Called exactly once per DCS request: advances the counters and returns what applies. */
+  select(request: { readonly instanceId: string; readonly route: DcsRouteName }): FaultPlan {
+    let latencyMs = 0;
+    let outcome: FaultPlan['outcome'];
+    const mutations: MutateFault[] = [];
+    for (const rule of this.rules) {
+      if (rule.spent || !matches(rule.spec, request)) continue;
+      rule.matched += 1;
+      if (!isSelected(rule.spec, rule.matched)) continue;
+      rule.hits += 1;
+      if (rule.spec.count !== undefined && rule.hits >= rule.spec.count) rule.spent = true;
+      const spec = rule.spec;
+      if (spec.kind === 'latency') latencyMs += spec.ms;
+      else if (spec.kind === 'mutate') mutations.push(spec);
+      else outcome ??= spec;
+    }
+    return { latencyMs, outcome, mutations };
+  }
+}
+
+function matches(spec: FaultSpec, request: { readonly instanceId: string; readonly route: DcsRouteName }): boolean {
+  if (spec.instance_id !== undefined && spec.instance_id !== '*' && spec.instance_id !== request.instanceId) return false;
+  // mutate only ever acts on list responses, whatever its route says.
+  if (spec.kind === 'mutate') return request.route === 'list';
+  return (spec.route ?? 'list') === 'any' || request.route === 'list';
+}
+
+/**
+ * Whether the k-th matching request (k starting at 1) is hit. `ratio` uses the floor rule
+ * with a tiny epsilon: floating point makes e.g. 100 * 0.29 = 28.999999999999996, and
+ * without it a ratio of 0.29 would hit 28 of 100 requests instead of 29.
+ */
+export function isSelected(spec: Pick<FaultCommon, 'count' | 'every' | 'ratio'>, k: number): boolean {
+  if (spec.every !== undefined) return k % spec.every === 0;
+  if (spec.ratio !== undefined) return Math.floor(k * spec.ratio + 1e-9) > Math.floor((k - 1) * spec.ratio + 1e-9);
+  return true; // `count` is enforced by spending the rule; none = every request
+}
+

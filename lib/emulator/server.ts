@@ -1,0 +1,177 @@
+/**
+ * The emulator's HTTP server (`node:http`, in-process): request ids, body reading, dispatch to
+ * the DCS routes or the admin API, the per-request log line and the stats.
+ *
+ * In-process use suits asynchronous clients only. The library's synchronous lookup blocks its
+ * thread with Atomics.wait, which would also block an in-process server: use spawnEmulator
+ * (process.ts) for that.
+ */
+import { randomBytes } from 'node:crypto';
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ADMIN_PREFIX, handleAdminRequest } from './admin-routes';
+import { RequestVerifier } from './auth';
+import { BUNDLED_DEMO_DATA_FILE, EmulatorData, loadEmulatorData, validateEmulatorData } from './data-file';
+import { DcsContext, handleDcsRequest, matchDcsRoute } from './dcs-routes';
+import { FaultSet } from './faults';
+import { Reply, dcsError, sendReply, unknownRoute } from './responses';
+import { StatsRecorder } from './stats';
+import { EmulatorStore } from './store';
+
+export interface EmulatorServerOptions {
+  /** The data to serve (validated here). Takes precedence over `dataFile`. */
+  readonly data?: EmulatorData;
+  /** A data file to load. @default the bundled demo data (`data/emulator-demo.json`) */
+  readonly dataFile?: string;
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** 0 picks a free port. @default 0 */
+  readonly port?: number;
+  /** Receives one line per request (no headers, no secrets). @default no logging */
+  readonly log?: (line: string) => void;
+  /** The server clock in epoch ms (signature window, task lifecycle, timestamps). @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, drops open connections, and resolves when the server is closed. */
+  close(): Promise<void>;
+}
+
+/** Largest request body accepted (admin PUTs of big instances included). */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export async function startEmulatorServer(options: EmulatorServerOptions = {}): Promise<RunningEmulator> {
+  const data = options.data !== undefined ? validateEmulatorData(options.data) : loadEmulatorData(options.dataFile ?? BUNDLED_DEMO_DATA_FILE);
+  const now = options.now ?? Date.now;
+  const store = new EmulatorStore(data);
+  const faults = new FaultSet();
+  faults.add(data.faults ?? []);
+  const stats = new StatsRecorder();
+  const sleeper = new Sleeper();
+  const dcs: DcsContext = { store, faults, verifier: new RequestVerifier(data.credentials), now, sleep: (ms) => sleeper.sleep(ms) };
+  const admin = { store, faults, stats, startedMs: Date.now() };
+  const log = options.log;
+
+  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A bug in the emulator must still answer (and be visible), not hang the client.
+      if (!res.headersSent && !res.destroyed) sendReply(res, dcsError(500, 'DCS.5000', `Emulator internal error: ${(error as Error).message}`));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedMs = Date.now();
+    const requestId = randomBytes(16).toString('hex');
+    const method = req.method ?? 'GET';
+    res.setHeader('X-Request-Id', requestId);
+    res.setHeader('X-Dcs-Emulator', '1');
+    const url = parseUrl(req.url);
+    const isAdmin = url !== undefined && (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`));
+    const route = url && !isAdmin ? matchDcsRoute(method, url.pathname) : undefined;
+    const endStats = isAdmin
+      ? undefined
+      : stats.begin({
+          requestId,
+          method,
+          path: url?.pathname ?? String(req.url),
+          query: url ? Object.fromEntries([...url.searchParams.keys()].map((key) => [key, url.searchParams.get(key)!])) : {},
+          instanceId: route?.instanceId ?? null,
+          isList: route?.name === 'list',
+        });
+    res.once('close', () => {
+      const status = res.headersSent ? res.statusCode : 0;
+      endStats?.(status);
+      log?.(`${new Date().toISOString()} ${method} ${req.url ?? ''} ${status === 0 ? 'reset' : status} ${Date.now() - startedMs}ms ${requestId}`);
+    });
+
+    const body = await readBody(req);
+    let reply: Reply;
+    let afterSend: (() => void) | undefined;
+    if (url === undefined) reply = dcsError(400, 'DCS.4000', `Invalid request URL ${JSON.stringify(req.url)}.`);
+    else if (body === undefined) reply = dcsError(413, 'DCS.4130', `Request body larger than ${MAX_BODY_BYTES} bytes.`);
+    else if (isAdmin) reply = handleAdminRequest(admin, method, url.pathname, body);
+    else if (!route) reply = unknownRoute(requestId);
+    else ({ reply, afterSend } = await handleDcsRequest(dcs, { route, requestId, method, pathname: url.pathname, searchParams: url.searchParams, headers: req.headers, body }));
+    if (res.destroyed) return; // the client went away (e.g. while injected latency ran)
+    sendReply(res, reply);
+    afterSend?.();
+  }
+
+  // Track sockets so close() does not wait for idle keep-alive connections.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close: () => (closing ??= closeServer(server, sockets, sleeper)),
+  };
+}
+
+async function closeServer(server: Server, sockets: Set<Socket>, sleeper: Sleeper): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  sleeper.cancelAll();
+  for (const socket of sockets) socket.destroy();
+  await closed;
+}
+
+function parseUrl(raw: string | undefined): URL | undefined {
+  try {
+    return new URL(raw ?? '/', 'http://emulator.invalid');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The whole body, or undefined when it exceeds the limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Injected-latency timers, cut short on close so a stopping server never waits for them. */
+class Sleeper {
+  private readonly pending = new Map<NodeJS.Timeout, () => void>();
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        resolve();
+      }, ms);
+      this.pending.set(timer, resolve);
+    });
+  }
+
+  cancelAll(): void {
+    for (const [timer, resolve] of this.pending) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.pending.clear();
+  }
+}
+

@@ -1,0 +1,41 @@
+/**
+ * The emulator for integration tests: the bundled demo data plus a temporary credential, run
+ * as a separate process (the synchronous lookup blocks this thread; a server here would deadlock).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEMO, EmulatorData, EmulatorProcess, spawnEmulator } from '../../lib/emulator';
+
+export { DEMO };
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const DEMO_DATA_FILE = path.join(REPO_ROOT, 'data', 'emulator-demo.json');
+
+/** Temporary (STS-style) credentials the test data adds; the token must be sent and signed. */
+export const TEMP = { accessKey: 'DCSEMULATORTEMPAK002', secretKey: 'dcs-emulator-temp-secret-1111111111111111', securityToken: 'dcs-emulator-temp-token-2222' };
+
+export function demoData(): EmulatorData {
+  const data = JSON.parse(fs.readFileSync(DEMO_DATA_FILE, 'utf8')) as EmulatorData & { $comment?: string };
+  const { $comment, ...rest } = data;
+  void $comment;
+  return {
+    ...rest,
+    credentials: [...rest.credentials, { access_key: TEMP.accessKey, secret_key: TEMP.secretKey, security_token: TEMP.securityToken }],
+  };
+}
+
+export async function startDemoEmulator(): Promise<EmulatorProcess> {
+  return spawnEmulator({ data: demoData(), quiet: true });
+}
+
+/** Client options for the demo project on a running emulator. */
+export function demoClientOptions(emulator: EmulatorProcess) {
+  return { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, env: {} };
+}
+
+/** A random instance id for per-test data. */
+export function newInstanceId(): string {
+  return require('node:crypto').randomUUID();
+}
+
+/** Every secret the tests use: no output may contain any of them. */
+export const SECRETS = [DEMO.secretKey, TEMP.secretKey, TEMP.securityToken];
