@@ -3,6 +3,8 @@
  * (the interceptor does the re-dispatching; this only decides).
  *
  * Retried: 429 (honouring Retry-After), 500/502/503/504, connection resets and timeouts.
+ * Not retried: a refused connection (a wrong endpoint far more often than a blip), so a
+ * misconfigured synth fails at once.
  * Never retried: any other status (400/401/403/404 above all: retrying a bad signature can
  * lock the access key for 5 minutes). Waits are exponential with jitter, and no retry starts
  * if its wait would end past the operation's deadline.
@@ -11,7 +13,7 @@ import type { RetryHandler } from 'undici';
 
 export const RETRYABLE_STATUS_CODES: readonly number[] = [429, 500, 502, 503, 504];
 export const RETRYABLE_ERROR_CODES: readonly string[] = [
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN',
+  'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'EAI_AGAIN',
   'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
 ];
 

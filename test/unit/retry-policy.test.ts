@@ -11,8 +11,10 @@ describe('retry policy', () => {
   });
 
   it('retries connection resets and timeouts, not other errors', () => {
-    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'ECONNREFUSED']) expect(retryReason(err({ code }))).toBe(code);
+    for (const code of ['ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']) expect(retryReason(err({ code }))).toBe(code);
     expect(retryReason(err({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))).toBeUndefined();
+    // a refused connection is a wrong endpoint far more often than a blip: fail fast
+    expect(retryReason(err({ code: 'ECONNREFUSED' }))).toBeUndefined();
   });
 
   it('grows the backoff exponentially, with jitter, up to the cap', () => {

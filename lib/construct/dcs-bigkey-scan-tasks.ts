@@ -1,0 +1,242 @@
+/**
+ * `DcsBigKeyScanTasks`: the big key analysis tasks of one DCS instance, read during
+ * `cdktf synth`, as typed values, as Terraform outputs, and as deployment gates.
+ *
+ *   const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId, region: 'cn-north-4' });
+ *   scans.latestAuto?.status   // a plain string at synth time, not a token
+ *
+ * The lookup runs lazily, batched with every other instance of the app (lookup-registry.ts).
+ */
+import { Annotations, Aspects, IAspect, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { DcsConnectionOptions } from '../client/connection';
+import { DcsConfigError, DcsError } from '../client/errors';
+import { BigKeyTask, BigKeyTaskStatus } from '../client/types';
+import { LookupOutcome, lookupMany, LookupSuccess, toFailure } from '../lookup/batch';
+import { resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
+import { evaluateGate, Finding, GatePolicies, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies } from '../policy/gate-policy';
+import { summarizeTasks, TaskSummary } from '../policy/task-summary';
+import { LookupHandle, LookupRegistry } from './lookup-registry';
+import { createOutputs, OutputSuffix, outputName, validateOutputPrefix } from './outputs';
+
+export interface DcsBigKeyScanTasksProps extends DcsConnectionOptions {
+  /** The DCS instance id (a UUID). */
+  readonly instanceId: string;
+  /**
+   * Only tasks in this status (filtered by the API).
+   * @default - all tasks
+   */
+  readonly status?: BigKeyTaskStatus;
+  /**
+   * Deployment gates checked at synth. An `error` finding makes `cdktf synth` exit non-zero.
+   * A failed lookup is an error unless `onLookupFailure: 'warning'`.
+   * @default - no policy; a failed lookup is still an error
+   */
+  readonly gates?: GatePolicies;
+  /**
+   * Prefix of the Terraform output names (`<prefix>_latest_auto_status`, ...).
+   * @default the construct id
+   */
+  readonly outputPrefix?: string;
+  /**
+   * Whether to create the Terraform outputs.
+   * @default true
+   */
+  readonly createOutputs?: boolean;
+}
+
+/** Thrown when a typed value is read but the lookup failed. */
+export class DcsLookupFailedError extends DcsError {}
+
+const outputPrefixesByStack = new WeakMap<TerraformStack, Set<string>>();
+
+export class DcsBigKeyScanTasks extends Construct {
+  /**
+   * The async form, for apps that fetch in an async `main()`: the lookup runs on this thread's
+   * event loop (no worker), then the construct is created with its result.
+   */
+  static async fromLookup(scope: Construct, id: string, props: DcsBigKeyScanTasksProps): Promise<DcsBigKeyScanTasks> {
+    const registry = LookupRegistry.of(scope);
+    if (registry.settings.mode !== 'replay') {
+      const request = withConstructPath(`${scope.node.path}/${id}`, () => resolveLookupRequest(props, process.env));
+      let outcome: LookupOutcome;
+      try {
+        [outcome] = await lookupMany([request]);
+      } catch (error) {
+        outcome = toFailure(request.instanceId, error);
+      }
+      registry.provide(request, outcome, request);
+    }
+    return new DcsBigKeyScanTasks(scope, id, props);
+  }
+
+  readonly instanceId: string;
+  readonly projectId: string;
+  /** Prefix of this construct's output names. */
+  readonly outputPrefix: string;
+  /** The outputs, by suffix; empty when `createOutputs` is false. */
+  readonly outputs: Partial<Record<OutputSuffix, TerraformOutput>>;
+  private readonly policies: ResolvedGatePolicies;
+  private readonly lookup: LookupHandle;
+  private summaryCache?: TaskSummary;
+
+  constructor(scope: Construct, id: string, props: DcsBigKeyScanTasksProps) {
+    super(scope, id);
+    const registry = LookupRegistry.of(this);
+    const resolved = withConstructPath(this.node.path, () => {
+      const target = resolveLookupTarget(props, process.env);
+      const request = registry.settings.mode === 'replay' ? undefined : resolveLookupRequest(props, process.env);
+      const policies = resolveGatePolicies(props.gates, 'gates');
+      const prefix = validateOutputPrefix(props.outputPrefix ?? id);
+      return { target, request, policies, prefix };
+    });
+    this.instanceId = resolved.target.instanceId;
+    this.projectId = resolved.target.projectId;
+    this.outputPrefix = resolved.prefix;
+    this.policies = resolved.policies;
+    this.lookup = registry.register(resolved.target, resolved.request);
+    this.outputs = props.createOutputs === false ? {} : this.createOutputs();
+    Aspects.of(this).add(new GateAspect(this, registry));
+  }
+
+  /** All tasks read, newest first by `created_at`. */
+  get records(): readonly BigKeyTask[] {
+    return this.summary().records;
+  }
+  /** Number of tasks read. */
+  get count(): number {
+    return this.summary().count;
+  }
+  /** The newest task, or undefined when there is none. */
+  get latest(): BigKeyTask | undefined {
+    return this.summary().latest;
+  }
+  /** The newest automatic (`scan_type: auto`) scan, or undefined. */
+  get latestAuto(): BigKeyTask | undefined {
+    return this.summary().latestAuto;
+  }
+  /** The newest manual scan, or undefined. */
+  get latestManual(): BigKeyTask | undefined {
+    return this.summary().latestManual;
+  }
+  /** The newest successful task, or undefined. */
+  get latestSuccessful(): BigKeyTask | undefined {
+    return this.summary().latestSuccessful;
+  }
+  /** The newest automatic scan that has finished (success or failed), or undefined. */
+  get latestFinishedAuto(): BigKeyTask | undefined {
+    return this.summary().latestFinishedAuto;
+  }
+  /** Where the data came from: `live`, `emulator` or `snapshot`. */
+  get source(): LookupSuccess['source'] {
+    return this.success().source;
+  }
+  /** When the data was read (ISO-8601); for a snapshot, when it was recorded. */
+  get fetchedAt(): string {
+    return this.success().fetchedAt;
+  }
+
+  /** Milliseconds since the newest automatic scan finished; undefined when none has. */
+  latestAutoScanAgeMs(now: Date = new Date()): number | undefined {
+    const finished = this.latestFinishedAuto?.finished_at;
+    return finished ? now.getTime() - Date.parse(finished) : undefined;
+  }
+
+  /** The gate findings at `now` (what synth turns into annotations). Never throws for a failed lookup. */
+  findings(now: Date = new Date()): Finding[] {
+    const outcome = this.lookup.outcome();
+    const subject = { instanceId: this.instanceId, name: this.node.id };
+    if (!outcome.ok) return [lookupFailureFinding(subject, new Error(outcome.message), this.policies)];
+    return evaluateGate(subject, this.summary(), this.policies, now);
+  }
+
+  private success(): LookupSuccess {
+    const outcome = this.lookup.outcome();
+    if (!outcome.ok) throw new DcsLookupFailedError(`DcsBigKeyScanTasks ${this.node.path}: ${outcome.message}`);
+    return outcome;
+  }
+
+  private summary(): TaskSummary {
+    return (this.summaryCache ??= summarizeTasks(this.success().records));
+  }
+
+  private createOutputs() {
+    const stack = TerraformStack.of(this);
+    const taken = outputPrefixesByStack.get(stack) ?? new Set<string>();
+    outputPrefixesByStack.set(stack, taken);
+    if (taken.has(this.outputPrefix)) {
+      throw new DcsConfigError(`DcsBigKeyScanTasks ${this.node.path}: output prefix "${this.outputPrefix}" is already used in stack ${stack.node.id}; give this construct another id or pass a distinct outputPrefix`);
+    }
+    taken.add(this.outputPrefix);
+    return createOutputs(this, this.outputPrefix, (suffix) => this.outputValue(suffix));
+  }
+
+  private outputValue(suffix: OutputSuffix): string | number {
+    if (suffix === 'instance_id') return this.instanceId;
+    const outcome = this.lookup.outcome();
+    if (!outcome.ok) {
+      if (suffix === 'count') return -1;
+      if (suffix === 'records') return '[]';
+      if (suffix === 'gate_message') return lookupFailureFinding({ instanceId: this.instanceId, name: this.node.id }, new Error(outcome.message), this.policies).message;
+      return suffix.endsWith('_status') ? 'unknown' : '';
+    }
+    const s = this.summary();
+    switch (suffix) {
+      case 'count': return s.count;
+      case 'latest_id': return s.latest?.id ?? '';
+      case 'latest_status': return s.latest?.status ?? '';
+      case 'latest_auto_id': return s.latestAuto?.id ?? '';
+      case 'latest_auto_status': return s.latestAuto?.status ?? '';
+      case 'latest_auto_created_at': return s.latestAuto?.created_at ?? '';
+      case 'latest_auto_finished_at': return s.latestAuto?.finished_at ?? '';
+      case 'latest_successful_id': return s.latestSuccessful?.id ?? '';
+      case 'latest_successful_finished_at': return s.latestSuccessful?.finished_at ?? '';
+      case 'records': return JSON.stringify(s.records.map(canonicalRecord));
+      case 'gate_message': {
+        // Only the clock-free headline policy: outputs must not change with the synth's time.
+        const headline = evaluateGate({ instanceId: this.instanceId, name: this.node.id }, s, { onLookupFailure: 'error', latestAutoFailed: 'error' }, new Date(0));
+        return headline[0]?.message ?? '';
+      }
+    }
+  }
+
+  /** Output name of a suffix, for readers in other stacks. */
+  outputName(suffix: OutputSuffix): string {
+    return outputName(this.outputPrefix, suffix);
+  }
+}
+
+/** Turns findings into annotations once, when cdktf synthesizes the stack. */
+class GateAspect implements IAspect {
+  private applied = false;
+  constructor(
+    private readonly target: DcsBigKeyScanTasks,
+    private readonly registry: LookupRegistry,
+  ) {}
+
+  visit(node: IConstruct): void {
+    if (node !== this.target || this.applied) return;
+    this.applied = true;
+    this.registry.resolvePending();
+    this.registry.printSummaryOnce();
+    for (const finding of this.target.findings()) {
+      const message = `[${finding.policy}] ${finding.message}`;
+      if (finding.severity === 'error') Annotations.of(this.target).addError(message);
+      else Annotations.of(this.target).addWarning(message);
+    }
+  }
+}
+
+/** A record with the API's fields in a fixed order, so output JSON is byte-stable. */
+function canonicalRecord(t: BigKeyTask) {
+  return { id: t.id, scan_type: t.scan_type, status: t.status, created_at: t.created_at, started_at: t.started_at ?? null, finished_at: t.finished_at ?? null };
+}
+
+function withConstructPath<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof DcsConfigError) throw new DcsConfigError(`DcsBigKeyScanTasks ${path}: ${error.message}`);
+    throw error;
+  }
+}

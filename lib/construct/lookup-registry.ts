@@ -1,0 +1,185 @@
+/**
+ * All big key lookups of one cdktf App, resolved together: constructs register what they need
+ * when they are created, and the first time any value is needed (a typed value read in app
+ * code, or at synth) every lookup registered so far is resolved in ONE concurrent batch. An app
+ * with 200 instances pays for one batch, not 200 sequential lookups.
+ *
+ * The source is live (default), or the snapshot file: `record` (live, and written to the file)
+ * or `replay` (from the file, no network). Chosen by DCS_BIGKEY_SNAPSHOT, else the cdktf
+ * context key `dcs-bigkey:snapshot` (cdktf.json "context"), else live.
+ */
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { IConstruct } from 'constructs';
+import { DcsConfigError } from '../client/errors';
+import { show } from '../client/validation';
+import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/batch';
+import { LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
+import { DEFAULT_SNAPSHOT_FILE, findEntry, readSnapshot, SnapshotEntry, SnapshotError, writeSnapshot } from '../lookup/snapshot-file';
+import { lookupManySync } from './sync-lookup';
+
+export const SNAPSHOT_MODES = ['live', 'record', 'replay'] as const;
+export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];
+
+export const SNAPSHOT_MODE_ENV = 'DCS_BIGKEY_SNAPSHOT';
+export const SNAPSHOT_FILE_ENV = 'DCS_BIGKEY_SNAPSHOT_FILE';
+export const SNAPSHOT_MODE_CONTEXT = 'dcs-bigkey:snapshot';
+export const SNAPSHOT_FILE_CONTEXT = 'dcs-bigkey:snapshotFile';
+export const REFRESH_COMMAND = 'npx dcs-bigkey snapshot refresh';
+
+export interface LookupSettings {
+  readonly mode: SnapshotMode;
+  /** Absolute path of the snapshot file. */
+  readonly snapshotFile: string;
+  /** Instances read at once. */
+  readonly concurrency: number;
+}
+
+export function lookupSettings(scope: IConstruct, env: NodeJS.ProcessEnv = process.env): LookupSettings {
+  const mode = env[SNAPSHOT_MODE_ENV] || scope.node.tryGetContext(SNAPSHOT_MODE_CONTEXT) || 'live';
+  if (!(SNAPSHOT_MODES as readonly string[]).includes(mode)) {
+    throw new DcsConfigError(`invalid snapshot mode ${show(mode)} (${SNAPSHOT_MODE_ENV} or context ${SNAPSHOT_MODE_CONTEXT}): expected one of ${SNAPSHOT_MODES.join(', ')}`);
+  }
+  const file = env[SNAPSHOT_FILE_ENV] || scope.node.tryGetContext(SNAPSHOT_FILE_CONTEXT) || DEFAULT_SNAPSHOT_FILE;
+  const concurrency = Number(env.DCS_BIGKEY_CONCURRENCY ?? DEFAULT_BATCH_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new DcsConfigError(`invalid DCS_BIGKEY_CONCURRENCY ${show(env.DCS_BIGKEY_CONCURRENCY)}: expected an integer >= 1`);
+  }
+  return { mode: mode as SnapshotMode, snapshotFile: path.resolve(String(file)), concurrency };
+}
+
+interface Entry {
+  readonly target: LookupTarget;
+  readonly request?: LookupRequest;
+  outcome?: LookupOutcome;
+}
+
+export interface LookupHandle {
+  readonly target: LookupTarget;
+  /** The result, resolving every pending lookup of the app first if this one is pending. */
+  outcome(): LookupOutcome;
+}
+
+const registries = new WeakMap<IConstruct, LookupRegistry>();
+
+export class LookupRegistry {
+  static of(scope: IConstruct): LookupRegistry {
+    const root = scope.node.root;
+    let registry = registries.get(root);
+    if (!registry) {
+      registry = new LookupRegistry(lookupSettings(root));
+      registries.set(root, registry);
+    }
+    return registry;
+  }
+
+  private readonly entries = new Map<string, Entry>();
+  private lookupMs = 0;
+  private batches = 0;
+  private summaryPrinted = false;
+
+  private constructor(readonly settings: LookupSettings) {}
+
+  /** Registers a lookup; the same target registered twice shares one lookup. */
+  register(target: LookupTarget, request?: LookupRequest): LookupHandle {
+    const key = lookupKey(target);
+    if (!this.entries.has(key)) this.entries.set(key, { target, request });
+    return { target, outcome: () => this.outcomeOf(key) };
+  }
+
+  /** Supplies a result fetched elsewhere (the async form); recorded like a batch result. */
+  provide(target: LookupTarget, outcome: LookupOutcome, request?: LookupRequest): void {
+    this.entries.set(lookupKey(target), { target, request, outcome });
+    if (this.settings.mode === 'record') this.record([{ target, request, outcome }]);
+  }
+
+  /** Resolves every pending lookup in one batch. */
+  resolvePending(): void {
+    const pending = [...this.entries.values()].filter((e) => e.outcome === undefined);
+    if (pending.length === 0) return;
+    const started = performance.now();
+    const outcomes = this.settings.mode === 'replay' ? this.replay(pending) : lookupManySync(pending.map((e) => e.request!), { concurrency: this.settings.concurrency });
+    pending.forEach((entry, i) => (entry.outcome = outcomes[i]));
+    this.lookupMs += performance.now() - started;
+    this.batches++;
+    if (this.settings.mode === 'record') this.record(pending);
+  }
+
+  /** One line: instances, tasks, sources, failures, milliseconds. */
+  summary(): string {
+    const outcomes = [...this.entries.values()].map((e) => e.outcome).filter((o): o is LookupOutcome => o !== undefined);
+    const ok = outcomes.filter((o): o is LookupSuccess => o.ok);
+    const tasks = ok.reduce((n, o) => n + o.count, 0);
+    const sources = [...new Set(ok.map((o) => o.source))].sort();
+    const failed = outcomes.length - ok.length;
+    return (
+      `dcs-bigkey: ${outcomes.length} instance${outcomes.length === 1 ? '' : 's'}, ${tasks} task${tasks === 1 ? '' : 's'}, ` +
+      `source ${sources.length ? sources.join('+') : 'none'}${failed ? `, ${failed} failed` : ''}, ` +
+      `${Math.round(this.lookupMs)} ms in ${this.batches} batch${this.batches === 1 ? '' : 'es'}`
+    );
+  }
+
+  /** Prints the summary to stderr once per app (cdktf may invoke aspects per stack). */
+  printSummaryOnce(): void {
+    if (this.summaryPrinted || this.entries.size === 0) return;
+    this.summaryPrinted = true;
+    process.stderr.write(this.summary() + '\n');
+  }
+
+  private outcomeOf(key: string): LookupOutcome {
+    const entry = this.entries.get(key)!;
+    if (entry.outcome === undefined) this.resolvePending();
+    return entry.outcome!;
+  }
+
+  private replay(pending: readonly Entry[]): LookupOutcome[] {
+    let snapshot;
+    try {
+      snapshot = readSnapshot(this.settings.snapshotFile);
+    } catch (error) {
+      return pending.map((e) => failure(e.target, (error as Error).message));
+    }
+    return pending.map(({ target }) => {
+      const entry = findEntry(snapshot, target);
+      if (!entry) {
+        return failure(target,
+          `replay mode: no entry for ${lookupKey(target)} in the snapshot file ${this.settings.snapshotFile}. ` +
+          `record it with ${SNAPSHOT_MODE_ENV}=record cdktf synth (or \`${REFRESH_COMMAND}\` for entries already there), then commit the file`);
+      }
+      return { ok: true, instanceId: target.instanceId, count: entry.count, records: entry.records, source: 'snapshot', requests: 0, fetchedAt: entry.fetched_at };
+    });
+  }
+
+  private record(entries: readonly Entry[]): void {
+    const updates: SnapshotEntry[] = [];
+    for (const { target, request, outcome } of entries) {
+      if (!outcome?.ok || !request) continue;
+      updates.push(snapshotEntry(target, request, outcome));
+    }
+    if (updates.length === 0) return;
+    try {
+      writeSnapshot(this.settings.snapshotFile, readSnapshot(this.settings.snapshotFile), updates);
+    } catch (error) {
+      const reason = error instanceof SnapshotError ? error.message : `could not write ${this.settings.snapshotFile}: ${(error as Error).message}`;
+      throw new DcsConfigError(`record mode: ${reason}`);
+    }
+  }
+}
+
+export function snapshotEntry(target: LookupTarget, request: LookupRequest, outcome: LookupSuccess): SnapshotEntry {
+  return {
+    project_id: target.projectId,
+    instance_id: target.instanceId,
+    status_filter: target.status ?? null,
+    region: request.region ?? null,
+    endpoint: request.region ? null : request.endpoint,
+    source: outcome.source,
+    fetched_at: outcome.fetchedAt,
+    count: outcome.count,
+    records: outcome.records,
+  };
+}
+
+function failure(target: LookupTarget, message: string): LookupFailure {
+  return { ok: false, instanceId: target.instanceId, errorName: 'SnapshotError', message, requests: 0 };
+}

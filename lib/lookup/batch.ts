@@ -1,0 +1,90 @@
+/**
+ * Many lookups at once: one keep-alive client per (endpoint, project, access key), instances
+ * read concurrently under one bound. Failures are per lookup, as data, so one bad instance
+ * never hides the others' results. No cdktf here: the construct's worker, its async form and
+ * the snapshot refresh command all call this.
+ */
+import { DataSource, DcsBigKeyClient } from '../client/client';
+import { BigKeyTask } from '../client/types';
+import { mapWithConcurrency } from '../util/concurrency';
+import { LookupRequest } from './lookup-request';
+
+export interface LookupSuccess {
+  readonly ok: true;
+  readonly instanceId: string;
+  readonly count: number;
+  readonly records: readonly BigKeyTask[];
+  readonly source: DataSource | 'snapshot';
+  readonly requests: number;
+  /** When the data was read, ISO-8601. */
+  readonly fetchedAt: string;
+}
+
+export interface LookupFailure {
+  readonly ok: false;
+  readonly instanceId: string;
+  /** The error class name, e.g. DcsApiError. */
+  readonly errorName: string;
+  /** Already says what went wrong, the value seen and what to do; never a secret. */
+  readonly message: string;
+  readonly status?: number;
+  readonly errorCode?: string;
+  readonly requestId?: string;
+  readonly requests: number;
+}
+
+export type LookupOutcome = LookupSuccess | LookupFailure;
+
+export interface BatchOptions {
+  /** Instances read at once. @default 32 */
+  readonly concurrency?: number;
+}
+
+export const DEFAULT_BATCH_CONCURRENCY = 32;
+
+export async function lookupMany(requests: readonly LookupRequest[], options: BatchOptions = {}): Promise<LookupOutcome[]> {
+  const clients = new Map<string, DcsBigKeyClient>();
+  const clientFor = (r: LookupRequest) => {
+    const key = `${r.endpoint} ${r.projectId} ${r.credentials.accessKey}`;
+    let client = clients.get(key);
+    if (!client) {
+      client = new DcsBigKeyClient({ endpoint: r.endpoint, projectId: r.projectId, ...r.credentials, env: {} });
+      clients.set(key, client);
+    }
+    return client;
+  };
+  try {
+    return await mapWithConcurrency(requests, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, async (request) => {
+      try {
+        const listing = await clientFor(request).listAllBigKeyTasks(request.instanceId, { status: request.status });
+        return {
+          ok: true as const,
+          instanceId: request.instanceId,
+          count: listing.count,
+          records: listing.records,
+          source: listing.meta.source,
+          requests: listing.meta.requests,
+          fetchedAt: new Date().toISOString(),
+        };
+      } catch (error) {
+        return toFailure(request.instanceId, error);
+      }
+    });
+  } finally {
+    await Promise.all([...clients.values()].map((c) => c.close()));
+  }
+}
+
+export function toFailure(instanceId: string, error: unknown): LookupFailure {
+  const e = error as Error & { status?: number; errorCode?: string; requestId?: string; attempts?: number };
+  return {
+    ok: false,
+    instanceId,
+    errorName: e?.name ?? 'Error',
+    message: e?.message ?? String(error),
+    ...(e?.status !== undefined ? { status: e.status } : {}),
+    ...(e?.errorCode !== undefined ? { errorCode: e.errorCode } : {}),
+    ...(e?.requestId !== undefined ? { requestId: e.requestId } : {}),
+    requests: e?.attempts ?? 0,
+  };
+}

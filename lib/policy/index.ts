@@ -1,0 +1,3 @@
+export * from './gate-policy';
+export * from './task-summary';
+export * from './duration';

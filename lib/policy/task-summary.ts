@@ -1,0 +1,45 @@
+/**
+ * The facts gates and outputs are built on, derived from a task list. Pure.
+ */
+import { BigKeyTask, BigKeyTaskStatus } from '../client/types';
+
+export interface TaskSummary {
+  readonly count: number;
+  /** Newest first by created_at. */
+  readonly records: readonly BigKeyTask[];
+  readonly latest?: BigKeyTask;
+  readonly latestAuto?: BigKeyTask;
+  readonly latestManual?: BigKeyTask;
+  readonly latestSuccessful?: BigKeyTask;
+  /** The newest automatic scan that has finished (success or failed). */
+  readonly latestFinishedAuto?: BigKeyTask;
+}
+
+/** `records` must be newest first (as the client returns them). */
+export function summarizeTasks(records: readonly BigKeyTask[]): TaskSummary {
+  const isFinished = (t: BigKeyTask) => (t.status === 'success' || t.status === 'failed') && !!t.finished_at;
+  return {
+    count: records.length,
+    records,
+    latest: records[0],
+    latestAuto: records.find((t) => t.scan_type === 'auto'),
+    latestManual: records.find((t) => t.scan_type === 'manual'),
+    latestSuccessful: records.find((t) => t.status === 'success'),
+    latestFinishedAuto: records.find((t) => t.scan_type === 'auto' && isFinished(t)),
+  };
+}
+
+/** Milliseconds from `since` to `now`; undefined when `since` is absent. */
+export function ageMs(since: string | null | undefined, now: Date): number | undefined {
+  return since ? now.getTime() - Date.parse(since) : undefined;
+}
+
+export const IN_PROGRESS: readonly BigKeyTaskStatus[] = ['waiting', 'running'];
+
+/** One line naming a task, its status and its times, for messages people read. */
+export function describeTask(task: BigKeyTask): string {
+  const times = [`created ${task.created_at}`];
+  if (task.started_at) times.push(`started ${task.started_at}`);
+  if (task.finished_at) times.push(`finished ${task.finished_at}`);
+  return `task ${task.id} (${task.scan_type}, status ${task.status}, ${times.join(', ')})`;
+}
