@@ -1,23 +1,34 @@
 // Client layer (no cdktf): types, signer, client, errors.
 export * from './client/types';
 export * from './client/errors';
-export { DcsBigKeyClient, DcsClientOptions, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
-export { DcsConnectionOptions, resolveConnection, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV } from './client/connection';
-export { CredentialOptions, Credentials, CREDENTIAL_ENV_SOURCES } from './client/credentials';
+export { DcsBigKeyClient } from './client/client';
+export type { DcsClientOptions, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
+export { resolveConnection, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV } from './client/connection';
+export type { DcsConnectionOptions } from './client/connection';
+export { CREDENTIAL_ENV_SOURCES } from './client/credentials';
+export type { CredentialOptions, Credentials } from './client/credentials';
 export { KNOWN_REGIONS, endpointForRegion } from './client/endpoint';
-export { RetrySettings, DEFAULT_RETRY } from './client/retry-policy';
+export { DEFAULT_RETRY } from './client/retry-policy';
+export type { RetrySettings } from './client/retry-policy';
 export * as signer from './client/signer';
 
 // Gate policies (shared by the construct and `dcs-bigkey gate`).
 export * from './policy';
 
 // Lookups without cdktf: batch and snapshot file.
-export { LookupOptions, LookupRequest, LookupTarget, lookupKey } from './lookup/lookup-request';
-export { lookupMany, LookupOutcome, LookupSuccess, LookupFailure } from './lookup/batch';
-export { DEFAULT_SNAPSHOT_FILE, SnapshotEntry, SnapshotFile } from './lookup/snapshot-file';
+export { lookupKey } from './lookup/lookup-request';
+export type { LookupOptions, LookupRequest, LookupTarget } from './lookup/lookup-request';
+export { lookupMany } from './lookup/batch';
+export type { LookupOutcome, LookupSuccess, LookupFailure } from './lookup/batch';
+export { DEFAULT_SNAPSHOT_FILE } from './lookup/snapshot-file';
+export type { SnapshotEntry, SnapshotFile } from './lookup/snapshot-file';
 
 // cdktf constructs.
-export { DcsBigKeyScanTasks, DcsBigKeyScanTasksProps, DcsLookupFailedError } from './construct/dcs-bigkey-scan-tasks';
-export { DcsBigKeyScanGate, DcsBigKeyScanGateProps, GateEnforcement, GATE_ENFORCEMENTS, PASSING_AUTO_STATUSES } from './construct/dcs-bigkey-scan-gate';
-export { OUTPUT_SUFFIXES, OutputSuffix, outputName } from './construct/outputs';
-export { SnapshotMode, SNAPSHOT_MODES, SNAPSHOT_MODE_ENV, SNAPSHOT_FILE_ENV, SNAPSHOT_MODE_CONTEXT, SNAPSHOT_FILE_CONTEXT } from './construct/lookup-registry';
+export { DcsBigKeyScanTasks, DcsLookupFailedError } from './construct/dcs-bigkey-scan-tasks';
+export type { DcsBigKeyScanTasksProps } from './construct/dcs-bigkey-scan-tasks';
+export { DcsBigKeyScanGate, GATE_ENFORCEMENTS, PASSING_AUTO_STATUSES } from './construct/dcs-bigkey-scan-gate';
+export type { DcsBigKeyScanGateProps, GateEnforcement } from './construct/dcs-bigkey-scan-gate';
+export { OUTPUT_SUFFIXES, outputName } from './construct/outputs';
+export type { OutputSuffix } from './construct/outputs';
+export { SNAPSHOT_MODES, SNAPSHOT_MODE_ENV, SNAPSHOT_FILE_ENV, SNAPSHOT_MODE_CONTEXT, SNAPSHOT_FILE_CONTEXT } from './construct/lookup-registry';
+export type { SnapshotMode } from './construct/lookup-registry';

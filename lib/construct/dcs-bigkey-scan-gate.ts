@@ -80,12 +80,16 @@ export class DcsBigKeyScanGate extends Construct {
     this.latestAutoStatus = status.asString;
     this.gateMessage = message.asString;
 
+    // `length(x) < 1`, not `x == ""` or `length(x) == 0`: cdktf's operators render falsy
+    // literals ("" and 0) as `undefined`.
+    const noMessage = Op.lt(Fn.lengthOf(message.asString), 1);
     const precondition = {
-      condition: Op.and(Fn.contains(PASSING_AUTO_STATUSES, status.asString), Op.eq(message.asString, '')),
+      condition: Op.and(Fn.contains(PASSING_AUTO_STATUSES, status.asString), noMessage),
       error_message: conditional(
-        Op.neq(message.asString, ''),
+        noMessage,
+        // No quotes in this text: it sits inside a Terraform string template.
+        `the latest automatic big key scan of ${prefix} has status ${status.asString}, which does not allow deployment; check the producer stack and its lookup`,
         message.asString,
-        `the latest automatic big key scan of ${prefix} has status "${status.asString}", which does not allow deployment; check the producer stack's lookup`,
       ),
     };
 
