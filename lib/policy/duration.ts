@@ -8,7 +8,7 @@ export type Duration = number | string;
 export function parseDuration(value: Duration, name = 'duration'): number {
   if (typeof value === 'number') {
     if (Number.isFinite(value) && value > 0) return value;
-  } else if (/^(\d+[smhdw])+$/.test(value.trim())) {
+  } else if (typeof value === 'string' && /^(\d+[smhdw])+$/.test(value.trim())) {
     let total = 0;
     for (const [, n, unit] of value.trim().matchAll(/(\d+)([smhdw])/g)) total += Number(n) * UNIT_MS[unit];
     if (total > 0) return total;

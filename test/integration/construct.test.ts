@@ -208,6 +208,7 @@ describe('bad props', () => {
     [{ instanceId: DEMO.instances.ordersCache, gates: { latestAutoFailed: 'fatal' } }, /invalid gates.latestAutoFailed "fatal": expected "error" or "warning"/],
     [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: { maxAge: 'a week' } } }, /invalid gates.maxAutoScanAge.maxAge "a week"/],
     [{ instanceId: DEMO.instances.ordersCache, gates: { failFast: true } }, /unknown gates policy "failFast"/],
+    [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: {} } }, /invalid gates.maxAutoScanAge.maxAge undefined: expected a positive duration/],
     [{ instanceId: DEMO.instances.ordersCache, accessKey: undefined, secretKey: 'only-secret' }, /incomplete credentials: accessKey is missing/],
   ])('%#: throws a DcsConfigError at construction, before any request', async (props, message) => {
     const before = (await emulator.admin.stats()).requests;

@@ -1,0 +1,58 @@
+/**
+ * Where a command sends requests: `--project-id`, `--region` / `--endpoint`, then the
+ * environment (the same variables the client reads). Problems are usage errors that say which
+ * flag or variable to set; credentials are only ever read from the environment.
+ */
+import { DcsBigKeyClient, DcsClientOptions } from '../client/client';
+import { ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, resolveEndpoint, resolveProjectId } from '../client/connection';
+import { validateEndpoint, validateProjectId } from '../client/validation';
+import { CREDENTIALS_ADVICE, hasCredentialsInEnv } from './args';
+import { UsageError } from './io';
+
+export interface LocationFlags {
+  readonly projectId?: string;
+  readonly region?: string;
+  readonly endpoint?: string;
+}
+
+export interface Location {
+  /** Origin only, e.g. `https://dcs.cn-north-4.myhuaweicloud.com`. */
+  readonly endpoint: string;
+  readonly projectId: string;
+}
+
+/**
+ * Resolves a location. `names` lets the fleet file report its own field names
+ * (e.g. `instances[3].region`) instead of the flags'.
+ */
+export function resolveLocation(
+  flags: LocationFlags,
+  env: NodeJS.ProcessEnv,
+  names: { projectId: string; region: string; endpoint: string } = { projectId: '--project-id', region: '--region', endpoint: '--endpoint' },
+): Location {
+  if (flags.region !== undefined && flags.endpoint !== undefined) {
+    throw new UsageError(`${names.region} and ${names.endpoint} are both given: give one (the endpoint is derived from the region)`);
+  }
+  if (flags.projectId === undefined && !PROJECT_ID_ENV.some((name) => env[name])) {
+    throw new UsageError(`no project id: pass ${names.projectId}, or set ${PROJECT_ID_ENV.join(' or ')}`);
+  }
+  if (flags.region === undefined && flags.endpoint === undefined && !env[ENDPOINT_ENV] && !REGION_ENV.some((name) => env[name])) {
+    throw new UsageError(`no region or endpoint: pass ${names.region} (e.g. cn-north-4) or ${names.endpoint}, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
+  }
+  if (flags.projectId !== undefined) validateProjectId(flags.projectId, names.projectId);
+  if (flags.endpoint !== undefined) validateEndpoint(flags.endpoint, names.endpoint);
+  const projectId = resolveProjectId({ projectId: flags.projectId }, env);
+  const endpoint = resolveEndpoint({ region: flags.region, endpoint: flags.endpoint }, env);
+  return { endpoint: endpoint.origin, projectId };
+}
+
+/** Fails before any request when the environment holds no credentials. */
+export function requireCredentials(env: NodeJS.ProcessEnv): void {
+  if (!hasCredentialsInEnv(env)) throw new UsageError(`no credentials: ${CREDENTIALS_ADVICE}`);
+}
+
+/** A client for one location, credentials from the environment; the constructor checks everything. */
+export function clientFor(location: Location, env: NodeJS.ProcessEnv, options: Omit<DcsClientOptions, 'endpoint' | 'projectId' | 'env'> = {}): DcsBigKeyClient {
+  requireCredentials(env);
+  return new DcsBigKeyClient({ ...options, endpoint: location.endpoint, projectId: location.projectId, env });
+}

@@ -1,0 +1,214 @@
+/**
+ * The fleet file of `dcs-bigkey gate --fleet FILE`: many instances gated in one run.
+ *
+ *   {
+ *     "defaults": {                                    optional; applies to every entry
+ *       "project_id": "0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b",
+ *       "region": "cn-north-4",                         or "endpoint": "https://…" (not both)
+ *       "policies": { "latestAutoFailed": "error", "maxAutoScanAge": { "maxAge": "7d" } }
+ *     },
+ *     "instances": [                                   at least one; each instance id once
+ *       { "name": "orders-cache", "instance_id": "5560df16-cebf-4473-95c4-d1b573c16e79" },
+ *       { "instance_id": "…", "project_id": "…", "endpoint": "http://127.0.0.1:8080",
+ *         "policies": { "requireSuccessfulScan": "warning", "latestAutoFailed": null } }
+ *     ]
+ *   }
+ *
+ * `policies` uses the GatePolicies field names of lib/policy (latestAutoFailed,
+ * maxAutoScanAge {maxAge, severity?}, requireSuccessfulScan, stuckTask {maxDuration, severity?},
+ * onLookupFailure); `null` turns a policy off for that layer. Layers, lowest first: the command's
+ * policy flags, `defaults.policies`, the entry's `policies`. An entry's `region`/`endpoint`
+ * replaces the defaults' location; anything left unset comes from the environment.
+ * Keys starting with `$` (e.g. `$comment`) are ignored; any other unknown key is an error.
+ *
+ * The whole file is checked before any request: every error names the entry (index and name),
+ * the field and the value.
+ */
+import { readFileSync } from 'node:fs';
+import { DcsConfigError } from '../client/errors';
+import { show, validateInstanceId } from '../client/validation';
+import { GatePolicies, resolveGatePolicies, Severity } from '../policy/gate-policy';
+import { UsageError } from './io';
+
+type Nullable<T> = { -readonly [K in keyof T]?: T[K] | null };
+
+/** One layer of policies from a fleet file; `null` turns a policy off. */
+export type PolicyLayer = Nullable<Required<GatePolicies>>;
+
+export const POLICY_KEYS = ['latestAutoFailed', 'maxAutoScanAge', 'requireSuccessfulScan', 'stuckTask', 'onLookupFailure'] as const;
+
+export interface FleetLocation {
+  readonly projectId?: string;
+  readonly region?: string;
+  readonly endpoint?: string;
+}
+
+export interface FleetEntry {
+  readonly index: number;
+  readonly name?: string;
+  readonly instanceId: string;
+  readonly location: FleetLocation;
+  readonly policies?: PolicyLayer;
+  /** How errors name this entry, e.g. `instances[3] ("orders-cache")`. */
+  readonly where: string;
+}
+
+export interface FleetFile {
+  readonly file: string;
+  readonly defaults: { readonly location: FleetLocation; readonly policies?: PolicyLayer };
+  readonly instances: readonly FleetEntry[];
+}
+
+/** Upper bound on entries: a typo'd generator should not start a million lookups. */
+export const MAX_FLEET_INSTANCES = 100_000;
+
+export function readFleetFile(file: string): FleetFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read fleet file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
+  }
+  return parseFleetFile(text, file);
+}
+
+export function parseFleetFile(text: string, file: string): FleetFile {
+  const fail = (message: string): never => {
+    throw new UsageError(`fleet file ${file}: ${message}`);
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return fail(`not valid JSON (${(error as Error).message})`);
+  }
+  const root = object(json, 'the top level', fail);
+  knownKeys(root, ['defaults', 'instances'], 'the top level', fail);
+
+  const defaultsRaw = root.defaults === undefined ? {} : object(root.defaults, 'defaults', fail);
+  knownKeys(defaultsRaw, ['project_id', 'region', 'endpoint', 'policies'], 'defaults', fail);
+  const defaults = {
+    location: location(defaultsRaw, 'defaults', fail),
+    ...(defaultsRaw.policies !== undefined ? { policies: policyLayer(defaultsRaw.policies, 'defaults.policies', fail) } : {}),
+  };
+
+  if (!Array.isArray(root.instances)) return fail(`instances is ${shown(root.instances)}: expected an array of {"instance_id": "…"} entries`);
+  if (root.instances.length === 0) return fail('instances is empty: list at least one instance (a gate over nothing would pass without checking anything)');
+  if (root.instances.length > MAX_FLEET_INSTANCES) return fail(`instances has ${root.instances.length} entries: at most ${MAX_FLEET_INSTANCES}`);
+
+  const seen = new Map<string, string>();
+  const instances = root.instances.map((raw: unknown, index: number): FleetEntry => {
+    let where = `instances[${index}]`;
+    const entry = object(raw, where, fail);
+    if (entry.name !== undefined) {
+      if (typeof entry.name !== 'string' || entry.name.trim() === '' || entry.name.length > 128 || /[\u0000-\u001f\u007f]/.test(entry.name)) {
+        fail(`${where}.name is ${shown(entry.name)}: expected a non-empty string of at most 128 characters without control characters`);
+      }
+      where = `${where} (${JSON.stringify(entry.name)})`;
+    }
+    knownKeys(entry, ['name', 'instance_id', 'project_id', 'region', 'endpoint', 'policies'], where, fail);
+    if (entry.instance_id === undefined) fail(`${where} has no instance_id: every entry needs the DCS instance id (a UUID)`);
+    try {
+      validateInstanceId(entry.instance_id, `${where}.instance_id`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+    const instanceId = entry.instance_id as string;
+    const previous = seen.get(instanceId.toLowerCase());
+    if (previous !== undefined) fail(`${where}.instance_id ${show(instanceId)} is already listed as ${previous}: list each instance once`);
+    seen.set(instanceId.toLowerCase(), where);
+    return {
+      index,
+      ...(entry.name !== undefined ? { name: entry.name as string } : {}),
+      instanceId,
+      location: location(entry, where, fail),
+      ...(entry.policies !== undefined ? { policies: policyLayer(entry.policies, `${where}.policies`, fail) } : {}),
+      where,
+    };
+  });
+  return { file, defaults, instances };
+}
+
+type Fail = (message: string) => never;
+type Json = Record<string, unknown>;
+
+function object(value: unknown, where: string, fail: Fail): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${where} is ${shown(value)}: expected an object`);
+  return value as Json;
+}
+
+function knownKeys(value: Json, allowed: readonly string[], where: string, fail: Fail): void {
+  for (const key of Object.keys(value)) {
+    if (key.startsWith('$') || allowed.includes(key)) continue;
+    fail(`${where} has an unknown field ${show(key)}: expected ${allowed.join(', ')} (or a "$comment")`);
+  }
+}
+
+function optionalString(value: unknown, where: string, fail: Fail): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') return fail(`${where} is ${shown(value)}: expected a non-empty string`);
+  return value;
+}
+
+function location(value: Json, where: string, fail: Fail): FleetLocation {
+  const projectId = optionalString(value.project_id, `${where}.project_id`, fail);
+  const region = optionalString(value.region, `${where}.region`, fail);
+  const endpoint = optionalString(value.endpoint, `${where}.endpoint`, fail);
+  if (region !== undefined && endpoint !== undefined) {
+    fail(`${where} has both region ${show(region)} and endpoint ${show(endpoint)}: give one (the endpoint is derived from the region)`);
+  }
+  return { ...(projectId ? { projectId } : {}), ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) };
+}
+
+/** Checks a policies object's shape, then its values through lib/policy's own resolver. */
+function policyLayer(value: unknown, where: string, fail: Fail): PolicyLayer {
+  const raw = object(value, where, fail);
+  knownKeys(raw, POLICY_KEYS, where, fail);
+  const severity = (key: string): Severity | null | undefined => {
+    const v = raw[key];
+    if (v === undefined || v === null) return v as undefined | null;
+    if (v !== 'error' && v !== 'warning') fail(`${where}.${key} is ${shown(v)}: expected "error", "warning" or null (off)`);
+    return v as Severity;
+  };
+  const withDuration = (key: string, field: string) => {
+    const v = raw[key];
+    if (v === undefined || v === null) return v as undefined | null;
+    const o = object(v, `${where}.${key}`, fail);
+    knownKeys(o, [field, 'severity'], `${where}.${key}`, fail);
+    const d = o[field];
+    if (typeof d !== 'string' && typeof d !== 'number') fail(`${where}.${key}.${field} is ${shown(d)}: expected a duration such as "90m", "36h" or "7d"`);
+    if (o.severity !== undefined && o.severity !== 'error' && o.severity !== 'warning') {
+      fail(`${where}.${key}.severity is ${shown(o.severity)}: expected "error" or "warning"`);
+    }
+    return { [field]: d, ...(o.severity !== undefined ? { severity: o.severity } : {}) };
+  };
+  const layer: PolicyLayer = {
+    ...(raw.latestAutoFailed !== undefined ? { latestAutoFailed: severity('latestAutoFailed') } : {}),
+    ...(raw.maxAutoScanAge !== undefined ? { maxAutoScanAge: withDuration('maxAutoScanAge', 'maxAge') as PolicyLayer['maxAutoScanAge'] } : {}),
+    ...(raw.requireSuccessfulScan !== undefined ? { requireSuccessfulScan: severity('requireSuccessfulScan') } : {}),
+    ...(raw.stuckTask !== undefined ? { stuckTask: withDuration('stuckTask', 'maxDuration') as PolicyLayer['stuckTask'] } : {}),
+    ...(raw.onLookupFailure !== undefined ? { onLookupFailure: severity('onLookupFailure') } : {}),
+  };
+  try {
+    resolveGatePolicies(withoutNulls(layer), where);
+  } catch (error) {
+    if (error instanceof DcsConfigError) fail(error.message);
+    throw error;
+  }
+  return layer;
+}
+
+/** The policies a layer turns on (its `null`s dropped). */
+export function withoutNulls(layer: PolicyLayer): GatePolicies {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(layer)) if (value !== null && value !== undefined) out[key] = value;
+  return out as GatePolicies;
+}
+
+/** A value in an error message: objects and arrays by kind, anything else as `show` does. */
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return show(value);
+}

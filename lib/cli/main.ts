@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * `dcs-bigkey`: the command line of cdktf-dcs-bigkey (package bin → dist/cli/main.js).
+ *
+ *   dcs-bigkey tasks     list the big key analysis tasks of an instance
+ *   dcs-bigkey gate      deployment gate over one instance or a fleet file (exit codes for CI)
+ *   dcs-bigkey emulator  run the local DCS emulator
+ *
+ * Each command is `run…Command(argv, io) → exit code` in its own module, loaded on demand, so
+ * tests run the very same code in-process and as this executable.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CliIo } from './io';
+import { redactingIo } from './redact';
+
+type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
+
+interface Command {
+  readonly summary: string;
+  readonly run: CommandRunner;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  tasks: {
+    summary: 'list the big key analysis tasks of an instance (all pages, or one)',
+    run: async (argv, io) => (await import('./tasks-command')).runTasksCommand(argv, io),
+  },
+  gate: {
+    summary: 'deployment gate: check big key scans of an instance or a fleet against policies',
+    run: async (argv, io) => (await import('./gate-command')).runGateCommand(argv, io),
+  },
+  emulator: {
+    summary: 'run the local DCS big key API emulator (for tests and demos)',
+    run: async (argv, io) => (await import('../emulator/command')).runEmulatorCommand(argv, io),
+  },
+  snapshot: {
+    summary: 'refresh the lookup snapshot file (dcs-bigkey.context.json) that offline synths replay',
+    run: async (argv, io) => (await import('./snapshot-command')).runSnapshotCommand(argv, io),
+  },
+};
+
+export function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'usage: dcs-bigkey <command> [flags]',
+    '',
+    'Huawei Cloud DCS big key analysis tasks: list them, and gate deployments on them.',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'run `dcs-bigkey <command> --help` for the flags of a command.',
+    'credentials come from the environment only: HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,',
+    'HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK; project and region from',
+    'HUAWEICLOUD_SDK_PROJECT_ID/HW_PROJECT_ID and HW_REGION_NAME, or DCS_BIGKEY_ENDPOINT.',
+    '',
+  ].join('\n');
+}
+
+export function version(): string {
+  const file = path.join(__dirname, '..', '..', 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = redactingIo(rawIo);
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr.write(usage());
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(usage());
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const found = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (found) return found.run(rest, io);
+  io.stderr.write(`dcs-bigkey: unknown command ${JSON.stringify(command)}: expected one of ${Object.keys(COMMANDS).join(', ')}\nrun \`dcs-bigkey --help\` for usage\n`);
+  return 2;
+}
+
+if (require.main === module) {
+  // A closed pipe (`dcs-bigkey tasks … | head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: process.stderr.isTTY === true }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`dcs-bigkey: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

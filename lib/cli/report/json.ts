@@ -1,0 +1,110 @@
+/**
+ * `dcs-bigkey gate --format json`: a stable, documented schema for machines.
+ *
+ * Schema `dcs-bigkey-gate/v1` (fields are never removed or renamed within v1; new optional
+ * fields may be added):
+ *
+ * {
+ *   "schema": "dcs-bigkey-gate/v1",
+ *   "generated_at": "2026-11-29T10:00:00.000Z",      ISO-8601 UTC: when the report was assembled
+ *   "verdict": "pass" | "warn" | "blocked" | "error", the worst instance verdict
+ *   "exit_code": 0 | 1 | 3,                           the command's exit code (0 pass/warn, 1 blocked, 3 a lookup failed)
+ *   "summary": { "pass": n, "warn": n, "blocked": n, "error": n, "total": n },
+ *   "instances": [                                    one per instance, in input order (fleet file order)
+ *     {
+ *       "name": "orders-cache" | null,                the fleet entry's name (or --name)
+ *       "instance_id": "5560df16-…",
+ *       "project_id": "0b6bd4e1…",
+ *       "verdict": "pass" | "warn" | "blocked" | "error",
+ *          pass: no finding; warn: only warning findings; blocked: an error-severity policy
+ *          finding; error: the lookup failed (fail closed)
+ *       "latest_auto": {                              the newest automatic scan (scan_type auto), or
+ *         "id": "…", "status": "waiting|running|success|failed",   null when there is none or the lookup failed
+ *         "created_at": "…", "started_at": "…" | null, "finished_at": "…" | null,
+ *         "age_seconds": n | null                     whole seconds from finished_at to the evaluation;
+ *       } | null,                                     null when it has not finished
+ *       "tasks_read": n | null,                       tasks read (all statuses); null when the lookup failed
+ *       "findings": [                                 empty when the instance passes
+ *         { "policy": "latest-auto-failed" | "max-auto-scan-age" | "require-successful-scan" | "stuck-task" | "lookup-failed",
+ *           "severity": "error" | "warning",
+ *           "message": "…",                           says what, the task and its times, and what to do
+ *           "task_id": "…" | null }                   the task the finding is based on
+ *       ],
+ *       "lookup_error": {                             null unless the lookup failed
+ *         "name": "DcsApiError" | "DcsNetworkError" | "DcsMalformedResponseError" | "DcsConsistencyError" | …,
+ *         "status": n | null, "error_code": "…" | null, "request_id": "…" | null
+ *       } | null
+ *     }
+ *   ]
+ * }
+ */
+import { GateReport, InstanceResult } from './model';
+
+export const GATE_JSON_SCHEMA = 'dcs-bigkey-gate/v1';
+
+export interface GateJsonInstance {
+  readonly name: string | null;
+  readonly instance_id: string;
+  readonly project_id: string;
+  readonly verdict: string;
+  readonly latest_auto: {
+    readonly id: string;
+    readonly status: string;
+    readonly created_at: string;
+    readonly started_at: string | null;
+    readonly finished_at: string | null;
+    readonly age_seconds: number | null;
+  } | null;
+  readonly tasks_read: number | null;
+  readonly findings: readonly { readonly policy: string; readonly severity: string; readonly message: string; readonly task_id: string | null }[];
+  readonly lookup_error: { readonly name: string; readonly status: number | null; readonly error_code: string | null; readonly request_id: string | null } | null;
+}
+
+export interface GateJson {
+  readonly schema: typeof GATE_JSON_SCHEMA;
+  readonly generated_at: string;
+  readonly verdict: string;
+  readonly exit_code: number;
+  readonly summary: { readonly pass: number; readonly warn: number; readonly blocked: number; readonly error: number; readonly total: number };
+  readonly instances: readonly GateJsonInstance[];
+}
+
+export function toGateJson(report: GateReport): GateJson {
+  return {
+    schema: GATE_JSON_SCHEMA,
+    generated_at: report.generatedAt.toISOString(),
+    verdict: report.verdict,
+    exit_code: report.exitCode,
+    summary: { ...report.summary },
+    instances: report.instances.map(instanceJson),
+  };
+}
+
+function instanceJson(r: InstanceResult): GateJsonInstance {
+  const a = r.latestAuto;
+  return {
+    name: r.name ?? null,
+    instance_id: r.instanceId,
+    project_id: r.projectId,
+    verdict: r.verdict,
+    latest_auto: a
+      ? {
+          id: a.id,
+          status: a.status,
+          created_at: a.created_at,
+          started_at: a.started_at ?? null,
+          finished_at: a.finished_at ?? null,
+          age_seconds: r.latestAutoAgeMs === undefined ? null : Math.floor(r.latestAutoAgeMs / 1000),
+        }
+      : null,
+    tasks_read: r.tasksRead ?? null,
+    findings: r.findings.map((f) => ({ policy: f.policy, severity: f.severity, message: f.message, task_id: f.taskId ?? null })),
+    lookup_error: r.lookupError
+      ? { name: r.lookupError.name, status: r.lookupError.status ?? null, error_code: r.lookupError.errorCode ?? null, request_id: r.lookupError.requestId ?? null }
+      : null,
+  };
+}
+
+export function renderGateJson(report: GateReport): string {
+  return JSON.stringify(toGateJson(report), null, 2) + '\n';
+}

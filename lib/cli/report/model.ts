@@ -1,0 +1,115 @@
+/**
+ * What `dcs-bigkey gate` found, independent of how it is printed: one result per instance,
+ * in input order, and the overall verdict and exit code. Every renderer reads only this.
+ */
+import { BigKeyTask } from '../../client/types';
+import { Finding, Verdict } from '../../policy/gate-policy';
+import { formatDuration } from '../../policy/duration';
+import { EXIT } from '../io';
+
+export interface LookupErrorInfo {
+  /** The error class, e.g. DcsApiError, DcsNetworkError. */
+  readonly name: string;
+  readonly status?: number;
+  readonly errorCode?: string;
+  readonly requestId?: string;
+  /** For network errors, e.g. ECONNREFUSED. */
+  readonly code?: string;
+}
+
+export interface InstanceResult {
+  readonly name?: string;
+  readonly instanceId: string;
+  readonly projectId: string;
+  readonly endpoint: string;
+  readonly verdict: Verdict;
+  /** The newest automatic scan; undefined when there is none or the lookup failed. */
+  readonly latestAuto?: BigKeyTask;
+  /** Milliseconds from latestAuto.finished_at to the evaluation; undefined when it has not finished. */
+  readonly latestAutoAgeMs?: number;
+  /** Tasks read; undefined when the lookup failed. */
+  readonly tasksRead?: number;
+  readonly findings: readonly Finding[];
+  readonly lookupError?: LookupErrorInfo;
+  /** HTTP requests sent for this instance, retries included. */
+  readonly requests: number;
+}
+
+export interface GateSummary {
+  readonly pass: number;
+  readonly warn: number;
+  readonly blocked: number;
+  readonly error: number;
+  readonly total: number;
+}
+
+export interface GateReport {
+  readonly generatedAt: Date;
+  readonly verdict: Verdict;
+  readonly exitCode: number;
+  readonly summary: GateSummary;
+  readonly instances: readonly InstanceResult[];
+}
+
+export const MARKS: Readonly<Record<Verdict, string>> = { pass: '✅', warn: '⚠️', blocked: '⛔', error: '❌' };
+
+/** The worst verdict: error (a lookup failed) > blocked > warn > pass. */
+export function overallVerdict(verdicts: readonly Verdict[]): Verdict {
+  for (const v of ['error', 'blocked', 'warn'] as const) if (verdicts.includes(v)) return v;
+  return 'pass';
+}
+
+/** 3 when any lookup failed (even if others are blocked), else 1 when any is blocked, else 0. */
+export function exitCodeOf(verdict: Verdict): number {
+  return verdict === 'error' ? EXIT.LOOKUP_FAILED : verdict === 'blocked' ? EXIT.FAILURE : EXIT.OK;
+}
+
+export function buildReport(instances: readonly InstanceResult[], generatedAt: Date): GateReport {
+  const summary = { pass: 0, warn: 0, blocked: 0, error: 0, total: instances.length };
+  for (const r of instances) summary[r.verdict]++;
+  const verdict = overallVerdict(instances.map((r) => r.verdict));
+  return { generatedAt, verdict, exitCode: exitCodeOf(verdict), summary, instances };
+}
+
+export function summaryLine(report: GateReport): string {
+  const s = report.summary;
+  return `${s.total} instance${s.total === 1 ? '' : 's'}: ${s.pass} pass, ${s.warn} warn, ${s.blocked} blocked, ${s.error} error`;
+}
+
+/** A few words for a table cell; the findings' full messages go in the details. */
+export function shortReason(result: InstanceResult): string {
+  if (result.findings.length === 0) return '';
+  // One phrase per policy (several stuck tasks are one reason).
+  const phrases = new Map<string, number>();
+  for (const f of result.findings) {
+    const phrase = shortFinding(f, result);
+    phrases.set(phrase, (phrases.get(phrase) ?? 0) + 1);
+  }
+  return [...phrases].map(([phrase, n]) => (n > 1 ? `${phrase} (${n} tasks)` : phrase)).join('; ');
+}
+
+function shortFinding(f: Finding, result: InstanceResult): string {
+  switch (f.policy) {
+    case 'latest-auto-failed':
+      return 'latest automatic scan failed';
+    case 'max-auto-scan-age':
+      return f.taskId ? `latest finished automatic scan is too old` : 'no automatic scan has finished';
+    case 'require-successful-scan':
+      return 'no successful scan';
+    case 'stuck-task':
+      return 'scan stuck waiting or running';
+    case 'lookup-failed': {
+      const e = result.lookupError;
+      if (!e) return 'lookup failed';
+      if (e.status !== undefined) return `lookup failed: HTTP ${e.status}${e.errorCode ? ` ${e.errorCode}` : ''}`;
+      if (e.name === 'DcsNetworkError') return `lookup failed: no answer${e.code ? ` (${e.code})` : ''}`;
+      if (e.name === 'DcsMalformedResponseError') return 'lookup failed: malformed response';
+      if (e.name === 'DcsConsistencyError') return 'lookup failed: list changed while paging';
+      return `lookup failed (${e.name})`;
+    }
+  }
+}
+
+export function ageText(ms: number | undefined): string {
+  return ms === undefined ? '' : `${formatDuration(ms)} ago`;
+}

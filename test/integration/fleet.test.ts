@@ -1,0 +1,139 @@
+/**
+ * `dcs-bigkey gate --fleet` at scale: 500 instances in the emulator (a separate process, real
+ * sockets), a fifth of all requests throttled with 429 + Retry-After. The gate runs in-process
+ * (runGateCommand, the very function the executable calls) so the test can also count clients.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runGateCommand } from '../../lib/cli/gate-command';
+import { DcsBigKeyClient } from '../../lib/client/client';
+import { DEMO, EmulatorProcess, spawnEmulator } from '../../lib/emulator';
+import { mapWithConcurrency } from '../../lib/util/concurrency';
+import { capturedOutputs, demoEnv, expectGateJsonSchema, expectNoCredentials, runInProcess } from '../support/cli-harness';
+import { fleetInstanceId, fleetInstanceTasks, FLEET_PROJECT, expectedFleetVerdict } from '../support/cli-fleet';
+
+const N = 500;
+const CONCURRENCY = 16;
+
+let emulator: EmulatorProcess;
+let dir: string;
+
+beforeAll(async () => {
+  emulator = await spawnEmulator({ quiet: true });
+  dir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-fleet-'));
+  const ids = Array.from({ length: N }, (_, i) => i);
+  await mapWithConcurrency(ids, 16, (i) =>
+    emulator.admin.putInstance(fleetInstanceId(i), { project_id: FLEET_PROJECT, name: `cache-${i}`, tasks: fleetInstanceTasks(i) }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await emulator?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  expectNoCredentials(capturedOutputs);
+});
+
+beforeEach(async () => {
+  await emulator.admin.clearFaults();
+  await emulator.admin.resetStats();
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+it(`gates ${N} instances under throttling: every instance once, every verdict right, concurrency bounded, one shared client`, async () => {
+  const file = path.join(dir, 'fleet.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      defaults: { project_id: FLEET_PROJECT, endpoint: emulator.url },
+      instances: Array.from({ length: N }, (_, i) => ({ name: `cache-${i}`, instance_id: fleetInstanceId(i) })),
+    }),
+  );
+  // Throttle a fifth of the requests; 5 ms of latency on each so that concurrent requests overlap
+  // in the emulator (its handler is synchronous: without latency nothing is ever in flight twice).
+  await emulator.admin.addFaults([
+    { kind: 'throttle', instance_id: '*', ratio: 0.2, retry_after_s: 0 },
+    { kind: 'latency', instance_id: '*', ms: 5 },
+  ]);
+  const close = jest.spyOn(DcsBigKeyClient.prototype, 'close');
+
+  const started = Date.now();
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--concurrency', String(CONCURRENCY)], demoEnv());
+  const wallMs = Date.now() - started;
+
+  const doc = JSON.parse(run.stdout);
+  expectGateJsonSchema(doc);
+  expect(doc.instances).toHaveLength(N);
+  // Input order, none lost, none duplicated.
+  expect(doc.instances.map((i: { instance_id: string }) => i.instance_id)).toEqual(Array.from({ length: N }, (_, i) => fleetInstanceId(i)));
+  expect(new Set(doc.instances.map((i: { instance_id: string }) => i.instance_id)).size).toBe(N);
+  doc.instances.forEach((result: any, i: number) => {
+    expect({ i, verdict: result.verdict }).toEqual({ i, verdict: expectedFleetVerdict(i) });
+    expect(result.name).toBe(`cache-${i}`);
+    expect(result.tasks_read).toBe(fleetInstanceTasks(i).length);
+    if (expectedFleetVerdict(i) === 'blocked') {
+      expect(result.findings).toEqual([expect.objectContaining({ policy: 'latest-auto-failed', task_id: result.latest_auto.id })]);
+      expect(result.latest_auto.status).toBe('failed');
+    }
+  });
+  const blocked = Array.from({ length: N }, (_, i) => expectedFleetVerdict(i)).filter((v) => v === 'blocked').length;
+  expect(doc.summary).toEqual({ pass: N - blocked, warn: 0, blocked, error: 0, total: N });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe(''); // stderr is no terminal and --verbose is off: no progress
+
+  const stats = await emulator.admin.stats();
+  const statuses = Object.values(stats.by_instance).map((s) => s.statuses);
+  const throttled = statuses.reduce((n, s) => n + (s['429'] ?? 0), 0);
+  expect(throttled).toBeGreaterThanOrEqual(Math.floor(stats.requests * 0.2) - 1);
+  expect(throttled).toBeGreaterThan(50);
+  expect(stats.requests).toBe(N + throttled);
+  expect(Object.keys(stats.by_instance)).toHaveLength(N);
+  for (const s of statuses) expect(s['200']).toBe(1);
+  expect(stats.max_in_flight).toBeLessThanOrEqual(CONCURRENCY);
+  expect(stats.max_in_flight).toBeGreaterThanOrEqual(4); // and it really ran concurrently
+  expect(close).toHaveBeenCalledTimes(1); // one client for the one (endpoint, project)
+
+  console.log(`fleet: ${N} instances, ${stats.requests} requests (${throttled} throttled), max in flight ${stats.max_in_flight}, ${wallMs} ms`);
+  expect(wallMs).toBeLessThan(30_000);
+}, 60_000);
+
+it('one client per distinct (endpoint, project), a failed instance does not stop the others, --verbose progress', async () => {
+  const file = path.join(dir, 'two-projects.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      defaults: { endpoint: emulator.url },
+      instances: [
+        { instance_id: fleetInstanceId(1), project_id: FLEET_PROJECT },
+        { instance_id: DEMO.instances.legacyCache, project_id: DEMO.projectId, name: 'legacy' },
+        { instance_id: fleetInstanceId(10), project_id: FLEET_PROJECT },
+        { instance_id: DEMO.instances.ordersCache, project_id: DEMO.projectId },
+      ],
+    }),
+  );
+  const close = jest.spyOn(DcsBigKeyClient.prototype, 'close');
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--verbose', '--concurrency', '1'], demoEnv());
+  expect(run.code).toBe(3);
+  const doc = JSON.parse(run.stdout);
+  expect(doc.instances.map((i: { verdict: string }) => i.verdict)).toEqual(['pass', 'error', 'blocked', 'pass']);
+  expect(close).toHaveBeenCalledTimes(2);
+  const progress = run.stderr.trimEnd().split('\n');
+  expect(progress).toEqual([
+    expect.stringMatching(/^dcs-bigkey gate: 1\/4 done, 0 blocked, 0 failed so far/),
+    expect.stringMatching(/^dcs-bigkey gate: 2\/4 done, 0 blocked, 1 failed so far \(legacy: error\)/),
+    expect.stringMatching(/^dcs-bigkey gate: 3\/4 done, 1 blocked, 1 failed so far/),
+    expect.stringMatching(/^dcs-bigkey gate: 4\/4 done, 1 blocked, 1 failed so far/),
+  ]);
+  const stats = await emulator.admin.stats();
+  expect(stats.max_in_flight).toBe(1);
+});
+
+it('on a terminal, progress is one line redrawn on stderr', async () => {
+  const file = path.join(dir, 'tty.json');
+  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: emulator.url }, instances: [0, 1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json'], demoEnv(), { isTTY: true });
+  expect(run.stderr).toContain('\r\x1b[2Kdcs-bigkey gate: 3/3 done, 1 blocked, 0 failed so far');
+  expect(run.stderr.endsWith('\n')).toBe(true);
+  expect(JSON.parse(run.stdout).summary.total).toBe(3);
+});

@@ -1,0 +1,50 @@
+/**
+ * A synthetic fleet for the fleet test and the fleet benchmark: instance i has a few tasks;
+ * every tenth instance's newest automatic scan failed (the gate's default policy blocks it).
+ */
+import { BigKeyTask } from '../../lib/client/types';
+
+export const FLEET_PROJECT = 'f1ee7000f1ee7000f1ee7000f1ee7000';
+
+export function fleetInstanceId(i: number): string {
+  return `f1ee7000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+}
+
+function taskId(i: number, k: number): string {
+  return `7a5c0000-${String(k).padStart(4, '0')}-4000-8000-${String(i).padStart(12, '0')}`;
+}
+
+const DAY = 86_400_000;
+const BASE = Date.parse('2026-11-20T02:00:00.000Z');
+
+function finished(i: number, k: number, scan_type: 'auto' | 'manual', status: 'success' | 'failed', createdMs: number): BigKeyTask {
+  return {
+    id: taskId(i, k),
+    scan_type,
+    status,
+    created_at: new Date(createdMs).toISOString(),
+    started_at: new Date(createdMs + 2_000).toISOString(),
+    finished_at: new Date(createdMs + 60_000 + (i % 60) * 1000).toISOString(),
+  };
+}
+
+/** Three to five tasks; the newest automatic one failed when i % 10 === 0. */
+export function fleetInstanceTasks(i: number): BigKeyTask[] {
+  const start = BASE + (i % 100) * 1000;
+  const tasks = [
+    finished(i, 1, 'auto', i % 7 === 0 ? 'failed' : 'success', start),
+    finished(i, 2, 'manual', 'success', start + DAY / 2),
+    finished(i, 3, 'auto', i % 10 === 0 ? 'failed' : 'success', start + DAY),
+  ];
+  if (i % 4 === 1) tasks.push(finished(i, 4, 'manual', 'failed', start + DAY + 3_600_000));
+  if (i % 25 === 3) {
+    const created = start + DAY + 7_200_000;
+    tasks.push({ id: taskId(i, 5), scan_type: 'manual', status: 'running', created_at: new Date(created).toISOString(), started_at: new Date(created + 2_000).toISOString(), finished_at: null });
+  }
+  return tasks;
+}
+
+/** What the default gate policy (latest automatic scan must not have failed) decides. */
+export function expectedFleetVerdict(i: number): 'pass' | 'blocked' {
+  return i % 10 === 0 ? 'blocked' : 'pass';
+}

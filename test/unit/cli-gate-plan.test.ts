@@ -1,0 +1,161 @@
+/**
+ * How `dcs-bigkey gate` turns flags and a fleet file into checked targets (no network):
+ * flag parsing, fleet file validation, location and policy layering, --warn-only.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseFlags, parseInteger } from '../../lib/cli/args';
+import { parseFleetFile } from '../../lib/cli/fleet-file';
+import { planGate, resolveLayers, runGateCommand } from '../../lib/cli/gate-command';
+import { UsageError } from '../../lib/cli/io';
+import { main } from '../../lib/cli/main';
+import { redactingIo } from '../../lib/cli/redact';
+import { runTasksCommand } from '../../lib/cli/tasks-command';
+import { runInProcess } from '../support/cli-harness';
+
+const P = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
+const P2 = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const A = '5560df16-cebf-4473-95c4-d1b573c16e79';
+const B = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const ENV = { HUAWEICLOUD_SDK_AK: 'AKAKAKAKAK', HUAWEICLOUD_SDK_SK: 'SKSKSKSKSKSKSK', HW_PROJECT_ID: P, HW_REGION_NAME: 'cn-north-4' };
+
+let dir: string;
+beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-plan-'))));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fleet(content: unknown): string {
+  const file = path.join(dir, `fleet-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+const GATE_SPECS = {
+  'instance-id': { type: 'string' }, name: { type: 'string' }, 'project-id': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
+  fleet: { type: 'string' }, 'fail-on-latest-auto-failed': { type: 'boolean' }, 'max-auto-age': { type: 'string' }, 'require-success': { type: 'boolean' },
+  'stuck-after': { type: 'string' }, 'warn-only': { type: 'string' }, format: { type: 'string' }, concurrency: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+const plan = (args: string[], env: NodeJS.ProcessEnv = ENV) => planGate(parseFlags(args, GATE_SPECS), env);
+
+describe('flags', () => {
+  it('refuses unknown flags, repeated flags and credentials as flags, without echoing a secret', () => {
+    expect(() => parseFlags(['--nope'], GATE_SPECS)).toThrow(/Unknown option '--nope'/);
+    expect(() => parseFlags(['--name', 'a', '--name', 'b'], GATE_SPECS)).toThrow(/--name is given more than once/);
+    for (const flag of ['--secret-key=hunter2hunter2', '--sk', '--access-key', '--security-token=tok12345']) {
+      try {
+        parseFlags([flag, 'hunter2hunter2'], GATE_SPECS);
+        throw new Error('accepted');
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        expect((error as Error).message).toMatch(/credentials are never taken from flags/);
+        expect((error as Error).message).not.toContain('hunter2');
+      }
+    }
+  });
+
+  it('parses integers strictly', () => {
+    expect(parseInteger('limit', '10', 1, 1000)).toBe(10);
+    for (const bad of ['', '1e3', '0x10', ' 5', '5.0', '-1', '1001']) expect(() => parseInteger('limit', bad, 1, 1000)).toThrow(/invalid --limit/);
+  });
+});
+
+describe('one instance', () => {
+  it('defaults: table, the latest-auto-failed policy, concurrency 16, location from the environment', () => {
+    const p = plan(['--instance-id', A]);
+    expect(p.format).toBe('table');
+    expect(p.concurrency).toBe(16);
+    expect(p.targets).toEqual([{ index: 0, instanceId: A, location: { endpoint: 'https://dcs.cn-north-4.myhuaweicloud.com', projectId: P }, policies: { latestAutoFailed: 'error', onLookupFailure: 'error' } }]);
+  });
+
+  it('policy flags replace the default; --warn-only lowers them', () => {
+    const p = plan(['--instance-id', A, '--max-auto-age', '7d', '--stuck-after', '2h', '--require-success', '--warn-only', 'stuck-after,require-success', '--endpoint', 'http://127.0.0.1:9']);
+    expect(p.targets[0].policies).toEqual({
+      maxAutoScanAge: { maxAgeMs: 7 * 86_400_000, severity: 'error' },
+      requireSuccessfulScan: 'warning',
+      stuckTask: { maxDurationMs: 7_200_000, severity: 'warning' },
+      onLookupFailure: 'error',
+    });
+    expect(p.targets[0].location.endpoint).toBe('http://127.0.0.1:9');
+    expect(plan(['--instance-id', A, '--warn-only', 'latest-auto-failed']).targets[0].policies.latestAutoFailed).toBe('warning');
+  });
+});
+
+describe('fleet files', () => {
+  it('layers policies: flags, then defaults.policies, then the entry; null turns a policy off', () => {
+    expect(resolveLayers([{ latestAutoFailed: 'error' }, { maxAutoScanAge: { maxAge: '1d' } }, { latestAutoFailed: null }], [], 'x')).toEqual({
+      maxAutoScanAge: { maxAgeMs: 86_400_000, severity: 'error' },
+      onLookupFailure: 'error',
+    });
+    // Nothing mentioned anywhere: the gate's default policy.
+    expect(resolveLayers([{}, undefined, { onLookupFailure: 'warning' }], [], 'x')).toEqual({ latestAutoFailed: 'error', onLookupFailure: 'warning' });
+    // Everything turned off explicitly: no default sneaks back in.
+    expect(resolveLayers([{ latestAutoFailed: null }], [], 'x')).toEqual({ onLookupFailure: 'error' });
+  });
+
+  it('resolves each entry: its own location replaces the defaults, project ids fall back to defaults then the environment', () => {
+    const file = fleet({
+      $comment: 'ignored',
+      defaults: { region: 'cn-east-3', policies: { requireSuccessfulScan: 'warning' } },
+      instances: [
+        { name: 'a', instance_id: A },
+        { instance_id: B, project_id: P2, endpoint: 'http://127.0.0.1:8080', policies: { requireSuccessfulScan: null, stuckTask: { maxDuration: '3h', severity: 'warning' } } },
+      ],
+    });
+    const p = plan(['--fleet', file, '--fail-on-latest-auto-failed', '--format', 'json', '--concurrency', '3']);
+    expect(p).toMatchObject({ format: 'json', concurrency: 3, fleet: true });
+    expect(p.targets).toEqual([
+      { index: 0, name: 'a', instanceId: A, location: { endpoint: 'https://dcs.cn-east-3.myhuaweicloud.com', projectId: P }, policies: { latestAutoFailed: 'error', requireSuccessfulScan: 'warning', onLookupFailure: 'error' } },
+      { index: 1, instanceId: B, location: { endpoint: 'http://127.0.0.1:8080', projectId: P2 }, policies: { latestAutoFailed: 'error', stuckTask: { maxDurationMs: 10_800_000, severity: 'warning' }, onLookupFailure: 'error' } },
+    ]);
+  });
+
+  it('names the entry, the field and the value in every error', () => {
+    const bad = (content: unknown) => () => parseFleetFile(JSON.stringify(content), 'f.json');
+    expect(bad([])).toThrow('fleet file f.json: the top level is an array: expected an object');
+    expect(bad({ instances: [{ instance_id: A, name: '' }] })).toThrow('fleet file f.json: instances[0].name is "": expected a non-empty string');
+    expect(bad({ instances: [{ instance_id: A, name: 'x', policies: { stuckTask: { maxDuration: '1h', severity: 'loud' } } }] })).toThrow(
+      'fleet file f.json: instances[0] ("x").policies.stuckTask.severity is "loud": expected "error" or "warning"',
+    );
+    expect(bad({ instances: [{ instance_id: A, policies: { maxAutoScanAge: { max: '1d' } } }] })).toThrow('instances[0].policies.maxAutoScanAge has an unknown field "max"');
+    expect(bad({ instances: [{ instance_id: A, policies: { maxAutoScanAge: {} } }] })).toThrow('instances[0].policies.maxAutoScanAge.maxAge is (missing): expected a duration');
+    expect(bad({ defaults: { region: 'cn-north-4', endpoint: 'http://h' }, instances: [{ instance_id: A }] })).toThrow('defaults has both region "cn-north-4" and endpoint "http://h"');
+    expect(bad({ instances: [{ instance_id: A }], extra: 1 })).toThrow('the top level has an unknown field "extra"');
+    expect(bad({ instances: [{ instance_id: 42 }] })).toThrow('invalid instances[0].instance_id 42');
+    expect(() => plan(['--fleet', fleet({ instances: [{ instance_id: A }] })], { HUAWEICLOUD_SDK_AK: 'a', HUAWEICLOUD_SDK_SK: 'b' })).toThrow(
+      /instances\[0\]: no project id: pass project_id \(in the entry or in defaults\), or set HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID/,
+    );
+  });
+
+  it('--warn-only must name a policy enabled for some instance', () => {
+    const file = fleet({ instances: [{ instance_id: A }, { instance_id: B, policies: { stuckTask: { maxDuration: '1h' } } }] });
+    expect(plan(['--fleet', file, '--warn-only', 'stuck-task']).targets[1].policies.stuckTask).toEqual({ maxDurationMs: 3_600_000, severity: 'warning' });
+    expect(() => plan(['--fleet', file, '--warn-only', 'max-auto-age'])).toThrow('--warn-only names max-auto-age, which is not enabled for any instance: add --max-auto-age DURATION or set it in the fleet file');
+  });
+});
+
+describe('commands in-process', () => {
+  it('exit 2 with the reason on stderr, nothing on stdout, for usage errors', async () => {
+    const run = await runInProcess(runGateCommand, ['--instance-id', A, '--format', 'xml'], ENV);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'dcs-bigkey gate: invalid --format "xml": expected one of table, json, markdown, github\nrun `dcs-bigkey gate --help` for usage\n' });
+    const noCreds = await runInProcess(runTasksCommand, ['--instance-id', A], { HW_PROJECT_ID: P, HW_REGION_NAME: 'cn-north-4' });
+    expect(noCreds.code).toBe(2);
+    expect(noCreds.stderr).toMatch(/^dcs-bigkey tasks: no credentials: credentials are read from the environment only/);
+  });
+
+  it('main dispatches, and the version is the package version', async () => {
+    const version = await runInProcess(main, ['--version'], {});
+    expect(version.stdout).toBe(`${require('../../package.json').version}\n`);
+    const none = await runInProcess(main, [], {});
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^usage: dcs-bigkey <command>/);
+    expect((await runInProcess(main, ['gate', '--help'], {})).stdout).toMatch(/^usage: dcs-bigkey gate/);
+  });
+
+  it('every output line has the environment credentials redacted', () => {
+    const chunks: string[] = [];
+    const io = redactingIo({ stdout: { write: (t: string) => chunks.push(t) }, stderr: { write: (t: string) => chunks.push(t) }, env: ENV, isTTY: false });
+    io.stdout.write('key AKAKAKAKAK secret SKSKSKSKSKSKSK');
+    io.stderr.write('plain');
+    expect(chunks).toEqual(['key *** secret ***', 'plain']);
+  });
+});

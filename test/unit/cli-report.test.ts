@@ -1,0 +1,165 @@
+/**
+ * The gate's renderers, from a report built by hand: the JSON schema, markdown escaping,
+ * GitHub workflow-command escaping, and the table.
+ */
+import { GATE_JSON_SCHEMA, toGateJson } from '../../lib/cli/report/json';
+import { cell, inline, renderGateMarkdown } from '../../lib/cli/report/markdown';
+import { escapeData, escapeProperty, renderGateGithub } from '../../lib/cli/report/github';
+import { buildReport, exitCodeOf, InstanceResult, overallVerdict } from '../../lib/cli/report/model';
+import { renderGateTable, renderTable, renderTasksTable, taskDuration } from '../../lib/cli/report/table';
+import { BigKeyTask } from '../../lib/client/types';
+
+const P = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
+const A = '5560df16-cebf-4473-95c4-d1b573c16e79';
+const B = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const C = 'c1a3a4f0-1111-4c4c-8d8d-0123456789ab';
+const AT = new Date('2026-11-29T12:00:00.000Z');
+const auto = (id: string, status: BigKeyTask['status']): BigKeyTask => ({
+  id,
+  scan_type: 'auto',
+  status,
+  created_at: '2026-11-28T02:00:00.412Z',
+  started_at: '2026-11-28T02:00:03.118Z',
+  finished_at: '2026-11-28T02:01:47.905Z',
+});
+
+const results: InstanceResult[] = [
+  { name: 'orders | cache', instanceId: A, projectId: P, endpoint: 'http://x', verdict: 'pass', latestAuto: auto('t-1', 'success'), latestAutoAgeMs: 122_052_095.4, tasksRead: 12, findings: [], requests: 1 },
+  {
+    name: 'sessions\n<b>cache</b>',
+    instanceId: B,
+    projectId: P,
+    endpoint: 'http://x',
+    verdict: 'blocked',
+    latestAuto: auto('t-2', 'failed'),
+    latestAutoAgeMs: 3_600_000,
+    tasksRead: 8,
+    findings: [
+      { policy: 'latest-auto-failed', severity: 'error', instanceId: B, message: 'latest *failed* | 100% sure\r\nsee Cache Analysis > Big Key Analysis', taskId: 't-2' },
+      { policy: 'stuck-task', severity: 'warning', instanceId: B, message: 'stuck 1', taskId: 't-3' },
+      { policy: 'stuck-task', severity: 'warning', instanceId: B, message: 'stuck 2', taskId: 't-4' },
+    ],
+    requests: 1,
+  },
+  {
+    instanceId: C,
+    projectId: P,
+    endpoint: 'http://x',
+    verdict: 'error',
+    findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: C, message: 'could not be read: HTTP 400 DCS.4919' }],
+    lookupError: { name: 'DcsApiError', status: 400, errorCode: 'DCS.4919', requestId: 'abc123' },
+    requests: 1,
+  },
+];
+const report = buildReport(results, AT);
+
+describe('the report model', () => {
+  it('counts verdicts; the worst decides; a failed lookup (3) wins over a block (1)', () => {
+    expect(report.summary).toEqual({ pass: 1, warn: 0, blocked: 1, error: 1, total: 3 });
+    expect(report.verdict).toBe('error');
+    expect(report.exitCode).toBe(3);
+    expect(overallVerdict(['pass', 'warn'])).toBe('warn');
+    expect(overallVerdict(['warn', 'blocked', 'pass'])).toBe('blocked');
+    expect(overallVerdict([])).toBe('pass');
+    expect([exitCodeOf('pass'), exitCodeOf('warn'), exitCodeOf('blocked'), exitCodeOf('error')]).toEqual([0, 0, 1, 3]);
+  });
+});
+
+describe('json', () => {
+  it('follows dcs-bigkey-gate/v1', () => {
+    const doc = toGateJson(report);
+    expect(doc.schema).toBe(GATE_JSON_SCHEMA);
+    expect(doc.generated_at).toBe('2026-11-29T12:00:00.000Z');
+    expect(doc).toMatchObject({ verdict: 'error', exit_code: 3, summary: { pass: 1, warn: 0, blocked: 1, error: 1, total: 3 } });
+    expect(doc.instances[0]).toEqual({
+      name: 'orders | cache',
+      instance_id: A,
+      project_id: P,
+      verdict: 'pass',
+      latest_auto: { id: 't-1', status: 'success', created_at: '2026-11-28T02:00:00.412Z', started_at: '2026-11-28T02:00:03.118Z', finished_at: '2026-11-28T02:01:47.905Z', age_seconds: 122052 },
+      tasks_read: 12,
+      findings: [],
+      lookup_error: null,
+    });
+    expect(doc.instances[1].findings[0]).toEqual({ policy: 'latest-auto-failed', severity: 'error', message: results[1].findings[0].message, task_id: 't-2' });
+    expect(doc.instances[2]).toMatchObject({ name: null, latest_auto: null, tasks_read: null, lookup_error: { name: 'DcsApiError', status: 400, error_code: 'DCS.4919', request_id: 'abc123' } });
+    expect(doc.instances[2].findings[0].task_id).toBeNull();
+  });
+});
+
+describe('markdown', () => {
+  const md = renderGateMarkdown(report);
+  const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| |'));
+
+  it('has the title, the summary, one row per instance with its mark', () => {
+    expect(md.startsWith('### ❌ DCS big key gate: error\n\n3 instances: ✅ 1 pass · ⚠️ 0 warn · ⛔ 1 blocked · ❌ 1 error — exit code 3, checked 2026-11-29T12:00:00.000Z\n')).toBe(true);
+    expect(rows.map((r) => r.slice(0, 4))).toEqual(['| ✅ ', '| ⛔ ', '| ❌ ']);
+    expect(rows[0]).toBe(`| ✅ | orders \\| cache | \`${A}\` | success \`t-1\` | 2026-11-28T02:01:47.905Z | 1d 9h ago | — |`);
+    expect(rows[2]).toBe(`| ❌ | — | \`${C}\` | not read | — | — | lookup failed: HTTP 400 DCS.4919 |`);
+  });
+
+  it('escapes | and line breaks in cells and cannot be injected with markup', () => {
+    expect(rows[1]).toContain('sessions<br>\\<b\\>cache\\</b\\>');
+    expect(rows[1]).toContain('latest automatic scan failed; scan stuck waiting or running (2 tasks)');
+    for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
+    expect(md).not.toContain('<b>');
+    expect(cell('a|b\nc\r\nd & e')).toBe('a\\|b<br>c<br>d &amp; e');
+    expect(inline('a\nb *c* _d_ [e](f) `g`')).toBe('a b \\*c\\* \\_d\\_ \\[e\\](f) \\`g\\`');
+  });
+
+  it('details every instance that did not pass, each finding on one line', () => {
+    expect(md).toContain('#### ⛔ sessions \\<b\\>cache\\</b\\> (`7c9e6679-7425-40de-944b-e07fc1f90ae7`): blocked');
+    expect(md).toContain('- **latest-auto-failed** (error): latest \\*failed\\* \\| 100% sure see Cache Analysis \\> Big Key Analysis\n');
+    expect(md).toContain(`#### ❌ \`${C}\`: error`);
+    expect(md).not.toContain('#### ✅');
+    expect(md.endsWith('\n') && !md.endsWith('\n\n')).toBe(true);
+  });
+});
+
+describe('github', () => {
+  it('escapes messages and properties the way the runner reads them', () => {
+    expect(escapeData('100%\r\nnext')).toBe('100%25%0D%0Anext');
+    expect(escapeProperty('a: b, c%')).toBe('a%3A b%2C c%25');
+  });
+
+  it('one line per finding (error or warning), then the ::notice:: summary', () => {
+    const lines = renderGateGithub(report).trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toBe(
+      `::error title=DCS big key gate%3A sessions%0A<b>cache</b> (${B}) blocked (latest-auto-failed)::latest *failed* | 100%25 sure%0D%0Asee Cache Analysis > Big Key Analysis`,
+    );
+    expect(lines[1]).toMatch(/^::warning title=.*\(stuck-task\)::stuck 1$/);
+    expect(lines[2]).toMatch(/^::warning title=.*::stuck 2$/);
+    expect(lines[3]).toMatch(new RegExp(`^::error title=DCS big key gate%3A ${C} error \\(lookup-failed\\)::could not be read%3A|^::error title=DCS big key gate%3A ${C} error \\(lookup-failed\\)::could not be read: HTTP 400 DCS.4919$`));
+    expect(lines[4]).toBe('::notice::DCS big key gate: error (exit code 3); 3 instances: 1 pass, 0 warn, 1 blocked, 1 error');
+  });
+});
+
+describe('tables', () => {
+  it('aligns columns', () => {
+    expect(renderTable(['A', 'BB'], [['xxx', 'y'], ['z', '']])).toBe('A    BB\nxxx  y\nz\n');
+  });
+
+  it('gate: a header line, a row per instance, then the full findings', () => {
+    const text = renderGateTable(report);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('dcs-bigkey gate: ERROR (exit code 3); 3 instances: 1 pass, 0 warn, 1 blocked, 1 error');
+    expect(lines[2].split(/\s{2,}/)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
+    expect(lines[3].split(/\s{2,}/)).toEqual(['pass', 'orders | cache', A, 'success', 't-1', '2026-11-28T02:01:47.905Z', '1d 9h ago', '12', '-']);
+    expect(lines[5].split(/\s{2,}/)).toEqual(['error', '-', C, 'not read', '-', '-', '-', '-', 'lookup failed: HTTP 400 DCS.4919']);
+    expect(text).toContain('  - [lookup-failed, error] could not be read: HTTP 400 DCS.4919\n');
+    // Outside text cannot break rows or send escape sequences to the terminal.
+    expect(lines[4].split(/\s{2,}/).slice(0, 2)).toEqual(['blocked', 'sessions <b>cache</b>']);
+    expect(text).toContain('  - [latest-auto-failed, error] latest *failed* | 100% sure see Cache Analysis > Big Key Analysis\n');
+    expect(renderTable(['A'], [['x\x1b[2Jy']])).toBe('A\nx [2Jy\n');
+  });
+
+  it('tasks: durations of finished, running and waiting tasks', () => {
+    const now = new Date('2026-11-28T10:00:00.000Z');
+    expect(taskDuration(auto('a', 'success'), now)).toBe('1m 45s');
+    expect(taskDuration({ id: 'r', scan_type: 'manual', status: 'running', created_at: '2026-11-28T09:00:00.000Z', started_at: '2026-11-28T09:30:00.000Z', finished_at: null }, now)).toBe('30m so far');
+    expect(taskDuration({ id: 'w', scan_type: 'manual', status: 'waiting', created_at: '2026-11-28T09:59:00.000Z' }, now)).toBe('waiting 1m');
+    const text = renderTasksTable({ instance_id: A, count: 0, records: [] }, 'emulator', undefined, now);
+    expect(text).toBe(`instance ${A}: 0 tasks (showing all, newest first; source: emulator)\n(no tasks)\n`);
+  });
+});
