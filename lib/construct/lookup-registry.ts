@@ -16,7 +16,7 @@ import { show } from '../client/validation';
 import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/batch';
 import { LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
 import { DEFAULT_SNAPSHOT_FILE, findEntry, readSnapshot, SnapshotEntry, SnapshotError, writeSnapshot } from '../lookup/snapshot-file';
-import { lookupManySync } from './sync-lookup';
+import { lookupManySync, warmUpLookupWorker } from './sync-lookup';
 
 export const SNAPSHOT_MODES = ['live', 'record', 'replay'] as const;
 export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];
@@ -84,6 +84,7 @@ export class LookupRegistry {
   register(target: LookupTarget, request?: LookupRequest): LookupHandle {
     const key = lookupKey(target);
     if (!this.entries.has(key)) this.entries.set(key, { target, request });
+    if (request) warmUpLookupWorker();
     return { target, outcome: () => this.outcomeOf(key) };
   }
 

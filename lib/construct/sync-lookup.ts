@@ -19,12 +19,20 @@ const WORKER_TIMEOUT_MS = Number(process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS ?? 15 
 
 let lookupManyFn: LookupManySync | undefined;
 
-export function lookupManySync(requests: readonly LookupRequest[], options: BatchOptions = {}): LookupOutcome[] {
-  if (requests.length === 0) return [];
+/**
+ * Starts the worker thread without waiting for it: called when the first lookup is registered,
+ * so the worker boots while the app goes on building constructs, off the synth's critical path.
+ */
+export function warmUpLookupWorker(): void {
   if (!lookupManyFn) {
     const fromSources = path.extname(__filename) === '.ts';
     const worker = path.join(__dirname, fromSources ? 'lookup-worker-tsx.cjs' : 'lookup-worker.js');
     lookupManyFn = createSyncFn(worker, { timeout: WORKER_TIMEOUT_MS, execArgv: [] }) as unknown as LookupManySync;
   }
-  return lookupManyFn(requests, options);
+}
+
+export function lookupManySync(requests: readonly LookupRequest[], options: BatchOptions = {}): LookupOutcome[] {
+  if (requests.length === 0) return [];
+  warmUpLookupWorker();
+  return lookupManyFn!(requests, options);
 }

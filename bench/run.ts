@@ -1,0 +1,23 @@
+/**
+ * `npm run bench`: every benchmark, measured in one run, printed as the markdown tables the
+ * README quotes. Each module also runs alone (node --import tsx bench/<name>.ts).
+ */
+import { fleetBenchTable, runFleetBench } from './fleet';
+import { listingTable, runListingBench } from './listing';
+import { runSynthBench, synthTable } from './synth';
+
+async function main(): Promise<void> {
+  const started = new Date();
+  console.log(`# cdktf-dcs-bigkey benchmarks (${started.toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
+  console.log('## Listing all tasks of one instance\n');
+  console.log(listingTable(await runListingBench()) + '\n');
+  console.log('## Synth-time lookups\n');
+  console.log(synthTable(await runSynthBench()) + '\n');
+  console.log('## Fleet gate\n');
+  console.log(fleetBenchTable(await runFleetBench()) + '\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
