@@ -28,24 +28,12 @@ export interface DcsApiErrorDetails {
 }
 
 /** The API answered with an error status (after retries, where the status is retryable). */
-export class DcsApiError extends DcsError implements DcsApiErrorDetails {
-  readonly operation: DcsOperation;
-  readonly instanceId: string;
-  readonly status: number;
-  readonly errorCode?: string;
-  readonly errorMsg?: string;
-  readonly requestId?: string;
-  readonly attempts: number;
-
+// The interface merges with the class: its fields are the details, assigned in the constructor.
+export interface DcsApiError extends DcsApiErrorDetails {}
+export class DcsApiError extends DcsError {
   constructor(details: DcsApiErrorDetails) {
     super(describeApiError(details));
-    this.operation = details.operation;
-    this.instanceId = details.instanceId;
-    this.status = details.status;
-    this.errorCode = details.errorCode;
-    this.errorMsg = details.errorMsg;
-    this.requestId = details.requestId;
-    this.attempts = details.attempts;
+    Object.assign(this, details);
   }
 }
 

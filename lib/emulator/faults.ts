@@ -50,7 +50,8 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_ROUTES = ['list', 'any'] as const;
 /** `list`: only `GET …/bigkey-tasks`; `any`: every DCS route (never the admin API). */
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
-export const FAULT_ERROR_STATUSES = [500, 502, 503, 504] as const;
+/** 403 stands for an IAM denial (documented status, undocumented code); the 5xx for service failures. */
+export const FAULT_ERROR_STATUSES = [403, 500, 502, 503, 504] as const;
 export type FaultErrorStatus = (typeof FAULT_ERROR_STATUSES)[number];
 export const MALFORMED_MODES = ['truncated', 'schema'] as const;
 export type MalformedMode = (typeof MALFORMED_MODES)[number];

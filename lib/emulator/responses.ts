@@ -4,6 +4,7 @@
  * Handlers return a Reply value instead of writing to the socket themselves, so the server
  * can apply faults (truncate the body, replace it) and count the result in one place.
  */
+import type { FaultErrorStatus } from './faults';
 import type { ServerResponse } from 'node:http';
 
 export type Reply =
@@ -42,12 +43,15 @@ export function throttled(retryAfterSeconds: number, requestId: string): Reply {
 }
 
 /**
- * The `error` fault's bodies. 500 is the DCS service's own internal error; 502/503/504 come
- * from the gateway in front of it. Only DCS.5000-style 500 bodies are documented, so the
- * APIGW codes here are the emulator's choice: clients should key on the HTTP status.
+ * The `error` fault's bodies. 403 is a request rejected by the service (IAM denial); 500 is the
+ * DCS service's own internal error; 502/503/504 come from the gateway in front of it. Only the
+ * statuses are documented, so the codes here are the emulator's choice: clients should key on
+ * the HTTP status.
  */
-export function injectedError(status: 500 | 502 | 503 | 504, requestId: string, code?: string, message?: string): Reply {
+export function injectedError(status: FaultErrorStatus, requestId: string, code?: string, message?: string): Reply {
   switch (status) {
+    case 403:
+      return dcsError(403, code ?? 'DCS.4003', message ?? 'Request rejected: the user has no permission for this operation.');
     case 500:
       return dcsError(500, code ?? 'DCS.5000', message ?? 'Internal service error.');
     case 502:

@@ -151,6 +151,17 @@ describe('errors', () => {
     expect(project.status).toBe(404);
   });
 
+  it('403 is not retried and says which permission to grant', async () => {
+    const id = await instanceWith(3);
+    await emulator.admin.addFaults({ kind: 'error', instance_id: id, status: 403 });
+    const error = (await failure(client.listAllBigKeyTasks(id))) as DcsApiError;
+    expect(error.status).toBe(403);
+    expect(error.errorCode).toBe('DCS.4003');
+    expect(error.attempts).toBe(1);
+    expect(error.message).toMatch(/grant the IAM user DCS read permission/);
+    expect(await listRequests(id)).toBe(1);
+  });
+
   it('400 DCS.4919 for an instance that cannot run big key analysis', async () => {
     const error = (await failure(client.listAllBigKeyTasks(DEMO.instances.legacyCache))) as DcsApiError;
     expect(error.status).toBe(400);
