@@ -35,13 +35,18 @@ export const PROJECT_ID_ENV = ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'] as
 export const REGION_ENV = ['HW_REGION_NAME', 'HUAWEICLOUD_SDK_REGION'] as const;
 export const ENDPOINT_ENV = 'DCS_BIGKEY_ENDPOINT';
 
-export function resolveEndpoint(options: Pick<DcsConnectionOptions, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): URL {
-  if (options.endpoint !== undefined) return validateEndpoint(options.endpoint);
-  if (options.region !== undefined) return endpointForRegion(options.region, env);
-  if (env[ENDPOINT_ENV]) return validateEndpoint(env[ENDPOINT_ENV], ENDPOINT_ENV);
+/** The endpoint, and the region it was derived from when it was (snapshots record it for refresh). */
+export function resolveEndpointAndRegion(options: Pick<DcsConnectionOptions, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): { endpoint: URL; region?: string } {
+  if (options.endpoint !== undefined) return { endpoint: validateEndpoint(options.endpoint) };
+  if (options.region !== undefined) return { endpoint: endpointForRegion(options.region, env), region: options.region };
+  if (env[ENDPOINT_ENV]) return { endpoint: validateEndpoint(env[ENDPOINT_ENV], ENDPOINT_ENV) };
   const region = firstSet(env, REGION_ENV);
-  if (region) return endpointForRegion(region, env);
+  if (region) return { endpoint: endpointForRegion(region, env), region };
   throw new DcsConfigError(`no region or endpoint: pass region (e.g. cn-north-4) or endpoint, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
+}
+
+export function resolveEndpoint(options: Pick<DcsConnectionOptions, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): URL {
+  return resolveEndpointAndRegion(options, env).endpoint;
 }
 
 export function resolveProjectId(options: Pick<DcsConnectionOptions, 'projectId'>, env: NodeJS.ProcessEnv): string {

@@ -43,10 +43,14 @@ export function signingInterceptor(options: Pick<TransportOptions, 'credentials'
 
 export function createDispatcher(options: TransportOptions): Dispatcher {
   const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? [...options.ca] : options.ca;
+  const tls = ca === undefined ? undefined : { ca: ca as string | Buffer | (string | Buffer)[] };
   const agent = new EnvHttpProxyAgent({
     connections: options.connections ?? 32,
     keepAliveTimeout: 10_000,
-    connect: ca === undefined ? undefined : { ca: ca as string | Buffer | (string | Buffer)[] },
+    // `connect` is TLS to the endpoint directly (and to an https proxy); through a proxy tunnel,
+    // undici uses `requestTls` instead, so the CA goes to both.
+    connect: tls,
+    requestTls: tls,
   });
   // The retry policy is given per request (it carries that request's deadline); these defaults
   // only make the interceptor hand the final response on instead of throwing a bodiless error.

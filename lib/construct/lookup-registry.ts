@@ -99,7 +99,7 @@ export class LookupRegistry {
     const pending = [...this.entries.values()].filter((e) => e.outcome === undefined);
     if (pending.length === 0) return;
     const started = performance.now();
-    const outcomes = this.settings.mode === 'replay' ? this.replay(pending) : lookupManySync(pending.map((e) => e.request!), { concurrency: this.settings.concurrency });
+    const outcomes = this.settings.mode === 'replay' ? this.replay(pending) : this.fetch(pending);
     pending.forEach((entry, i) => (entry.outcome = outcomes[i]));
     this.lookupMs += performance.now() - started;
     this.batches++;
@@ -131,6 +131,17 @@ export class LookupRegistry {
     const entry = this.entries.get(key)!;
     if (entry.outcome === undefined) this.resolvePending();
     return entry.outcome!;
+  }
+
+  private fetch(pending: readonly Entry[]): LookupOutcome[] {
+    try {
+      return lookupManySync(pending.map((e) => e.request!), { concurrency: this.settings.concurrency });
+    } catch (error) {
+      // The worker itself failed (it could not start, or did not answer in time): every lookup
+      // of the batch failed, and says so.
+      const reason = `the lookup worker failed (${(error as Error).message}); retry, and report it if it persists`;
+      return pending.map((e) => failure(e.target, reason, 'LookupWorkerError'));
+    }
   }
 
   private replay(pending: readonly Entry[]): LookupOutcome[] {
@@ -181,6 +192,6 @@ export function snapshotEntry(target: LookupTarget, request: LookupRequest, outc
   };
 }
 
-function failure(target: LookupTarget, message: string): LookupFailure {
-  return { ok: false, instanceId: target.instanceId, errorName: 'SnapshotError', message, requests: 0 };
+function failure(target: LookupTarget, message: string, errorName = 'SnapshotError'): LookupFailure {
+  return { ok: false, instanceId: target.instanceId, errorName, message, requests: 0 };
 }

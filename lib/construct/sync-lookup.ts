@@ -15,7 +15,7 @@ import type { LookupRequest } from '../lookup/lookup-request';
 type LookupManySync = (requests: readonly LookupRequest[], options: BatchOptions) => LookupOutcome[];
 
 /** Far above the client's own per-request deadline; only guards against a wedged worker. */
-const WORKER_TIMEOUT_MS = Number(process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS ?? 15 * 60_000);
+const DEFAULT_WORKER_TIMEOUT_MS = 15 * 60_000;
 
 let lookupManyFn: LookupManySync | undefined;
 
@@ -27,7 +27,8 @@ export function warmUpLookupWorker(): void {
   if (!lookupManyFn) {
     const fromSources = path.extname(__filename) === '.ts';
     const worker = path.join(__dirname, fromSources ? 'lookup-worker-tsx.cjs' : 'lookup-worker.js');
-    lookupManyFn = createSyncFn(worker, { timeout: WORKER_TIMEOUT_MS, execArgv: [] }) as unknown as LookupManySync;
+    const timeout = Number(process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS ?? DEFAULT_WORKER_TIMEOUT_MS);
+    lookupManyFn = createSyncFn(worker, { timeout, execArgv: [] }) as unknown as LookupManySync;
   }
 }
 

@@ -1,15 +1,16 @@
 /**
- * `dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet]`: runs the emulator in
- * the foreground until SIGINT/SIGTERM.
+ * `dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet] [--tls-cert FILE --tls-key FILE]`:
+ * runs the emulator in the foreground until SIGINT/SIGTERM (serving HTTPS when given a certificate).
  *
  * Contract with whoever starts it (people, scripts, spawnEmulator): the first stdout line is
  * the base URL and nothing else goes to stdout; the per-request log goes to stderr.
- * Exit codes: 0 after a clean stop or --help; 2 for bad flags or an unusable data file
- * (found before serving anything); 1 when the server cannot listen (e.g. port in use).
+ * Exit codes: 0 after a clean stop or --help; 2 for bad flags, an unusable data file or an
+ * unusable TLS certificate or key (found before serving anything); 1 when the server cannot
+ * listen (e.g. port in use).
  */
 import { parseArgs } from 'node:util';
 import { BUNDLED_DEMO_DATA_FILE, loadEmulatorData } from './data-file';
-import { startEmulatorServer } from './server';
+import { EmulatorTlsError, EmulatorTlsOptions, loadEmulatorTls, startEmulatorServer } from './server';
 import { EmulatorDataError } from './validate';
 
 export interface EmulatorCommandIo {
@@ -23,7 +24,7 @@ export interface EmulatorCommandIo {
  */
 export const EXIT_WITH_PARENT_ENV = 'DCS_BIGKEY_EMULATOR_EXIT_WITH_PARENT';
 
-export const EMULATOR_USAGE = `Usage: dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet]
+export const EMULATOR_USAGE = `Usage: dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet] [--tls-cert FILE --tls-key FILE]
 
 Runs a local emulator of the Huawei Cloud DCS big key analysis API (signed requests,
 the list/create/show/delete task calls, fault injection, an admin API under /_emulator).
@@ -34,9 +35,14 @@ Options:
   --data FILE  data file with credentials, projects, instances, tasks and faults
                (default: the bundled demo data, ${BUNDLED_DEMO_DATA_FILE})
   --quiet      no per-request log on stderr
+  --tls-cert FILE
+  --tls-key FILE
+               serve HTTPS with this PEM certificate (chain) and its unencrypted
+               PEM private key; give both or neither
   -h, --help   show this help
 
-The first line on stdout is the base URL, e.g. http://127.0.0.1:40123.
+The first line on stdout is the base URL, e.g. http://127.0.0.1:40123
+(https://127.0.0.1:40123 with --tls-cert and --tls-key).
 Stops on SIGINT or SIGTERM.
 `;
 
@@ -46,7 +52,7 @@ export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo =
     return 2;
   };
 
-  let values: { port?: string; host?: string; data?: string; quiet?: boolean; help?: boolean };
+  let values: { port?: string; host?: string; data?: string; quiet?: boolean; help?: boolean; 'tls-cert'?: string; 'tls-key'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -55,6 +61,8 @@ export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo =
         host: { type: 'string' },
         data: { type: 'string' },
         quiet: { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -76,6 +84,21 @@ export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo =
   const host = values.host ?? '127.0.0.1';
   if (host.length === 0) return usageError('--host must not be empty');
   const dataFile = values.data ?? BUNDLED_DEMO_DATA_FILE;
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    return usageError(`--tls-cert and --tls-key go together (got only ${certFile === undefined ? '--tls-key' : '--tls-cert'})`);
+  }
+  let tls: EmulatorTlsOptions | undefined;
+  if (certFile !== undefined && keyFile !== undefined) {
+    tls = { certFile, keyFile };
+    try {
+      loadEmulatorTls(tls); // an unusable certificate or key is a usage error, found before serving
+    } catch (error) {
+      if (error instanceof EmulatorTlsError) return usageError(error.message);
+      throw error;
+    }
+  }
 
   let data;
   try {
@@ -88,7 +111,7 @@ export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo =
   const quiet = values.quiet === true;
   let emulator;
   try {
-    emulator = await startEmulatorServer({ data, host, port, log: quiet ? undefined : (line) => io.stderr.write(`${line}\n`) });
+    emulator = await startEmulatorServer({ data, host, port, tls, log: quiet ? undefined : (line) => io.stderr.write(`${line}\n`) });
   } catch (error) {
     io.stderr.write(`dcs-bigkey emulator: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
     return 1;

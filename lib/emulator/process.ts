@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { EmulatorAdminClient } from './admin-client';
 import { EXIT_WITH_PARENT_ENV } from './command';
 import { EmulatorData } from './data-file';
+import type { EmulatorTlsOptions } from './server';
 
 export interface SpawnEmulatorOptions {
   /** A data file for the emulator. @default the bundled demo data */
@@ -24,10 +25,16 @@ export interface SpawnEmulatorOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** How long to wait for the URL line. @default 20000 */
   readonly startTimeoutMs?: number;
+  /**
+   * Serve HTTPS with this PEM certificate and key (`--tls-cert`, `--tls-key`); the URL is then
+   * `https://…`. The `admin` client trusts only the system's CAs, so with a private CA it cannot
+   * reach this emulator. @default plain HTTP
+   */
+  readonly tls?: EmulatorTlsOptions;
 }
 
 export interface EmulatorProcess {
-  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  /** Base URL, e.g. `http://127.0.0.1:40123` (`https://…` with `tls`). */
   readonly url: string;
   readonly pid: number;
   /** Client for the admin API of this emulator. */
@@ -63,7 +70,8 @@ export async function spawnEmulator(options: SpawnEmulatorOptions = {}): Promise
   };
 
   const { nodeArgs, script } = emulatorEntry();
-  const args = [...nodeArgs, script, 'emulator', '--port', '0', ...(dataFile ? ['--data', dataFile] : []), ...(options.quiet ? ['--quiet'] : [])];
+  const tlsArgs = options.tls ? ['--tls-cert', path.resolve(options.tls.certFile), '--tls-key', path.resolve(options.tls.keyFile)] : [];
+  const args = [...nodeArgs, script, 'emulator', '--port', '0', ...(dataFile ? ['--data', dataFile] : []), ...(options.quiet ? ['--quiet'] : []), ...tlsArgs];
   const child = spawn(process.execPath, args, {
     env: { ...(options.env ?? process.env), [EXIT_WITH_PARENT_ENV]: '1' },
     // The IPC channel lets the child notice when this process dies (see command.ts).

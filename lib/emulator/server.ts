@@ -1,13 +1,17 @@
 /**
- * The emulator's HTTP server (`node:http`, in-process): request ids, body reading, dispatch to
- * the DCS routes or the admin API, the per-request log line and the stats.
+ * The emulator's HTTP server (`node:http`, or `node:https` when given a certificate; in-process):
+ * request ids, body reading, dispatch to the DCS routes or the admin API, the per-request log line
+ * and the stats.
  *
  * In-process use suits asynchronous clients only. The library's synchronous lookup blocks its
  * thread with Atomics.wait, which would also block an in-process server: use spawnEmulator
  * (process.ts) for that.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin-routes';
 import { RequestVerifier } from './auth';
@@ -17,6 +21,41 @@ import { FaultSet } from './faults';
 import { Reply, dcsError, sendReply, unknownRoute } from './responses';
 import { StatsRecorder } from './stats';
 import { EmulatorStore } from './store';
+
+/** PEM files for serving HTTPS. */
+export interface EmulatorTlsOptions {
+  /** The server certificate (chain), PEM. */
+  readonly certFile: string;
+  /** Its private key, PEM (unencrypted). */
+  readonly keyFile: string;
+}
+
+/** The certificate or key of EmulatorTlsOptions cannot be read or used. */
+export class EmulatorTlsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmulatorTlsError';
+  }
+}
+
+/** Reads the PEM files and checks that they make a usable TLS context (the key matches the cert). */
+export function loadEmulatorTls(tls: EmulatorTlsOptions): { cert: Buffer; key: Buffer } {
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new EmulatorTlsError(`cannot read the TLS ${what} ${file}: ${(error as Error).message}`);
+    }
+  };
+  const cert = read(tls.certFile, 'certificate');
+  const key = read(tls.keyFile, 'key');
+  try {
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new EmulatorTlsError(`unusable TLS certificate ${tls.certFile} and key ${tls.keyFile}: ${(error as Error).message}`);
+  }
+  return { cert, key };
+}
 
 export interface EmulatorServerOptions {
   /** The data to serve (validated here). Takes precedence over `dataFile`. */
@@ -31,10 +70,12 @@ export interface EmulatorServerOptions {
   readonly log?: (line: string) => void;
   /** The server clock in epoch ms (signature window, task lifecycle, timestamps). @default Date.now */
   readonly now?: () => number;
+  /** Serve HTTPS with this certificate and key (same routes). @default plain HTTP */
+  readonly tls?: EmulatorTlsOptions;
 }
 
 export interface RunningEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash). */
+  /** Base URL, e.g. `http://127.0.0.1:40123`, or `https://…` with TLS (no trailing slash). */
   readonly url: string;
   readonly port: number;
   /** Stops accepting, drops open connections, and resolves when the server is closed. */
@@ -55,13 +96,16 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const dcs: DcsContext = { store, faults, verifier: new RequestVerifier(data.credentials), now, sleep: (ms) => sleeper.sleep(ms) };
   const admin = { store, faults, stats, startedMs: Date.now() };
   const log = options.log;
+  const tls = options.tls === undefined ? undefined : loadEmulatorTls(options.tls);
 
-  const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       // A bug in the emulator must still answer (and be visible), not hang the client.
       if (!res.headersSent && !res.destroyed) sendReply(res, dcsError(500, 'DCS.5000', `Emulator internal error: ${(error as Error).message}`));
     });
-  });
+  };
+  const server: Server =
+    tls === undefined ? createServer({ keepAliveTimeout: 5_000 }, onRequest) : createHttpsServer({ keepAliveTimeout: 5_000, ...tls }, onRequest);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedMs = Date.now();
@@ -101,7 +145,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     afterSend?.();
   }
 
-  // Track sockets so close() does not wait for idle keep-alive connections.
+  // Track sockets so close() does not wait for idle keep-alive connections (with TLS these are
+  // the raw TCP sockets under the TLS ones; destroying them ends both).
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -119,7 +164,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://${host}:${address.port}`,
     port: address.port,
     close: () => (closing ??= closeServer(server, sockets, sleeper)),
   };

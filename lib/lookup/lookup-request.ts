@@ -3,7 +3,7 @@
  * the environment up front, so every bad value is reported before any request, and plain data
  * so it can cross to a worker thread.
  */
-import { DcsConnectionOptions, resolveEndpoint, resolveProjectId } from '../client/connection';
+import { DcsConnectionOptions, resolveEndpointAndRegion, resolveProjectId } from '../client/connection';
 import { Credentials, resolveCredentials } from '../client/credentials';
 import { BigKeyTaskStatus } from '../client/types';
 import { validateInstanceId, validateStatus } from '../client/validation';
@@ -39,8 +39,7 @@ export function resolveLookupTarget(options: LookupOptions, env: NodeJS.ProcessE
 
 export function resolveLookupRequest(options: LookupOptions, env: NodeJS.ProcessEnv): LookupRequest {
   const target = resolveLookupTarget(options, env);
-  const endpoint = resolveEndpoint(options, env);
-  const region = options.endpoint === undefined && !env.DCS_BIGKEY_ENDPOINT ? options.region ?? env.HW_REGION_NAME ?? env.HUAWEICLOUD_SDK_REGION : undefined;
+  const { endpoint, region } = resolveEndpointAndRegion(options, env);
   const { accessKey, secretKey, securityToken } = resolveCredentials(options, env);
   return {
     ...target,
