@@ -205,13 +205,36 @@ describe('faults', () => {
     expect(listing.meta.requests).toBe(2);
   });
 
-  it('signs every retry anew', async () => {
+  it('retries a request that timed out waiting for the response headers', async () => {
+    const id = await instanceWith(4);
+    await emulator.admin.addFaults({ kind: 'latency', instance_id: id, ms: 1500, count: 1 });
+    const impatient = new DcsBigKeyClient({ ...demoClientOptions(emulator), requestTimeoutMs: 300, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+    try {
+      const listing = await impatient.listAllBigKeyTasks(id);
+      expect(listing.records).toHaveLength(4);
+      expect(listing.meta.requests).toBe(2);
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it('signs every retry anew, with a fresh X-Sdk-Date', async () => {
     const id = await instanceWith(3);
-    await emulator.admin.addFaults({ kind: 'error', instance_id: id, count: 1, status: 500 });
-    // a one-shot signature would still verify; what proves re-signing is the emulator accepting
-    // the retry of a request whose date it checks: the retry happens and succeeds.
-    const listing = await client.listAllBigKeyTasks(id);
-    expect(listing.meta.requests).toBe(2);
+    await emulator.admin.addFaults({ kind: 'error', instance_id: id, count: 2, status: 500 });
+    const signedAt: Date[] = [];
+    const counting = new DcsBigKeyClient({ ...demoClientOptions(emulator), retry: { minDelayMs: 600, maxDelayMs: 1200 }, now: () => {
+      signedAt.push(new Date());
+      return signedAt[signedAt.length - 1];
+    } });
+    try {
+      const listing = await counting.listAllBigKeyTasks(id);
+      expect(listing.meta.requests).toBe(3);
+      expect(signedAt).toHaveLength(3); // one signature per attempt
+      // backoff of at least 300 ms between attempts: each X-Sdk-Date (whole seconds) is taken anew
+      expect(signedAt[2].getTime() - signedAt[0].getTime()).toBeGreaterThanOrEqual(600);
+    } finally {
+      await counting.close();
+    }
   });
 
   it('fails closed after the retries with the last status, error_code and request id', async () => {
