@@ -1,0 +1,92 @@
+/**
+ * The construct with no network at all: lookups replayed from a snapshot file built from the
+ * bundled demo data. Uses cdktf's Testing.fullSynth, which runs aspects and collects annotations.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
+import { BigKeyTask } from '../../lib/client/types';
+import { sortNewestFirst } from '../../lib/client/paging';
+import { DEMO } from '../../lib/emulator';
+
+const demo = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'emulator-demo.json'), 'utf8'));
+const demoTasks = (instanceId: string): BigKeyTask[] => sortNewestFirst(demo.projects[DEMO.projectId].instances[instanceId].tasks);
+
+function snapshotFile(): string {
+  const entries: Record<string, unknown> = {};
+  for (const instanceId of [DEMO.instances.ordersCache, DEMO.instances.sessionsCache, DEMO.instances.catalogCache]) {
+    const records = demoTasks(instanceId);
+    entries[`${DEMO.projectId}/${instanceId}`] = {
+      project_id: DEMO.projectId, instance_id: instanceId, status_filter: null, region: 'cn-north-4', endpoint: null,
+      source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: records.length, records,
+    };
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-replay-')), 'dcs-bigkey.context.json');
+  fs.writeFileSync(file, JSON.stringify({ version: 1, entries }));
+  return file;
+}
+
+function replayStack() {
+  const app = Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshotFile() } });
+  return new TerraformStack(app, 'producer');
+}
+
+function manifestOf(outdir: string) {
+  return JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks.producer;
+}
+
+describe('DcsBigKeyScanTasks replayed from a snapshot (no network)', () => {
+  beforeAll(() => {
+    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = 'true';
+  });
+
+  it('derives the typed values from the records', () => {
+    const scans = new DcsBigKeyScanTasks(replayStack(), 'catalog-cache', { instanceId: DEMO.instances.catalogCache, projectId: DEMO.projectId });
+    const tasks = demoTasks(DEMO.instances.catalogCache);
+    expect(scans.source).toBe('snapshot');
+    expect(scans.fetchedAt).toBe('2026-11-28T12:00:00.000Z');
+    expect(scans.records.map((t) => t.id)).toEqual(tasks.map((t) => t.id));
+    expect(scans.latest?.status).toMatch(/waiting|running/); // the demo's newest tasks are in progress
+    expect(scans.latestAuto).toEqual(tasks.find((t) => t.scan_type === 'auto'));
+    expect(scans.latestManual).toEqual(tasks.find((t) => t.scan_type === 'manual'));
+    expect(scans.latestSuccessful).toEqual(tasks.find((t) => t.status === 'success'));
+  });
+
+  it('evaluates time-based gates against the given clock', () => {
+    const scans = new DcsBigKeyScanTasks(replayStack(), 'catalog-cache', {
+      instanceId: DEMO.instances.catalogCache, projectId: DEMO.projectId,
+      gates: { maxAutoScanAge: { maxAge: '1d' }, stuckTask: { maxDuration: '2h', severity: 'warning' } },
+    });
+    const finished = Date.parse(scans.latestFinishedAuto!.finished_at!);
+    expect(scans.latestAutoScanAgeMs(new Date(finished + 5_000))).toBe(5_000);
+    expect(scans.findings(new Date(finished + 60_000))).toEqual([]);
+    const later = scans.findings(new Date(finished + 2 * 86_400_000));
+    expect(later.map((f) => [f.policy, f.severity])).toEqual([
+      ['max-auto-scan-age', 'error'],
+      ['stuck-task', 'warning'],
+      ['stuck-task', 'warning'],
+    ]);
+  });
+
+  it('turns findings into annotations in Testing.fullSynth', () => {
+    const stack = replayStack();
+    new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: DEMO.instances.sessionsCache, projectId: DEMO.projectId, gates: { latestAutoFailed: 'error' } });
+    new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId, gates: { latestAutoFailed: 'error' } });
+    const annotations = manifestOf(Testing.fullSynth(stack)).annotations;
+    expect(annotations).toEqual([
+      expect.objectContaining({ constructPath: 'producer/sessions-cache', level: '@cdktf/error', message: expect.stringContaining('[latest-auto-failed] the latest automatic big key scan of instance 7c9e6679-7425-40de-944b-e07fc1f90ae7 (sessions-cache) failed') }),
+    ]);
+  });
+
+  it('writes the outputs with no network', () => {
+    const stack = replayStack();
+    new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
+    const out = JSON.parse(Testing.synth(stack)).output;
+    const tasks = demoTasks(DEMO.instances.ordersCache);
+    expect(out['orders-cache_count'].value).toBe(tasks.length);
+    expect(out['orders-cache_latest_auto_status'].value).toBe('success');
+    expect(JSON.parse(out['orders-cache_records'].value)).toHaveLength(tasks.length);
+  });
+});
