@@ -5,10 +5,10 @@
  * worker does the HTTP call; a server in the same process would never get to answer, so the
  * lookup would deadlock until its timeout. A child process has its own event loop.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { spawnUrlChild, type UrlChild } from '../util/url-child';
 import { EmulatorAdminClient } from './admin-client';
 import { EXIT_WITH_PARENT_ENV } from './command';
 import { EmulatorData } from './data-file';
@@ -71,109 +71,40 @@ export async function spawnEmulator(options: SpawnEmulatorOptions = {}): Promise
 
   const { nodeArgs, script } = emulatorEntry();
   const tlsArgs = options.tls ? ['--tls-cert', path.resolve(options.tls.certFile), '--tls-key', path.resolve(options.tls.keyFile)] : [];
-  const args = [...nodeArgs, script, 'emulator', '--port', '0', ...(dataFile ? ['--data', dataFile] : []), ...(options.quiet ? ['--quiet'] : []), ...tlsArgs];
-  const child = spawn(process.execPath, args, {
-    env: { ...(options.env ?? process.env), [EXIT_WITH_PARENT_ENV]: '1' },
-    // The IPC channel lets the child notice when this process dies (see command.ts).
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-
-  // Always drain stderr (keeping a tail): a child blocked on a full pipe would stop answering.
-  let stderrTail = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // If this process exits without stop(), take the child down with it.
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  let url: string;
+  let child: UrlChild;
   try {
-    url = await waitForUrl(child, options.startTimeoutMs ?? 20_000, () => stderrTail);
+    child = await spawnUrlChild({
+      label: 'dcs-bigkey emulator',
+      nodeArgs,
+      script,
+      args: ['emulator', '--port', '0', ...(dataFile ? ['--data', dataFile] : []), ...(options.quiet ? ['--quiet'] : []), ...tlsArgs],
+      // Together with the IPC channel spawnUrlChild opens, the emulator then also stops when
+      // this process dies (see command.ts).
+      env: { ...(options.env ?? process.env), [EXIT_WITH_PARENT_ENV]: '1' },
+      urlPattern: /^https?:\/\/\S+$/,
+      startTimeoutMs: options.startTimeoutMs ?? 20_000,
+      stderrTailBytes: STDERR_TAIL_BYTES,
+    });
   } catch (error) {
-    child.kill('SIGKILL');
-    await exited;
-    process.off('exit', killOnExit);
     removeTemp();
     throw error;
   }
-  child.stdout!.resume(); // nothing more is expected there, but never let it fill up
   // From now on the child must not keep this process alive by itself: a test run that forgets
-  // stop() still ends (and the exit hook above kills the child).
-  unrefChild(child);
+  // stop() still ends (and spawnUrlChild's exit hook kills the child).
+  child.unref();
 
-  const admin = new EmulatorAdminClient(url);
+  const admin = new EmulatorAdminClient(child.url);
   let stopping: Promise<void> | undefined;
   return {
-    url,
-    pid: child.pid!,
+    url: child.url,
+    pid: child.pid,
     admin,
-    stderr: () => stderrTail,
+    stderr: () => child.stderr(),
     stop: () =>
       (stopping ??= (async () => {
         await admin.close();
-        child.ref(); // keep this process alive until the child has exited
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        if (child.connected) child.disconnect();
-        process.off('exit', killOnExit);
+        await child.stop(5_000);
         removeTemp();
       })()),
   };
-}
-
-function unrefChild(child: ChildProcess): void {
-  child.unref();
-  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
-  (child.channel as { unref?: () => void } | undefined | null)?.unref?.();
-}
-
-function waitForUrl(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const describe = (what: string): Error =>
-      new Error(`dcs-bigkey emulator ${what}${stderr().trim() ? `; its stderr:\n${stderr().trim().split('\n').slice(-20).join('\n')}` : ' (no stderr output)'}`);
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      child.off('exit', onExit);
-      child.off('error', onError);
-    };
-    const onData = (chunk: string): void => {
-      buffered += chunk;
-      const newline = buffered.indexOf('\n');
-      if (newline < 0) return;
-      const line = buffered.slice(0, newline).trim();
-      cleanup();
-      if (/^https?:\/\/\S+$/.test(line)) resolve(line);
-      else reject(describe(`printed ${JSON.stringify(line.slice(0, 200))} instead of its URL`));
-    };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
-      // Let the last stderr chunks arrive before reporting them.
-      setImmediate(() => {
-        cleanup();
-        reject(describe(`exited before printing its URL (${signal ? `signal ${signal}` : `exit code ${code}`})`));
-      });
-    };
-    const onError = (error: Error): void => {
-      cleanup();
-      reject(new Error(`cannot start dcs-bigkey emulator (${process.execPath}): ${error.message}`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(describe(`did not print its URL within ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', onError);
-  });
 }

@@ -10,11 +10,12 @@
  *
  * As a script (`node --import tsx test/support/proxy-server.ts`) it listens on 127.0.0.1 and a
  * free port, prints its URL as the first stdout line, and stops on SIGTERM/SIGINT or when its
- * parent's IPC channel closes. `startProxy()` spawns it and reads the stats over HTTP.
+ * parent's IPC channel closes. `startProxy()` spawns it (lib/util/url-child) and reads the
+ * stats over HTTP.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { spawnUrlChild } from '../../lib/util/url-child';
 
 export interface ProxyStats {
   /** CONNECT tunnels opened. */
@@ -167,65 +168,20 @@ function getJson(url: string, method: 'GET' | 'POST'): Promise<{ status: number;
 
 /** Spawns the proxy as a child process and waits for its URL. */
 export async function startProxy(timeoutMs = 20_000): Promise<ProxyProcess> {
-  const nodeArgs = __filename.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, __filename], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-16_384)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  let url: string;
-  try {
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.off('exit', onExit);
-        child.off('error', onError);
-      };
-      const fail = (why: string): void => {
-        cleanup();
-        reject(new Error(`test proxy ${why}; its stderr:\n${stderr}`));
-      };
-      const onData = (chunk: string): void => {
-        out += chunk;
-        const newline = out.indexOf('\n');
-        if (newline < 0) return;
-        const line = out.slice(0, newline).trim();
-        if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(line)) return fail(`printed ${JSON.stringify(line)} instead of its URL`);
-        cleanup();
-        resolve(line);
-      };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
-        setImmediate(() => fail(`exited before printing its URL (${signal ?? `exit code ${code}`})`));
-      };
-      const onError = (error: Error): void => fail(`could not start: ${error.message}`);
-      const timer = setTimeout(() => fail(`did not print its URL within ${timeoutMs} ms`), timeoutMs);
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', onData);
-      child.once('exit', onExit);
-      child.once('error', onError);
-    });
-  } catch (error) {
-    child.kill('SIGKILL');
-    if (child.pid !== undefined) await exited; // no 'exit' comes when the spawn itself failed
-    process.off('exit', killOnExit);
-    throw error;
-  }
-  child.stdout!.resume();
+  const child = await spawnUrlChild({
+    label: 'test proxy',
+    nodeArgs: __filename.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    script: __filename,
+    args: [],
+    urlPattern: /^http:\/\/127\.0\.0\.1:\d+$/,
+    startTimeoutMs: timeoutMs,
+    stderrTailBytes: 16_384,
+  });
   child.unref();
-  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
-  (child.channel as { unref?: () => void } | undefined | null)?.unref?.();
-
-  let stopping: Promise<void> | undefined;
+  const { url } = child;
   return {
     url,
-    pid: child.pid!,
+    pid: child.pid,
     stats: async () => {
       const { status, text } = await getJson(`${url}/__proxy/stats`, 'GET');
       if (status !== 200) throw new Error(`proxy stats: HTTP ${status}: ${text}`);
@@ -235,18 +191,7 @@ export async function startProxy(timeoutMs = 20_000): Promise<ProxyProcess> {
       const { status, text } = await getJson(`${url}/__proxy/reset`, 'POST');
       if (status !== 204) throw new Error(`proxy reset: HTTP ${status}: ${text}`);
     },
-    stop: () =>
-      (stopping ??= (async () => {
-        child.ref();
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          await exited;
-          clearTimeout(timer);
-        }
-        if (child.connected) child.disconnect();
-        process.off('exit', killOnExit);
-      })()),
+    stop: () => child.stop(5_000),
   };
 }
 
