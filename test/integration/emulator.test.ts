@@ -351,12 +351,12 @@ describe('fault injection', () => {
     const started = Date.now();
     expect((await list(ORDERS)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    const quick = Date.now();
-    expect((await list(SESSIONS)).status).toBe(200); // other instance: no latency
-    expect(Date.now() - quick).toBeLessThan(250);
+    expect((await list(SESSIONS)).status).toBe(200); // other instance: no latency (see the log below)
     const stats = await emulator.admin.stats();
     const entry = stats.log.find((e) => e.instance_id === ORDERS)!;
     expect(entry.ended_ms - entry.started_ms).toBeGreaterThanOrEqual(299);
+    const other = stats.log.find((e) => e.instance_id === SESSIONS)!;
+    expect(other.ended_ms - other.started_ms).toBeLessThan(299);
   });
 
   it('throttle answers 429 APIGW.0308 with Retry-After, and a count rule is spent after N', async () => {
@@ -488,10 +488,8 @@ describe('fault injection', () => {
 describe('stats', () => {
   it('reports the maximum number of requests in flight, counting injected latency', async () => {
     await addLatency(300);
-    const started = Date.now();
     const responses = await Promise.all(Array.from({ length: 6 }, (_, i) => list(ORDERS, { offset: i, limit: 1 })));
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    expect(Date.now() - started).toBeLessThan(1_500); // they really ran concurrently
     const stats = await emulator.admin.stats();
     expect(stats).toMatchObject({ requests: 6, list_requests: 6, in_flight: 0, max_in_flight: 6 });
     expect(stats.by_instance[ORDERS]).toEqual({ requests: 6, list_requests: 6, max_in_flight: 6, statuses: { '200': 6 } });

@@ -58,9 +58,7 @@ it(`gates ${N} instances under throttling: every instance once, every verdict ri
   ]);
   const close = jest.spyOn(DcsBigKeyClient.prototype, 'close');
 
-  const started = Date.now();
   const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--concurrency', String(CONCURRENCY)], demoEnv());
-  const wallMs = Date.now() - started;
 
   const doc = JSON.parse(run.stdout);
   expectGateJsonSchema(doc);
@@ -94,8 +92,6 @@ it(`gates ${N} instances under throttling: every instance once, every verdict ri
   expect(stats.max_in_flight).toBeGreaterThanOrEqual(4); // and it really ran concurrently
   expect(close).toHaveBeenCalledTimes(1); // one client for the one (endpoint, project)
 
-  console.log(`fleet: ${N} instances, ${stats.requests} requests (${throttled} throttled), max in flight ${stats.max_in_flight}, ${wallMs} ms`);
-  expect(wallMs).toBeLessThan(30_000);
 }, 60_000);
 
 it('one client per distinct (endpoint, project), a failed instance does not stop the others, --verbose progress', async () => {
