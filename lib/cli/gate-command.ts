@@ -7,7 +7,8 @@
  * the fleet file onto them and prints what they find.
  */
 import { DcsBigKeyClient } from '../client/client';
-import { DcsConfigError, DcsError } from '../client/errors';
+import { DcsClientPool } from '../client/client-pool';
+import { DcsConfigError, DcsError, errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
 import { validateInstanceId } from '../client/validation';
 import { parseDuration } from '../policy/duration';
@@ -15,7 +16,7 @@ import { evaluateGate, GatePolicies, GateSubject, lookupFailureFinding, Resolved
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
 import { parseChoice, parseFlags, parseInteger } from './args';
-import { clientFor, Location, resolveLocation } from './connection-flags';
+import { Location, requireCredentials, resolveLocation } from './connection-flags';
 import { FleetEntry, PolicyLayer, readFleetFile, withoutNulls } from './fleet-file';
 import { CliIo, EXIT, UsageError } from './io';
 import { Progress, progressMode } from './progress';
@@ -23,7 +24,7 @@ import { redactingIo } from './redact';
 import { renderGateGithub } from './report/github';
 import { renderGateJson } from './report/json';
 import { renderGateMarkdown } from './report/markdown';
-import { buildReport, GateReport, InstanceResult, LookupErrorInfo } from './report/model';
+import { buildReport, GateReport, InstanceResult } from './report/model';
 import { renderGateTable } from './report/table';
 
 export const GATE_FORMATS = ['table', 'json', 'markdown', 'github'] as const;
@@ -163,7 +164,7 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
   const io = redactingIo(rawIo);
   const now = io.now ?? (() => new Date());
   let plan: GatePlan;
-  const clients = new Map<string, DcsBigKeyClient>();
+  const clients = new DcsClientPool();
   try {
     const flags = parseFlags(argv, FLAGS);
     if (flags.help) {
@@ -172,12 +173,10 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
     }
     plan = planGate(flags, io.env);
     // Constructing the clients checks credentials and the rest of the configuration: still no request.
-    for (const target of plan.targets) {
-      const key = clientKey(target.location);
-      if (!clients.has(key)) clients.set(key, clientFor(target.location, io.env, plan.fleet ? { retry: GATE_RETRY } : {}));
-    }
+    if (plan.targets.length > 0) requireCredentials(io.env);
+    for (const target of plan.targets) clientOf(clients, target, plan, io.env);
   } catch (error) {
-    await closeAll(clients);
+    await clients.closeAll();
     return usageFailure(error, io);
   }
 
@@ -185,13 +184,13 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
   let results: InstanceResult[];
   try {
     results = await mapWithConcurrency(plan.targets, plan.concurrency, async (target) => {
-      const result = await gateOne(target, clients.get(clientKey(target.location))!, now);
+      const result = await gateOne(target, clientOf(clients, target, plan, io.env), now);
       progress.tick(target.name ?? target.instanceId, result.verdict);
       return result;
     });
   } finally {
     progress.finish();
-    await closeAll(clients);
+    await clients.closeAll();
   }
 
   const report = buildReport(results, now());
@@ -347,7 +346,8 @@ export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: 
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     const findings = [lookupFailureFinding(subject, error, target.policies)];
-    return { ...base, verdict: verdictOf(findings), findings, lookupError: lookupErrorInfo(error), requests: (error as { attempts?: number }).attempts ?? 0 };
+    const { attempts, ...lookupError } = errorFacts(error);
+    return { ...base, verdict: verdictOf(findings), findings, lookupError, requests: attempts ?? 0 };
   }
   const at = now();
   const summary = summarizeTasks(records);
@@ -364,23 +364,9 @@ export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: 
   };
 }
 
-function lookupErrorInfo(error: Error): LookupErrorInfo {
-  const e = error as Error & { status?: unknown; errorCode?: unknown; requestId?: unknown; code?: unknown };
-  return {
-    name: error.name || 'Error',
-    ...(typeof e.status === 'number' ? { status: e.status } : {}),
-    ...(typeof e.errorCode === 'string' ? { errorCode: e.errorCode } : {}),
-    ...(typeof e.requestId === 'string' ? { requestId: e.requestId } : {}),
-    ...(typeof e.code === 'string' ? { code: e.code } : {}),
-  };
-}
-
-function clientKey(location: Location): string {
-  return `${location.endpoint} ${location.projectId}`;
-}
-
-async function closeAll(clients: Map<string, DcsBigKeyClient>): Promise<void> {
-  await Promise.all([...clients.values()].map((c) => c.close().catch(() => undefined)));
+/** The pooled client of a target's location (one per endpoint and project); credentials from the environment. */
+function clientOf(pool: DcsClientPool, target: GateTarget, plan: GatePlan, env: NodeJS.ProcessEnv): DcsBigKeyClient {
+  return pool.get({ ...(plan.fleet ? { retry: GATE_RETRY } : {}), endpoint: target.location.endpoint, projectId: target.location.projectId, env });
 }
 
 /** Usage and configuration errors: exit 2. Anything else here is unexpected: exit 3 (the gate could not decide). */

@@ -122,3 +122,28 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('***');
   return out;
 }
+
+/** The machine-readable facts of any error, for reports: class, HTTP status, codes, request id. */
+export interface ErrorFacts {
+  /** The error class, e.g. DcsApiError, DcsNetworkError. */
+  readonly name: string;
+  readonly status?: number;
+  readonly errorCode?: string;
+  readonly requestId?: string;
+  /** For network errors, e.g. ECONNRESET. */
+  readonly code?: string;
+  /** HTTP requests sent, retries included, when known. */
+  readonly attempts?: number;
+}
+
+export function errorFacts(error: unknown): ErrorFacts {
+  const e = (error ?? {}) as { name?: unknown; status?: unknown; errorCode?: unknown; requestId?: unknown; code?: unknown; attempts?: unknown };
+  return {
+    name: typeof e.name === 'string' && e.name ? e.name : 'Error',
+    ...(typeof e.status === 'number' ? { status: e.status } : {}),
+    ...(typeof e.errorCode === 'string' ? { errorCode: e.errorCode } : {}),
+    ...(typeof e.requestId === 'string' ? { requestId: e.requestId } : {}),
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.attempts === 'number' ? { attempts: e.attempts } : {}),
+  };
+}

@@ -4,7 +4,9 @@
  * never hides the others' results. No cdktf here: the construct's worker, its async form and
  * the snapshot refresh command all call this.
  */
-import { DataSource, DcsBigKeyClient } from '../client/client';
+import { DataSource } from '../client/client';
+import { DcsClientPool } from '../client/client-pool';
+import { errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
 import { mapWithConcurrency } from '../util/concurrency';
 import { LookupRequest } from './lookup-request';
@@ -43,20 +45,12 @@ export interface BatchOptions {
 export const DEFAULT_BATCH_CONCURRENCY = 32;
 
 export async function lookupMany(requests: readonly LookupRequest[], options: BatchOptions = {}): Promise<LookupOutcome[]> {
-  const clients = new Map<string, DcsBigKeyClient>();
-  const clientFor = (r: LookupRequest) => {
-    const key = `${r.endpoint} ${r.projectId} ${r.credentials.accessKey}`;
-    let client = clients.get(key);
-    if (!client) {
-      client = new DcsBigKeyClient({ endpoint: r.endpoint, projectId: r.projectId, ...r.credentials, env: {} });
-      clients.set(key, client);
-    }
-    return client;
-  };
+  const pool = new DcsClientPool();
   try {
     return await mapWithConcurrency(requests, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, async (request) => {
       try {
-        const listing = await clientFor(request).listAllBigKeyTasks(request.instanceId, { status: request.status });
+        const client = pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, env: {} });
+        const listing = await client.listAllBigKeyTasks(request.instanceId, { status: request.status });
         return {
           ok: true as const,
           instanceId: request.instanceId,
@@ -71,20 +65,20 @@ export async function lookupMany(requests: readonly LookupRequest[], options: Ba
       }
     });
   } finally {
-    await Promise.all([...clients.values()].map((c) => c.close()));
+    await pool.closeAll();
   }
 }
 
 export function toFailure(instanceId: string, error: unknown): LookupFailure {
-  const e = error as Error & { status?: number; errorCode?: string; requestId?: string; attempts?: number };
+  const { name, status, errorCode, requestId, attempts } = errorFacts(error);
   return {
     ok: false,
     instanceId,
-    errorName: e?.name ?? 'Error',
-    message: e?.message ?? String(error),
-    ...(e?.status !== undefined ? { status: e.status } : {}),
-    ...(e?.errorCode !== undefined ? { errorCode: e.errorCode } : {}),
-    ...(e?.requestId !== undefined ? { requestId: e.requestId } : {}),
-    requests: e?.attempts ?? 0,
+    errorName: name,
+    message: (error as Error)?.message ?? String(error),
+    ...(status !== undefined ? { status } : {}),
+    ...(errorCode !== undefined ? { errorCode } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+    requests: attempts ?? 0,
   };
 }

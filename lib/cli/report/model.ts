@@ -2,20 +2,14 @@
  * What `dcs-bigkey gate` found, independent of how it is printed: one result per instance,
  * in input order, and the overall verdict and exit code. Every renderer reads only this.
  */
+import { ErrorFacts } from '../../client/errors';
 import { BigKeyTask } from '../../client/types';
 import { Finding, Verdict } from '../../policy/gate-policy';
 import { formatDuration } from '../../policy/duration';
 import { EXIT } from '../io';
 
-export interface LookupErrorInfo {
-  /** The error class, e.g. DcsApiError, DcsNetworkError. */
-  readonly name: string;
-  readonly status?: number;
-  readonly errorCode?: string;
-  readonly requestId?: string;
-  /** For network errors, e.g. ECONNREFUSED. */
-  readonly code?: string;
-}
+/** What a failed lookup's error says, for machines (the JSON report's `lookup_error`). */
+export type LookupErrorInfo = Omit<ErrorFacts, 'attempts'>;
 
 export interface InstanceResult {
   readonly name?: string;
