@@ -3,12 +3,10 @@
  * process, against the emulator in another process, over real sockets. `npm test` builds
  * first; when running jest alone, build with `npx tsc -p tsconfig.json`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEMO, EmulatorProcess, spawnEmulator } from '../../lib/emulator';
+import { DEMO } from '../../lib/emulator';
 import {
-  capturedOutputs,
   cleanEnv,
   CliRun,
   DEMO_CREDENTIALS,
@@ -17,6 +15,7 @@ import {
   expectNoCredentials,
   requireBuiltCli,
   runBuiltCli,
+  useCliEmulator,
 } from '../support/cli-harness';
 
 const ORDERS = DEMO.instances.ordersCache;
@@ -32,38 +31,20 @@ const TP = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 const BIG = '0b0b0b0b-0000-4000-8000-000000002537';
 const MISSING = '00000000-0000-4000-8000-00000000dead';
 
-let emulator: EmulatorProcess;
 let env: NodeJS.ProcessEnv;
-let dir: string;
-
-const cli = (...args: string[]): Promise<CliRun> => runBuiltCli(args, env);
-
-beforeAll(async () => {
+const context = useCliEmulator('dcs-bigkey-cli-', async ({ emulator }) => {
   requireBuiltCli();
-  emulator = await spawnEmulator({ quiet: true });
   env = demoEnv(emulator.url);
-  dir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-cli-'));
   await emulator.admin.putInstance(BIG, {
     project_id: TP,
     name: 'big-cache',
     generate: { count: 2537, start: '2026-01-01T00:00:00.000Z', interval_seconds: 600, seed: 'cli-test' },
   });
 });
-
-afterAll(async () => {
-  await emulator?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  // Whatever happened above: no credential in any output of any run.
-  expectNoCredentials(capturedOutputs);
-});
-
-beforeEach(async () => {
-  await emulator.admin.clearFaults();
-  await emulator.admin.resetStats();
-});
+const cli = (...args: string[]): Promise<CliRun> => runBuiltCli(args, env);
 
 function fleetFile(name: string, content: unknown): string {
-  const file = path.join(dir, name);
+  const file = path.join(context.dir, name);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return file;
 }
@@ -87,7 +68,7 @@ describe('dcs-bigkey tasks', () => {
   });
 
   it('the table is for people: a header with instance, count and source, then one row per task', async () => {
-    const run = await cli('tasks', '--instance-id', CATALOG, '--endpoint', emulator.url);
+    const run = await cli('tasks', '--instance-id', CATALOG, '--endpoint', context.emulator.url);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toContain(`instance ${CATALOG}`);
@@ -107,19 +88,19 @@ describe('dcs-bigkey tasks', () => {
     expect(body.records).toHaveLength(2537);
     expect(new Set(body.records.map((r: { id: string }) => r.id)).size).toBe(2537);
     expect(byCreatedDesc(body.records)).toBe(true);
-    const stats = await emulator.admin.stats();
+    const stats = await context.emulator.admin.stats();
     expect(stats.by_instance[BIG].list_requests).toBe(3);
   });
 
   it('--offset/--limit reads one page, as the API returns it', async () => {
     const all = JSON.parse((await cli('tasks', '--instance-id', BIG, '--project-id', TP, '--format', 'json')).stdout);
-    await emulator.admin.resetStats();
+    await context.emulator.admin.resetStats();
     const run = await cli('tasks', '--instance-id', BIG, '--project-id', TP, '--offset', '1200', '--limit', '7', '--format', 'json');
     expect(run.code).toBe(0);
     const page = JSON.parse(run.stdout);
     expect(page.count).toBe(2537);
     expect(page.records).toEqual(all.records.slice(1200, 1207));
-    expect((await emulator.admin.stats()).requests).toBe(1);
+    expect((await context.emulator.admin.stats()).requests).toBe(1);
 
     const offsetOnly = JSON.parse((await cli('tasks', '--instance-id', BIG, '--project-id', TP, '--offset', '3', '--format', 'json')).stdout);
     expect(offsetOnly.records).toEqual(all.records.slice(3, 13)); // the API's default limit, 10
@@ -136,7 +117,7 @@ describe('dcs-bigkey tasks', () => {
     expect(body.count).toBe(body.records.length);
     expect(body.records.every((r: { status: string }) => r.status === 'failed')).toBe(true);
     expect(body.records[0].id).toBe(SESSIONS_FAILED_AUTO);
-    const stats = await emulator.admin.stats();
+    const stats = await context.emulator.admin.stats();
     expect(stats.log.every((entry) => entry.query.status === 'failed')).toBe(true);
   });
 
@@ -146,7 +127,7 @@ describe('dcs-bigkey tasks', () => {
       ['400 DCS.4919 (no big key analysis)', LEGACY, {}, /HTTP 400 DCS\.4919 "Does not support bigkey analyze\."/],
       ['401 (wrong secret key)', ORDERS, { HUAWEICLOUD_SDK_SK: 'a-wrong-secret-key-000000000000000000000' }, /HTTP 401 APIGW\.0301/],
     ])('%s', async (_what, instance, extraEnv, pattern) => {
-      const run = await runBuiltCli(['tasks', '--instance-id', instance], demoEnv(emulator.url, extraEnv));
+      const run = await runBuiltCli(['tasks', '--instance-id', instance], demoEnv(context.emulator.url, extraEnv));
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(pattern);
@@ -181,13 +162,13 @@ describe('dcs-bigkey tasks', () => {
       ['an access key without its secret key', ['--instance-id', ORDERS], /HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: undefined })],
     ];
     it.each(cases)('%s', async (_what, args, pattern, envFor) => {
-      const runEnv = envFor ? envFor(emulator.url) : env;
+      const runEnv = envFor ? envFor(context.emulator.url) : env;
       const run = await runBuiltCli(['tasks', ...args], runEnv);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(pattern);
       expect(run.stderr).toContain('dcs-bigkey tasks --help');
-      expect((await emulator.admin.stats()).requests).toBe(0);
+      expect((await context.emulator.admin.stats()).requests).toBe(0);
     });
   });
 
@@ -208,7 +189,7 @@ describe('dcs-bigkey tasks', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "scan"/);
     expect((await cli('--version')).stdout).toMatch(/^\d+\.\d+\.\d+/);
-    expect((await emulator.admin.stats()).requests).toBe(0);
+    expect((await context.emulator.admin.stats()).requests).toBe(0);
   });
 });
 
@@ -269,7 +250,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
     const fleet = () =>
       fleetFile('demo-fleet.json', {
         $comment: 'the bundled demo instances',
-        defaults: { project_id: DEMO.projectId, endpoint: emulator.url },
+        defaults: { project_id: DEMO.projectId, endpoint: context.emulator.url },
         instances: [
           { name: 'orders-cache', instance_id: ORDERS },
           { name: 'sessions-cache', instance_id: SESSIONS },
@@ -299,7 +280,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
 
     it('exit 1 when instances are blocked and every lookup worked', async () => {
       const file = fleetFile('blocked-fleet.json', {
-        defaults: { endpoint: emulator.url },
+        defaults: { endpoint: context.emulator.url },
         instances: [{ instance_id: ORDERS }, { instance_id: SESSIONS, name: 'sessions-cache' }],
       });
       const run = await runBuiltCli(['gate', '--fleet', file], env);
@@ -374,7 +355,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(pattern);
-      expect((await emulator.admin.stats()).requests).toBe(0);
+      expect((await context.emulator.admin.stats()).requests).toBe(0);
     });
 
     it.each([
@@ -395,7 +376,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(pattern);
       expect(run.stderr).toContain('dcs-bigkey gate --help');
-      expect((await emulator.admin.stats()).requests).toBe(0);
+      expect((await context.emulator.admin.stats()).requests).toBe(0);
     });
   });
 });

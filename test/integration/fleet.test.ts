@@ -3,56 +3,39 @@
  * sockets), a fifth of all requests throttled with 429 + Retry-After. The gate runs in-process
  * (runGateCommand, the very function the executable calls) so the test can also count clients.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runGateCommand } from '../../lib/cli/gate-command';
 import { DcsBigKeyClient } from '../../lib/client/client';
-import { DEMO, EmulatorProcess, spawnEmulator } from '../../lib/emulator';
+import { DEMO } from '../../lib/emulator';
 import { mapWithConcurrency } from '../../lib/util/concurrency';
-import { capturedOutputs, demoEnv, expectGateJsonSchema, expectNoCredentials, runInProcess } from '../support/cli-harness';
+import { demoEnv, expectGateJsonSchema, runInProcess, useCliEmulator } from '../support/cli-harness';
 import { fleetInstanceId, fleetInstanceTasks, FLEET_PROJECT, expectedFleetVerdict } from '../support/cli-fleet';
 
 const N = 500;
 const CONCURRENCY = 16;
 
-let emulator: EmulatorProcess;
-let dir: string;
-
-beforeAll(async () => {
-  emulator = await spawnEmulator({ quiet: true });
-  dir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-fleet-'));
+const context = useCliEmulator('dcs-bigkey-fleet-', async ({ emulator }) => {
   const ids = Array.from({ length: N }, (_, i) => i);
   await mapWithConcurrency(ids, 16, (i) =>
     emulator.admin.putInstance(fleetInstanceId(i), { project_id: FLEET_PROJECT, name: `cache-${i}`, tasks: fleetInstanceTasks(i) }),
   );
-}, 60_000);
-
-afterAll(async () => {
-  await emulator?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  expectNoCredentials(capturedOutputs);
-});
-
-beforeEach(async () => {
-  await emulator.admin.clearFaults();
-  await emulator.admin.resetStats();
 });
 
 afterEach(() => jest.restoreAllMocks());
 
 it(`gates ${N} instances under throttling: every instance once, every verdict right, concurrency bounded, one shared client`, async () => {
-  const file = path.join(dir, 'fleet.json');
+  const file = path.join(context.dir, 'fleet.json');
   writeFileSync(
     file,
     JSON.stringify({
-      defaults: { project_id: FLEET_PROJECT, endpoint: emulator.url },
+      defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url },
       instances: Array.from({ length: N }, (_, i) => ({ name: `cache-${i}`, instance_id: fleetInstanceId(i) })),
     }),
   );
   // Throttle a fifth of the requests; 5 ms of latency on each so that concurrent requests overlap
   // in the emulator (its handler is synchronous: without latency nothing is ever in flight twice).
-  await emulator.admin.addFaults([
+  await context.emulator.admin.addFaults([
     { kind: 'throttle', instance_id: '*', ratio: 0.2, retry_after_s: 0 },
     { kind: 'latency', instance_id: '*', ms: 5 },
   ]);
@@ -80,7 +63,7 @@ it(`gates ${N} instances under throttling: every instance once, every verdict ri
   expect(run.code).toBe(1);
   expect(run.stderr).toBe(''); // stderr is no terminal and --verbose is off: no progress
 
-  const stats = await emulator.admin.stats();
+  const stats = await context.emulator.admin.stats();
   const statuses = Object.values(stats.by_instance).map((s) => s.statuses);
   const throttled = statuses.reduce((n, s) => n + (s['429'] ?? 0), 0);
   expect(throttled).toBeGreaterThanOrEqual(Math.floor(stats.requests * 0.2) - 1);
@@ -95,11 +78,11 @@ it(`gates ${N} instances under throttling: every instance once, every verdict ri
 }, 60_000);
 
 it('one client per distinct (endpoint, project), a failed instance does not stop the others, --verbose progress', async () => {
-  const file = path.join(dir, 'two-projects.json');
+  const file = path.join(context.dir, 'two-projects.json');
   writeFileSync(
     file,
     JSON.stringify({
-      defaults: { endpoint: emulator.url },
+      defaults: { endpoint: context.emulator.url },
       instances: [
         { instance_id: fleetInstanceId(1), project_id: FLEET_PROJECT },
         { instance_id: DEMO.instances.legacyCache, project_id: DEMO.projectId, name: 'legacy' },
@@ -121,13 +104,13 @@ it('one client per distinct (endpoint, project), a failed instance does not stop
     expect.stringMatching(/^dcs-bigkey gate: 3\/4 done, 1 blocked, 1 failed so far/),
     expect.stringMatching(/^dcs-bigkey gate: 4\/4 done, 1 blocked, 1 failed so far/),
   ]);
-  const stats = await emulator.admin.stats();
+  const stats = await context.emulator.admin.stats();
   expect(stats.max_in_flight).toBe(1);
 });
 
 it('on a terminal, progress is one line redrawn on stderr', async () => {
-  const file = path.join(dir, 'tty.json');
-  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: emulator.url }, instances: [0, 1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
+  const file = path.join(context.dir, 'tty.json');
+  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [0, 1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
   const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json'], demoEnv(), { isTTY: true });
   expect(run.stderr).toContain('\r\x1b[2Kdcs-bigkey gate: 3/3 done, 1 blocked, 0 failed so far');
   expect(run.stderr.endsWith('\n')).toBe(true);

@@ -5,9 +5,11 @@
  * end that no credential ever appeared in any output.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BufferStream, CliIo } from '../../lib/cli/io';
+import { EmulatorProcess, spawnEmulator } from '../../lib/emulator';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const BUILT_CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
@@ -129,4 +131,35 @@ export function expectGateJsonSchema(doc: any): void {
     if (i.verdict === 'pass') expect(i.findings).toEqual([]);
     if (i.verdict === 'error') expect(i.lookup_error).not.toBeNull();
   }
+}
+
+export interface CliTestContext {
+  readonly emulator: EmulatorProcess;
+  /** A temporary directory for fleet files, removed after the tests. */
+  readonly dir: string;
+}
+
+/**
+ * The lifecycle every command test file shares: an emulator process and a temporary directory
+ * for the file's tests (after `setup`), faults and stats cleared before each test, and at the
+ * end a scan of every captured output for credentials.
+ */
+export function useCliEmulator(prefix: string, setup: (context: CliTestContext) => Promise<void> = async () => undefined, setupTimeoutMs = 60_000): CliTestContext {
+  const context = {} as { emulator: EmulatorProcess; dir: string };
+  beforeAll(async () => {
+    context.emulator = await spawnEmulator({ quiet: true });
+    context.dir = mkdtempSync(path.join(tmpdir(), prefix));
+    await setup(context);
+  }, setupTimeoutMs);
+  afterAll(async () => {
+    await context.emulator?.stop();
+    if (context.dir) rmSync(context.dir, { recursive: true, force: true });
+    // Whatever happened above: no credential in any output of any run.
+    expectNoCredentials(capturedOutputs);
+  });
+  beforeEach(async () => {
+    await context.emulator.admin.clearFaults();
+    await context.emulator.admin.resetStats();
+  });
+  return context;
 }
