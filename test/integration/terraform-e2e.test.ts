@@ -6,6 +6,8 @@
  * downloaded here. The null_resource form is checked structurally.
  */
 import * as path from 'node:path';
+import { DataTerraformRemoteStateS3, TerraformStack } from 'cdktf';
+import { DcsBigKeyScanGate } from '../../lib/construct/dcs-bigkey-scan-gate';
 import { EmulatorProcess } from '../../lib/emulator';
 import { ConsumerStack, ProducerStack } from '../../examples/app/stacks';
 import { DEMO, SECRETS, startDemoEmulator } from '../support/emulator-fixture';
@@ -51,6 +53,26 @@ describe('the consumer gate, structurally', () => {
     expect(stack.output['orders-cache-gate_gate'].precondition).toEqual([precondition]);
     expect(stack.terraform.required_providers.null.source).toBe('null');
     for (const secret of [...SECRETS, DEMO.accessKey]) expect(result.allText).not.toContain(secret);
+  });
+});
+
+describe('the consumer gate with another backend', () => {
+  it('reads the producer through the remote state it is given, and rejects a bad configuration', () => {
+    const app = newApp();
+    const stack = new TerraformStack(app, 'consumer');
+    const remoteState = new DataTerraformRemoteStateS3(stack, 'producer-state', { bucket: 'tf-state', key: 'producer.tfstate', region: 'eu-west-0' });
+    new DcsBigKeyScanGate(stack, 'orders-cache-gate', { producerOutputPrefix: 'orders-cache', remoteState, enforcement: ['output'] });
+    const synthesized = synthApp(app).stacks.consumer;
+    expect(Object.values<any>(synthesized.data.terraform_remote_state)).toEqual([{ backend: 's3', config: { bucket: 'tf-state', key: 'producer.tfstate', region: 'eu-west-0' } }]);
+    expect(Object.values<string>(synthesized.locals)).toEqual(expect.arrayContaining([expect.stringMatching(/^\$\{data\.terraform_remote_state\.producer-state\.outputs\.orders-cache_latest_auto_status\}$/)]));
+    expect(synthesized.resource).toBeUndefined(); // output enforcement only: no provider needed
+
+    const where = /DcsBigKeyScanGate consumer\/g\d: /;
+    expect(() => new DcsBigKeyScanGate(stack, 'g1', { producerOutputPrefix: 'orders-cache' })).toThrow(where);
+    expect(() => new DcsBigKeyScanGate(stack, 'g2', { producerOutputPrefix: 'orders cache', localStatePath: 'x' })).toThrow(/invalid producerOutputPrefix "orders cache"/);
+    expect(() => new DcsBigKeyScanGate(stack, 'g3', { producerOutputPrefix: 'p', localStatePath: 'x', enforcement: [] })).toThrow(/enforcement is empty/);
+    expect(() => new DcsBigKeyScanGate(stack, 'g4', { producerOutputPrefix: 'p', localStatePath: 'x', remoteState })).toThrow(/remoteState or localStatePath, not both/);
+    expect(() => new DcsBigKeyScanGate(stack, 'g5', { producerOutputPrefix: 'p', localStatePath: 'x', enforcement: ['sentinel' as never] })).toThrow(/invalid enforcement "sentinel"/);
   });
 });
 
