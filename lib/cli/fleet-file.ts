@@ -27,7 +27,7 @@
 import { readFileSync } from 'node:fs';
 import { DcsConfigError } from '../client/errors';
 import { show, validateInstanceId } from '../client/validation';
-import { GatePolicies, resolveGatePolicies, Severity } from '../policy/gate-policy';
+import { GATE_POLICY_KEYS, GatePolicies, resolveGatePolicies, Severity } from '../policy/gate-policy';
 import { UsageError } from './io';
 
 type Nullable<T> = { -readonly [K in keyof T]?: T[K] | null };
@@ -35,7 +35,7 @@ type Nullable<T> = { -readonly [K in keyof T]?: T[K] | null };
 /** One layer of policies from a fleet file; `null` turns a policy off. */
 export type PolicyLayer = Nullable<Required<GatePolicies>>;
 
-export const POLICY_KEYS = ['latestAutoFailed', 'maxAutoScanAge', 'requireSuccessfulScan', 'stuckTask', 'onLookupFailure'] as const;
+export const POLICY_KEYS = [...GATE_POLICY_KEYS, 'onLookupFailure'] as const;
 
 export interface FleetLocation {
   readonly projectId?: string;

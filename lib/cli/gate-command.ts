@@ -12,7 +12,7 @@ import { DcsConfigError, DcsError, errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
 import { validateInstanceId } from '../client/validation';
 import { parseDuration } from '../policy/duration';
-import { evaluateGate, GatePolicies, GateSubject, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
+import { evaluateGate, GATE_POLICY_KEYS, GatePolicies, GateSubject, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
 import { parseChoice, parseFlags, parseInteger } from './args';
@@ -144,7 +144,6 @@ const WARN_ONLY_NAMES: Readonly<Record<string, Exclude<PolicyKey, 'onLookupFailu
   stuckTask: 'stuckTask',
 };
 
-const GATE_POLICY_KEYS: readonly PolicyKey[] = ['latestAutoFailed', 'maxAutoScanAge', 'requireSuccessfulScan', 'stuckTask'];
 
 const WARN_ONLY_LABEL: Readonly<Record<string, string>> = {
   latestAutoFailed: 'latest-auto-failed',

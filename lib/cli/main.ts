@@ -12,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliIo } from './io';
-import { redactingIo } from './redact';
+import { redact } from '../client/errors';
+import { redactingIo, secretsIn } from './redact';
 
 type CommandRunner = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -97,7 +98,8 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`dcs-bigkey: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+      // Not through the commands' redacting io: redact here too, so nothing escapes it.
+      process.stderr.write(redact(`dcs-bigkey: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`, secretsIn(process.env)));
       process.exitCode = 70;
     },
   );

@@ -3,6 +3,7 @@
  * of what synth-time lookups fetched, see lib/lookup/snapshot-file.ts) and rewrites it.
  * All or nothing: if any lookup fails, the file is left exactly as it was.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveCredentials } from '../client/credentials';
 import { endpointForRegion } from '../client/endpoint';
@@ -11,7 +12,16 @@ import { BigKeyTaskStatus } from '../client/types';
 import { validateEndpoint } from '../client/validation';
 import { lookupMany } from '../lookup/batch';
 import { LookupRequest, LookupTarget } from '../lookup/lookup-request';
-import { DEFAULT_SNAPSHOT_FILE, readSnapshot, SnapshotEntry, SnapshotError, writeSnapshot } from '../lookup/snapshot-file';
+import {
+  DEFAULT_SNAPSHOT_FILE,
+  readSnapshot,
+  RECORD_ADVICE,
+  SNAPSHOT_FILE_CONTEXT,
+  SNAPSHOT_FILE_ENV,
+  SnapshotEntry,
+  SnapshotError,
+  writeSnapshot,
+} from '../lookup/snapshot-file';
 import { parseFlags } from './args';
 import { requireCredentials } from './connection-flags';
 import { CliIo, EXIT, UsageError } from './io';
@@ -24,8 +34,9 @@ const FLAGS = {
 
 export const SNAPSHOT_USAGE = `usage: dcs-bigkey snapshot refresh [--file FILE] [--endpoint URL]
 
-Re-reads every entry of the lookup snapshot file (default ./${DEFAULT_SNAPSHOT_FILE}, or
-DCS_BIGKEY_SNAPSHOT_FILE) from its region or endpoint, and rewrites the file atomically.
+Re-reads every entry of the lookup snapshot file (the one synth uses: DCS_BIGKEY_SNAPSHOT_FILE,
+else cdktf.json's context "${SNAPSHOT_FILE_CONTEXT}", else ./${DEFAULT_SNAPSHOT_FILE}) from its
+region or endpoint, and rewrites the file atomically.
 If any lookup fails, nothing is written. Commit the file to make synths reproducible offline
 (synth with DCS_BIGKEY_SNAPSHOT=replay); record new entries with DCS_BIGKEY_SNAPSHOT=record.
 
@@ -73,18 +84,39 @@ export async function runSnapshotCommand(argv: string[], io: CliIo): Promise<num
     if (!o.ok) throw new Error('unreachable');
     return { ...plan.entries[i], source: o.source, fetched_at: o.fetchedAt, count: o.count, records: o.records };
   });
-  writeSnapshot(plan.file, readSnapshot(plan.file), updates);
+  try {
+    writeSnapshot(plan.file, readSnapshot(plan.file), updates);
+  } catch (error) {
+    io.stderr.write(`dcs-bigkey snapshot: could not write ${plan.file}: ${(error as Error).message}; it was left as it was\n`);
+    return EXIT.FAILURE;
+  }
   const tasks = updates.reduce((n, u) => n + u.count, 0);
   io.stdout.write(`refreshed ${updates.length} entr${updates.length === 1 ? 'y' : 'ies'} (${tasks} tasks) in ${plan.file}\n`);
   return EXIT.OK;
 }
 
+/** The file synth uses: --file, else DCS_BIGKEY_SNAPSHOT_FILE, else cdktf.json's context, else the default. */
+function snapshotFileOf(flags: { file?: string }, env: NodeJS.ProcessEnv): string {
+  if (flags.file) return path.resolve(flags.file);
+  if (env[SNAPSHOT_FILE_ENV]) return path.resolve(env[SNAPSHOT_FILE_ENV]);
+  let context: Record<string, unknown> = {};
+  if (fs.existsSync('cdktf.json')) {
+    try {
+      context = (JSON.parse(fs.readFileSync('cdktf.json', 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+    } catch (error) {
+      throw new UsageError(`cdktf.json is not valid JSON (${(error as Error).message}); fix it or pass --file`);
+    }
+  }
+  const fromContext = context[SNAPSHOT_FILE_CONTEXT];
+  return path.resolve(typeof fromContext === 'string' ? fromContext : DEFAULT_SNAPSHOT_FILE);
+}
+
 function planRefresh(flags: { file?: string; endpoint?: string }, env: NodeJS.ProcessEnv) {
-  const file = path.resolve(flags.file ?? env.DCS_BIGKEY_SNAPSHOT_FILE ?? DEFAULT_SNAPSHOT_FILE);
+  const file = snapshotFileOf(flags, env);
   const override = flags.endpoint === undefined ? undefined : validateEndpoint(flags.endpoint, '--endpoint').origin;
   const snapshot = readSnapshot(file);
   const entries = Object.values(snapshot.entries);
-  if (entries.length === 0) throw new UsageError(`${file} has no entries to refresh; record some with DCS_BIGKEY_SNAPSHOT=record cdktf synth`);
+  if (entries.length === 0) throw new UsageError(`${file} has no entries to refresh; record some with ${RECORD_ADVICE}`);
   requireCredentials(env);
   const { accessKey, secretKey, securityToken } = resolveCredentials({}, env);
   const requests = entries.map((entry): LookupRequest => {

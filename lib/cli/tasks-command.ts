@@ -5,7 +5,7 @@
 import { DcsBigKeyClient } from '../client/client';
 import { DcsConfigError, DcsError } from '../client/errors';
 import { BigKeyTaskStatus, MAX_PAGE_LIMIT, TASK_STATUSES } from '../client/types';
-import { validateInstanceId, validateLimit, validateOffset, validateStatus } from '../client/validation';
+import { validateInstanceId, validateStatus } from '../client/validation';
 import { parseChoice, parseFlags, parseInteger } from './args';
 import { clientFor, Location, resolveLocation } from './connection-flags';
 import { CliIo, EXIT, UsageError } from './io';
@@ -65,8 +65,9 @@ function planTasks(flags: ReturnType<typeof parseFlags<typeof FLAGS>>, env: Node
   if (flags['instance-id'] === undefined) throw new UsageError('--instance-id is required: the DCS instance id, a UUID');
   const instanceId = validateInstanceId(flags['instance-id'], '--instance-id');
   const status = flags.status === undefined ? undefined : validateStatus(flags.status, '--status');
-  const offset = flags.offset === undefined ? undefined : validateOffset(parseInteger('offset', flags.offset, 0), '--offset');
-  const limit = flags.limit === undefined ? undefined : validateLimit(parseInteger('limit', flags.limit, 1, MAX_PAGE_LIMIT), '--limit');
+  // parseInteger enforces the API's ranges (offset >= 0, limit 1-1000).
+  const offset = flags.offset === undefined ? undefined : parseInteger('offset', flags.offset, 0);
+  const limit = flags.limit === undefined ? undefined : parseInteger('limit', flags.limit, 1, MAX_PAGE_LIMIT);
   const format = flags.format === undefined ? 'table' : parseChoice('format', flags.format, TASKS_FORMATS);
   const location = resolveLocation({ projectId: flags['project-id'], region: flags.region, endpoint: flags.endpoint }, env);
   return { instanceId, status, offset, limit, format, location };

@@ -22,7 +22,7 @@ export interface RetrySettings {
   readonly maxRetries: number;
   /** First backoff step. @default 200 */
   readonly minDelayMs: number;
-  /** Largest single wait, Retry-After included. @default 10000 */
+  /** Largest backoff step (a server's Retry-After is honoured beyond it, within the deadline). @default 10000 */
   readonly maxDelayMs: number;
 }
 
@@ -69,8 +69,9 @@ export function retryCallback(settings: RetrySettings, deadline: number, observe
     const reason = retryReason(e);
     if (!reason || state.counter > settings.maxRetries) return cb(err);
     const asked = e.statusCode === 429 || e.statusCode === 503 ? retryAfterMs(e.headers?.['retry-after']) : undefined;
-    // Retry-After is a floor set by the server; a little jitter keeps a fleet from returning in lockstep.
-    const delay = asked !== undefined ? Math.min(settings.maxDelayMs, asked + Math.round(Math.random() * 100)) : backoffDelay(state.counter, settings);
+    // Retry-After is a floor set by the server (honoured in full; the deadline decides whether to
+    // wait that long); a little jitter keeps a fleet from returning in lockstep.
+    const delay = asked !== undefined ? asked + Math.round(Math.random() * 100) : backoffDelay(state.counter, settings);
     if (Date.now() + delay > deadline) return cb(err);
     observer.onRetry?.(reason, delay);
     setTimeout(() => cb(null), delay);

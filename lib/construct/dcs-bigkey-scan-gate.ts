@@ -60,7 +60,7 @@ export class DcsBigKeyScanGate extends Construct {
   constructor(scope: Construct, id: string, props: DcsBigKeyScanGateProps) {
     super(scope, id);
     const where = `DcsBigKeyScanGate ${this.node.path}`;
-    const prefix = guard(where, () => validateOutputPrefix(props.producerOutputPrefix));
+    const prefix = guard(where, () => validateOutputPrefix(props.producerOutputPrefix, 'producerOutputPrefix', "pass the producer construct's id, or its outputPrefix"));
     const enforcement = props.enforcement ?? GATE_ENFORCEMENTS;
     for (const e of enforcement) {
       if (!GATE_ENFORCEMENTS.includes(e)) throw new DcsConfigError(`${where}: invalid enforcement ${show(e)}: expected ${GATE_ENFORCEMENTS.join(' or ')}`);
@@ -114,7 +114,7 @@ function guard<T>(where: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof DcsConfigError) throw new DcsConfigError(`${where}: ${error.message.replace('outputPrefix', 'producerOutputPrefix')}`);
+    if (error instanceof DcsConfigError) throw new DcsConfigError(`${where}: ${error.message}`);
     throw error;
   }
 }

@@ -14,8 +14,8 @@ import { DcsConfigError, DcsError } from '../client/errors';
 import { BigKeyTask, BigKeyTaskStatus } from '../client/types';
 import { LookupOutcome, lookupMany, LookupSuccess, toFailure } from '../lookup/batch';
 import { resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
-import { evaluateGate, Finding, GatePolicies, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies } from '../policy/gate-policy';
-import { summarizeTasks, TaskSummary } from '../policy/task-summary';
+import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies } from '../policy/gate-policy';
+import { ageMs, summarizeTasks, TaskSummary } from '../policy/task-summary';
 import { LookupHandle, LookupRegistry } from './lookup-registry';
 import { createOutputs, OutputSuffix, outputName, validateOutputPrefix } from './outputs';
 
@@ -65,7 +65,7 @@ export class DcsBigKeyScanTasks extends Construct {
       } catch (error) {
         outcome = toFailure(request.instanceId, error);
       }
-      registry.provide(request, outcome, request);
+      registry.provide(request, outcome);
     }
     return new DcsBigKeyScanTasks(scope, id, props);
   }
@@ -87,6 +87,10 @@ export class DcsBigKeyScanTasks extends Construct {
       const target = resolveLookupTarget(props, process.env);
       const request = registry.settings.mode === 'replay' ? undefined : resolveLookupRequest(props, process.env);
       const policies = resolveGatePolicies(props.gates, 'gates');
+      if (target.status !== undefined && hasTaskPolicy(policies)) {
+        // A filtered list has no "latest automatic scan": its newest auto task is only the newest of that status.
+        throw new DcsConfigError(`gates cannot be checked on tasks filtered by status "${target.status}" (the latest automatic scan of that list is only the latest ${target.status} one); remove status, or use a second DcsBigKeyScanTasks without it for the gates`);
+      }
       const prefix = validateOutputPrefix(props.outputPrefix ?? id);
       return { target, request, policies, prefix };
     });
@@ -138,16 +142,22 @@ export class DcsBigKeyScanTasks extends Construct {
 
   /** Milliseconds since the newest automatic scan finished; undefined when none has. */
   latestAutoScanAgeMs(now: Date = new Date()): number | undefined {
-    const finished = this.latestFinishedAuto?.finished_at;
-    return finished ? now.getTime() - Date.parse(finished) : undefined;
+    return ageMs(this.latestFinishedAuto?.finished_at, now);
   }
 
   /** The gate findings at `now` (what synth turns into annotations). Never throws for a failed lookup. */
   findings(now: Date = new Date()): Finding[] {
     const outcome = this.lookup.outcome();
-    const subject = { instanceId: this.instanceId, name: this.node.id };
-    if (!outcome.ok) return [lookupFailureFinding(subject, new Error(outcome.message), this.policies)];
-    return evaluateGate(subject, this.summary(), this.policies, now);
+    if (!outcome.ok) return [this.lookupFailure(outcome.message)];
+    return evaluateGate(this.subject(), this.summary(), this.policies, now);
+  }
+
+  private subject() {
+    return { instanceId: this.instanceId, name: this.node.id };
+  }
+
+  private lookupFailure(message: string): Finding {
+    return lookupFailureFinding(this.subject(), new Error(message), this.policies);
   }
 
   private success(): LookupSuccess {
@@ -177,7 +187,7 @@ export class DcsBigKeyScanTasks extends Construct {
     if (!outcome.ok) {
       if (suffix === 'count') return -1;
       if (suffix === 'records') return '[]';
-      if (suffix === 'gate_message') return lookupFailureFinding({ instanceId: this.instanceId, name: this.node.id }, new Error(outcome.message), this.policies).message;
+      if (suffix === 'gate_message') return this.lookupFailure(outcome.message).message;
       return suffix.endsWith('_status') ? 'unknown' : '';
     }
     const s = this.summary();
@@ -193,8 +203,12 @@ export class DcsBigKeyScanTasks extends Construct {
       case 'latest_successful_finished_at': return s.latestSuccessful?.finished_at ?? '';
       case 'records': return JSON.stringify(s.records.map(canonicalRecord));
       case 'gate_message': {
+        if (this.lookup.target.status !== undefined) {
+          // Fail closed for consumers: a filtered list cannot say whether the latest automatic scan failed.
+          return `the big key scan tasks of ${label(this.subject())} were read filtered by status "${this.lookup.target.status}", which cannot gate a deployment; gate on a DcsBigKeyScanTasks without a status filter`;
+        }
         // Only the clock-free headline policy: outputs must not change with the synth's time.
-        const headline = evaluateGate({ instanceId: this.instanceId, name: this.node.id }, s, { onLookupFailure: 'error', latestAutoFailed: 'error' }, new Date(0));
+        const headline = evaluateGate(this.subject(), s, { onLookupFailure: 'error', latestAutoFailed: 'error' }, new Date(0));
         return headline[0]?.message ?? '';
       }
     }

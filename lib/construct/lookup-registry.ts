@@ -15,17 +15,27 @@ import { DcsConfigError } from '../client/errors';
 import { show } from '../client/validation';
 import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/batch';
 import { LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
-import { DEFAULT_SNAPSHOT_FILE, findEntry, readSnapshot, SnapshotEntry, SnapshotError, writeSnapshot } from '../lookup/snapshot-file';
+import {
+  DEFAULT_SNAPSHOT_FILE,
+  findEntry,
+  readSnapshot,
+  RECORD_ADVICE,
+  REFRESH_COMMAND,
+  SNAPSHOT_FILE_CONTEXT,
+  SNAPSHOT_FILE_ENV,
+  SNAPSHOT_MODE_CONTEXT,
+  SNAPSHOT_MODE_ENV,
+  SnapshotEntry,
+  SnapshotError,
+  writeSnapshot,
+} from '../lookup/snapshot-file';
+
+export { SNAPSHOT_FILE_CONTEXT, SNAPSHOT_FILE_ENV, SNAPSHOT_MODE_CONTEXT, SNAPSHOT_MODE_ENV };
 import { lookupManySync, warmUpLookupWorker } from './sync-lookup';
 
 export const SNAPSHOT_MODES = ['live', 'record', 'replay'] as const;
 export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];
 
-export const SNAPSHOT_MODE_ENV = 'DCS_BIGKEY_SNAPSHOT';
-export const SNAPSHOT_FILE_ENV = 'DCS_BIGKEY_SNAPSHOT_FILE';
-export const SNAPSHOT_MODE_CONTEXT = 'dcs-bigkey:snapshot';
-export const SNAPSHOT_FILE_CONTEXT = 'dcs-bigkey:snapshotFile';
-export const REFRESH_COMMAND = 'npx dcs-bigkey snapshot refresh';
 
 export interface LookupSettings {
   readonly mode: SnapshotMode;
@@ -74,6 +84,8 @@ export class LookupRegistry {
   }
 
   private readonly entries = new Map<string, Entry>();
+  /** Results not yet written to the snapshot file (record mode). */
+  private readonly unrecorded: Entry[] = [];
   private lookupMs = 0;
   private batches = 0;
   private summaryPrinted = false;
@@ -83,27 +95,34 @@ export class LookupRegistry {
   /** Registers a lookup; the same target registered twice shares one lookup. */
   register(target: LookupTarget, request?: LookupRequest): LookupHandle {
     const key = lookupKey(target);
-    if (!this.entries.has(key)) this.entries.set(key, { target, request });
-    if (request) warmUpLookupWorker();
+    if (!this.entries.has(key)) {
+      this.entries.set(key, { target, request });
+      // Boot the worker now, while the app goes on building: only for a lookup it will run.
+      if (request) warmUpLookupWorker();
+    }
     return { target, outcome: () => this.outcomeOf(key) };
   }
 
-  /** Supplies a result fetched elsewhere (the async form); recorded like a batch result. */
-  provide(target: LookupTarget, outcome: LookupOutcome, request?: LookupRequest): void {
-    this.entries.set(lookupKey(target), { target, request, outcome });
-    if (this.settings.mode === 'record') this.record([{ target, request, outcome }]);
+  /** Supplies a result fetched elsewhere (the async form); recorded with the next batch. */
+  provide(request: LookupRequest, outcome: LookupOutcome): void {
+    const target: LookupTarget = { instanceId: request.instanceId, projectId: request.projectId, ...(request.status ? { status: request.status } : {}) };
+    const entry = { target, request, outcome };
+    this.entries.set(lookupKey(target), entry);
+    this.unrecorded.push(entry);
   }
 
-  /** Resolves every pending lookup in one batch. */
+  /** Resolves every pending lookup in one batch (and, in record mode, writes the snapshot once). */
   resolvePending(): void {
     const pending = [...this.entries.values()].filter((e) => e.outcome === undefined);
-    if (pending.length === 0) return;
-    const started = performance.now();
-    const outcomes = this.settings.mode === 'replay' ? this.replay(pending) : this.fetch(pending);
-    pending.forEach((entry, i) => (entry.outcome = outcomes[i]));
-    this.lookupMs += performance.now() - started;
-    this.batches++;
-    if (this.settings.mode === 'record') this.record(pending);
+    if (pending.length > 0) {
+      const started = performance.now();
+      const outcomes = this.settings.mode === 'replay' ? this.replay(pending) : this.fetch(pending);
+      pending.forEach((entry, i) => (entry.outcome = outcomes[i]));
+      this.lookupMs += performance.now() - started;
+      this.batches++;
+      this.unrecorded.push(...pending);
+    }
+    if (this.settings.mode === 'record' && this.unrecorded.length > 0) this.record(this.unrecorded.splice(0));
   }
 
   /** One line: instances, tasks, sources, failures, milliseconds. */
@@ -156,7 +175,7 @@ export class LookupRegistry {
       if (!entry) {
         return failure(target,
           `replay mode: no entry for ${lookupKey(target)} in the snapshot file ${this.settings.snapshotFile}. ` +
-          `record it with ${SNAPSHOT_MODE_ENV}=record cdktf synth (or \`${REFRESH_COMMAND}\` for entries already there), then commit the file`);
+          `record it with ${RECORD_ADVICE} (or \`${REFRESH_COMMAND}\` for entries already there), then commit the file`);
       }
       return { ok: true, instanceId: target.instanceId, count: entry.count, records: entry.records, source: 'snapshot', requests: 0, fetchedAt: entry.fetched_at };
     });

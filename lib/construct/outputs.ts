@@ -22,16 +22,16 @@ export const OUTPUT_SUFFIXES = {
   latest_successful_id: 'id of the newest successful task, or ""',
   latest_successful_finished_at: 'finished_at of the newest successful task, or ""',
   records: 'all tasks as a JSON array, newest first, with the API\'s field names',
-  gate_message: 'why a consuming stack must not deploy (the latest automatic scan failed, or the lookup failed), or "" when it may',
+  gate_message: 'why a consuming stack must not deploy (the latest automatic scan failed, the lookup failed, or it was filtered by status), or "" when it may',
 } as const;
 
 export type OutputSuffix = keyof typeof OUTPUT_SUFFIXES;
 
 const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
-export function validateOutputPrefix(prefix: string): string {
+export function validateOutputPrefix(prefix: string, name = 'outputPrefix', fix = 'pass outputPrefix (it defaults to the construct id)'): string {
   if (!OUTPUT_NAME.test(prefix)) {
-    throw new DcsConfigError(`invalid outputPrefix ${show(prefix)}: Terraform output names start with a letter or _ and hold only letters, digits, _ and -; pass outputPrefix (it defaults to the construct id)`);
+    throw new DcsConfigError(`invalid ${name} ${show(prefix)}: Terraform output names start with a letter or _ and hold only letters, digits, _ and -; ${fix}`);
   }
   return prefix;
 }

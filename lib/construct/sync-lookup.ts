@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import { createSyncFn } from 'synckit';
+import { DcsConfigError } from '../client/errors';
 import type { BatchOptions, LookupOutcome } from '../lookup/batch';
 import type { LookupRequest } from '../lookup/lookup-request';
 
@@ -27,7 +28,11 @@ export function warmUpLookupWorker(): void {
   if (!lookupManyFn) {
     const fromSources = path.extname(__filename) === '.ts';
     const worker = path.join(__dirname, fromSources ? 'lookup-worker-tsx.cjs' : 'lookup-worker.js');
-    const timeout = Number(process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS ?? DEFAULT_WORKER_TIMEOUT_MS);
+    const raw = process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS;
+    const timeout = raw === undefined ? DEFAULT_WORKER_TIMEOUT_MS : Number(raw);
+    if (!Number.isInteger(timeout) || timeout < 1) {
+      throw new DcsConfigError(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS ${JSON.stringify(raw)}: expected an integer number of milliseconds >= 1`);
+    }
     lookupManyFn = createSyncFn(worker, { timeout, execArgv: [] }) as unknown as LookupManySync;
   }
 }

@@ -336,7 +336,7 @@ export class GeneratedTasks {
   }
 
   status(i: number): 'success' | 'failed' {
-    return this.hash(i)[1] % 12 === 0 ? 'failed' : 'success';
+    return GeneratedTasks.statusOf(this.hash(i));
   }
 
   task(i: number): BigKeyTask {
@@ -346,12 +346,17 @@ export class GeneratedTasks {
     const finishedMs = startedMs + 2_000 + (h[3] % 600_000);
     return {
       id: uuidFromHash(h),
-      status: h[1] % 12 === 0 ? 'failed' : 'success',
+      status: GeneratedTasks.statusOf(h),
       scan_type: h[0] % 5 === 0 ? 'manual' : 'auto',
       created_at: new Date(createdMs).toISOString(),
       started_at: new Date(startedMs).toISOString(),
       finished_at: new Date(finishedMs).toISOString(),
     };
+  }
+
+  /** About one task in twelve failed. */
+  private static statusOf(h: readonly number[]): 'success' | 'failed' {
+    return h[1] % 12 === 0 ? 'failed' : 'success';
   }
 
   private hash(i: number): [number, number, number, number] {

@@ -12,6 +12,12 @@ import { parseTask } from '../client/response';
 import { LookupTarget, lookupKey } from './lookup-request';
 
 export const DEFAULT_SNAPSHOT_FILE = 'dcs-bigkey.context.json';
+export const SNAPSHOT_MODE_ENV = 'DCS_BIGKEY_SNAPSHOT';
+export const SNAPSHOT_FILE_ENV = 'DCS_BIGKEY_SNAPSHOT_FILE';
+export const SNAPSHOT_MODE_CONTEXT = 'dcs-bigkey:snapshot';
+export const SNAPSHOT_FILE_CONTEXT = 'dcs-bigkey:snapshotFile';
+export const REFRESH_COMMAND = 'npx dcs-bigkey snapshot refresh';
+export const RECORD_ADVICE = `${SNAPSHOT_MODE_ENV}=record cdktf synth`;
 export const SNAPSHOT_VERSION = 1;
 
 export interface SnapshotEntry {
@@ -41,18 +47,18 @@ export function readSnapshot(file: string): SnapshotFile {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new SnapshotError(`snapshot file ${file} is not valid JSON (${(error as Error).message}); restore it from version control or delete it and run \`npx dcs-bigkey snapshot refresh\``);
+    throw new SnapshotError(`snapshot file ${file} is not valid JSON (${(error as Error).message}); restore it from version control, or delete it and record it again with ${RECORD_ADVICE}`);
   }
   const snapshot = parsed as SnapshotFile;
   if (snapshot?.version !== SNAPSHOT_VERSION || typeof snapshot.entries !== 'object' || snapshot.entries === null) {
-    throw new SnapshotError(`snapshot file ${file} has version ${JSON.stringify(snapshot?.version)}, expected ${SNAPSHOT_VERSION}; delete it and record it again`);
+    throw new SnapshotError(`snapshot file ${file} has version ${JSON.stringify(snapshot?.version)}, expected ${SNAPSHOT_VERSION}; delete it and record it again with ${RECORD_ADVICE}`);
   }
   for (const [key, entry] of Object.entries(snapshot.entries)) {
     try {
       entry.records.forEach(parseTask);
       if (!Number.isInteger(entry.count) || entry.count !== entry.records.length) throw new Error(`count ${entry.count} does not match ${entry.records.length} records`);
     } catch (error) {
-      throw new SnapshotError(`snapshot file ${file}, entry ${key}: ${(error as Error).message}; refresh it with \`npx dcs-bigkey snapshot refresh\``);
+      throw new SnapshotError(`snapshot file ${file}, entry ${key}: ${(error as Error).message}; refresh it with \`${REFRESH_COMMAND}\``);
     }
   }
   return snapshot;

@@ -46,6 +46,9 @@ export interface GatePolicies {
   readonly onLookupFailure?: Severity;
 }
 
+/** The policies over the tasks, in the order they are checked. */
+export const GATE_POLICY_KEYS = ['latestAutoFailed', 'maxAutoScanAge', 'requireSuccessfulScan', 'stuckTask'] as const;
+
 export interface ResolvedGatePolicies {
   readonly latestAutoFailed?: Severity;
   readonly maxAutoScanAge?: { readonly maxAgeMs: number; readonly severity: Severity };
@@ -82,7 +85,7 @@ export function resolveGatePolicies(policies: GatePolicies = {}, where = 'gates'
       throw new DcsConfigError((error as Error).message);
     }
   };
-  const known = ['latestAutoFailed', 'maxAutoScanAge', 'requireSuccessfulScan', 'stuckTask', 'onLookupFailure'];
+  const known: readonly string[] = [...GATE_POLICY_KEYS, 'onLookupFailure'];
   for (const key of Object.keys(policies)) {
     if (!known.includes(key)) throw new DcsConfigError(`unknown ${where} policy ${show(key)}: expected one of ${known.join(', ')}`);
   }
@@ -100,6 +103,11 @@ export function resolveGatePolicies(policies: GatePolicies = {}, where = 'gates'
     },
     onLookupFailure: severity(p.onLookupFailure ?? 'error', 'onLookupFailure'),
   };
+}
+
+/** True when any policy over the tasks is on (onLookupFailure alone checks nothing). */
+export function hasTaskPolicy(policies: ResolvedGatePolicies): boolean {
+  return GATE_POLICY_KEYS.some((key) => policies[key] !== undefined);
 }
 
 export function label(subject: GateSubject): string {
@@ -165,7 +173,7 @@ export function lookupFailureFinding(subject: GateSubject, error: Error, policie
     policy: 'lookup-failed',
     severity: policies.onLookupFailure,
     instanceId: subject.instanceId,
-    message: `big key scan tasks of ${label(subject)} could not be read, so the gate cannot pass: ${error.message}`,
+    message: `big key scan tasks of ${label(subject)} could not be read${policies.onLookupFailure === 'error' ? ', so the gate cannot pass' : ' (reported as a warning, by choice)'}: ${error.message}`,
   };
 }
 

@@ -192,6 +192,15 @@ describe('gates', () => {
     expect(r.annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message)).toEqual([expect.stringMatching(/\[lookup-failed\] .*malformed body/)]);
   });
 
+  it('makes a status-filtered lookup unusable as a consumer gate source (fails closed)', () => {
+    const app = newApp();
+    const stack = new TerraformStack(app, 'producer');
+    const scans = new DcsBigKeyScanTasks(stack, 'sessions-success', { ...connection, instanceId: DEMO.instances.sessionsCache, status: 'success' });
+    expect(scans.records.every((r) => r.status === 'success')).toBe(true);
+    const out = outputs(synthApp(app).stacks.producer);
+    expect(out['sessions-success_gate_message']).toMatch(/were read filtered by status "success", which cannot gate a deployment/);
+  });
+
   it('turns a failed lookup into a warning only by explicit choice', () => {
     const r = gated(DEMO.instances.legacyCache, { onLookupFailure: 'warning' }).result();
     expect(r.annotations.producer.map((a) => a.level)).toEqual(['@cdktf/warn']);
@@ -210,6 +219,7 @@ describe('bad props', () => {
     [{ instanceId: DEMO.instances.ordersCache, gates: { failFast: true } }, /unknown gates policy "failFast"/],
     [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: {} } }, /invalid gates.maxAutoScanAge.maxAge undefined: expected a positive duration/],
     [{ instanceId: DEMO.instances.ordersCache, accessKey: undefined, secretKey: 'only-secret' }, /incomplete credentials: accessKey is missing/],
+    [{ instanceId: DEMO.instances.ordersCache, status: 'success', gates: { latestAutoFailed: 'error' } }, /gates cannot be checked on tasks filtered by status "success"/],
   ])('%#: throws a DcsConfigError at construction, before any request', async (props, message) => {
     const before = (await emulator.admin.stats()).requests;
     const app = newApp();
@@ -253,6 +263,19 @@ describe('many instances, one synth', () => {
     const scans = await DcsBigKeyScanTasks.fromLookup(stack, 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache });
     expect(scans.latestAuto?.status).toBe('success');
     expect(LookupRegistry.of(app).summary()).toMatch(/in 0 batches/);
+  });
+
+  it('records what the async form fetched, once, at synth', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-async-')), 'dcs-bigkey.context.json');
+    const app = newApp({ 'dcs-bigkey:snapshot': 'record', 'dcs-bigkey:snapshotFile': file });
+    const stack = new TerraformStack(app, 'producer');
+    await DcsBigKeyScanTasks.fromLookup(stack, 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache });
+    await DcsBigKeyScanTasks.fromLookup(stack, 'sessions-cache', { ...connection, instanceId: DEMO.instances.sessionsCache });
+    expect(fs.existsSync(file)).toBe(false); // nothing written per lookup
+    synthApp(app);
+    const entries = JSON.parse(fs.readFileSync(file, 'utf8')).entries;
+    expect(Object.keys(entries).sort()).toEqual([`${DEMO.projectId}/${DEMO.instances.ordersCache}`, `${DEMO.projectId}/${DEMO.instances.sessionsCache}`].sort());
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(DEMO.secretKey);
   });
 });
 

@@ -64,6 +64,21 @@ it('leaves the file unchanged when any lookup fails', async () => {
   expect(fs.readFileSync(file, 'utf8')).toBe(before);
 });
 
+it('refreshes the file cdktf.json names, as synth would', async () => {
+  const file = await recordedSnapshot([DEMO.instances.ordersCache]);
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-project-'));
+  fs.writeFileSync(path.join(project, 'cdktf.json'), JSON.stringify({ app: 'x', context: { 'dcs-bigkey:snapshotFile': file } }));
+  const cwd = process.cwd();
+  process.chdir(project);
+  try {
+    const result = await run(['refresh']);
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(`in ${file}`) });
+    expect(fs.existsSync(path.join(project, 'dcs-bigkey.context.json'))).toBe(false);
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
 it('is a usage error, with nothing sent, without credentials, entries or a known action', async () => {
   const file = await recordedSnapshot([DEMO.instances.ordersCache]);
   const requests = (await emulator.admin.stats()).requests;

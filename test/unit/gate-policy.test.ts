@@ -249,7 +249,10 @@ describe('lookup failures and verdicts', () => {
       message: `big key scan tasks of instance ${INSTANCE} (orders-cache) could not be read, so the gate cannot pass: ${error.message}`,
     });
     expect(verdictOf([finding])).toBe('error');
-    expect(verdictOf([lookupFailureFinding(SUBJECT, error, resolveGatePolicies({ onLookupFailure: 'warning' }))])).toBe('warn');
+    const warned = lookupFailureFinding(SUBJECT, error, resolveGatePolicies({ onLookupFailure: 'warning' }));
+    expect(verdictOf([warned])).toBe('warn');
+    // a warning by choice does not claim the gate cannot pass
+    expect(warned.message).toBe(`big key scan tasks of instance ${INSTANCE} (orders-cache) could not be read (reported as a warning, by choice): ${error.message}`);
   });
 
   it('verdictOf: pass, warn, blocked, error (a failed lookup wins over a block)', () => {

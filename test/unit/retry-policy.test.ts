@@ -49,6 +49,25 @@ describe('retry policy', () => {
     expect(out.delays[0]).toBeLessThanOrEqual(100);
   });
 
+  it('honours a Retry-After longer than the largest backoff step, within the deadline', () => {
+    jest.useFakeTimers();
+    try {
+      const delays: number[] = [];
+      let retried = false;
+      const settings = { maxRetries: 3, minDelayMs: 10, maxDelayMs: 100 };
+      retryCallback(settings, Date.now() + 60_000, { onRetry: (_r, d) => delays.push(d) })(err({ statusCode: 429, headers: { 'retry-after': '15' } }), { state: { counter: 1 }, opts: {} as never }, (e) => {
+        retried = !e;
+      });
+      expect(delays[0]).toBeGreaterThanOrEqual(15_000);
+      jest.advanceTimersByTime(14_999);
+      expect(retried).toBe(false);
+      jest.advanceTimersByTime(200);
+      expect(retried).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('gives up past maxRetries, past the deadline, and on a non-retryable status', async () => {
     expect((await decide(err({ statusCode: 503 }), DEFAULT_RETRY.maxRetries + 1, Date.now() + 60_000)).retried).toBe(false);
     expect((await decide(err({ statusCode: 429, headers: { 'retry-after': '5' } }), 1, Date.now() + 1000)).retried).toBe(false);
