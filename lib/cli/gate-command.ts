@@ -335,18 +335,14 @@ function entryLocation(entry: FleetEntry, defaults: FleetEntry['location'], env:
 /** Looks one instance up and applies its policies. Never throws: a failure is the `error` verdict. */
 export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: () => Date): Promise<InstanceResult> {
   const subject: GateSubject = { instanceId: target.instanceId, ...(target.name !== undefined ? { name: target.name } : {}) };
-  const base = { ...(target.name !== undefined ? { name: target.name } : {}), instanceId: target.instanceId, projectId: target.location.projectId, endpoint: target.location.endpoint };
+  const base = { ...(target.name !== undefined ? { name: target.name } : {}), instanceId: target.instanceId, projectId: target.location.projectId };
   let records: readonly BigKeyTask[];
-  let requests: number;
   try {
-    const listing = await client.listAllBigKeyTasks(target.instanceId);
-    records = listing.records;
-    requests = listing.meta.requests;
+    records = (await client.listAllBigKeyTasks(target.instanceId)).records;
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     const findings = [lookupFailureFinding(subject, error, target.policies)];
-    const { attempts, ...lookupError } = errorFacts(error);
-    return { ...base, verdict: verdictOf(findings), findings, lookupError, requests: attempts ?? 0 };
+    return { ...base, verdict: verdictOf(findings), findings, lookupError: errorFacts(error) };
   }
   const at = now();
   const summary = summarizeTasks(records);
@@ -359,7 +355,6 @@ export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: 
     ...(latestAuto?.finished_at ? { latestAutoAgeMs: ageMs(latestAuto.finished_at, at) } : {}),
     tasksRead: summary.count,
     findings,
-    requests,
   };
 }
 

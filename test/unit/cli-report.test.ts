@@ -24,12 +24,12 @@ const auto = (id: string, status: BigKeyTask['status']): BigKeyTask => ({
 });
 
 const results: InstanceResult[] = [
-  { name: 'orders | cache', instanceId: A, projectId: P, endpoint: 'http://x', verdict: 'pass', latestAuto: auto('t-1', 'success'), latestAutoAgeMs: 122_052_095.4, tasksRead: 12, findings: [], requests: 1 },
+  { name: 'orders | cache', instanceId: A, projectId: P, verdict: 'pass', latestAuto: auto('t-1', 'success'), latestAutoAgeMs: 122_052_095.4, tasksRead: 12, findings: [] },
   {
     name: 'sessions\n<b>cache</b>',
     instanceId: B,
     projectId: P,
-    endpoint: 'http://x',
+   
     verdict: 'blocked',
     latestAuto: auto('t-2', 'failed'),
     latestAutoAgeMs: 3_600_000,
@@ -39,16 +39,14 @@ const results: InstanceResult[] = [
       { policy: 'stuck-task', severity: 'warning', instanceId: B, message: 'stuck 1', taskId: 't-3' },
       { policy: 'stuck-task', severity: 'warning', instanceId: B, message: 'stuck 2', taskId: 't-4' },
     ],
-    requests: 1,
   },
   {
     instanceId: C,
     projectId: P,
-    endpoint: 'http://x',
+   
     verdict: 'error',
     findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: C, message: 'could not be read: HTTP 400 DCS.4919' }],
     lookupError: { name: 'DcsApiError', status: 400, errorCode: 'DCS.4919', requestId: 'abc123' },
-    requests: 1,
   },
 ];
 const report = buildReport(results, AT);

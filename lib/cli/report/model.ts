@@ -8,14 +8,11 @@ import { Finding, Verdict } from '../../policy/gate-policy';
 import { formatDuration } from '../../policy/duration';
 import { EXIT } from '../io';
 
-/** What a failed lookup's error says, for machines (the JSON report's `lookup_error`). */
-export type LookupErrorInfo = Omit<ErrorFacts, 'attempts'>;
 
 export interface InstanceResult {
   readonly name?: string;
   readonly instanceId: string;
   readonly projectId: string;
-  readonly endpoint: string;
   readonly verdict: Verdict;
   /** The newest automatic scan; undefined when there is none or the lookup failed. */
   readonly latestAuto?: BigKeyTask;
@@ -24,9 +21,8 @@ export interface InstanceResult {
   /** Tasks read; undefined when the lookup failed. */
   readonly tasksRead?: number;
   readonly findings: readonly Finding[];
-  readonly lookupError?: LookupErrorInfo;
-  /** HTTP requests sent for this instance, retries included. */
-  readonly requests: number;
+  /** What a failed lookup's error says, for machines (the JSON report's `lookup_error`). */
+  readonly lookupError?: ErrorFacts;
 }
 
 export interface GateSummary {
