@@ -3,7 +3,7 @@
  * environment (the same variables the client reads). Problems are usage errors that say which
  * flag or variable to set; credentials are only ever read from the environment.
  */
-import { DcsBigKeyClient, DcsClientOptions } from '../client/client';
+import { DcsBigKeyClient } from '../client/client';
 import { ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, resolveEndpoint, resolveProjectId } from '../client/connection';
 import { validateEndpoint, validateProjectId } from '../client/validation';
 import { CREDENTIALS_ADVICE, hasCredentialsInEnv } from './args';
@@ -52,7 +52,7 @@ export function requireCredentials(env: NodeJS.ProcessEnv): void {
 }
 
 /** A client for one location, credentials from the environment; the constructor checks everything. */
-export function clientFor(location: Location, env: NodeJS.ProcessEnv, options: Omit<DcsClientOptions, 'endpoint' | 'projectId' | 'env'> = {}): DcsBigKeyClient {
+export function clientFor(location: Location, env: NodeJS.ProcessEnv): DcsBigKeyClient {
   requireCredentials(env);
-  return new DcsBigKeyClient({ ...options, endpoint: location.endpoint, projectId: location.projectId, env });
+  return new DcsBigKeyClient({ endpoint: location.endpoint, projectId: location.projectId, env });
 }

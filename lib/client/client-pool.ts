@@ -20,10 +20,6 @@ export class DcsClientPool {
     return client;
   }
 
-  get size(): number {
-    return this.clients.size;
-  }
-
   /** Closes every client; a failure to close one does not stop the others. */
   async closeAll(): Promise<void> {
     await Promise.all([...this.clients.values()].map((c) => c.close().catch(() => undefined)));
