@@ -172,7 +172,7 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
     }
     plan = planGate(flags, io.env);
     // Constructing the clients checks credentials and the rest of the configuration: still no request.
-    if (plan.targets.length > 0) requireCredentials(io.env);
+    requireCredentials(io.env); // a plan always has at least one target (an empty fleet is a usage error)
     for (const target of plan.targets) clientOf(clients, target, plan, io.env);
   } catch (error) {
     await clients.closeAll();
