@@ -17,7 +17,7 @@ import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailur
 import { ageMs, summarizeTasks, TaskSummary } from '../policy/task-summary';
 import { addAspect, Aspect, Framework, frameworkOf } from './framework';
 import { LookupHandle, LookupRegistry } from './lookup-registry';
-import { createOutputs, OutputSuffix, outputName, validateOutputPrefix } from './outputs';
+import { OUTPUT_SUFFIXES, OutputSuffix, outputName, validateOutputPrefix } from './outputs';
 import { FrameworkName, TerraformOutputLike } from './terraform-types';
 
 export interface DcsBigKeyScanTasksProps extends DcsConnectionOptions {
@@ -187,7 +187,14 @@ export class DcsBigKeyScanTasks extends Construct {
       throw new DcsConfigError(`DcsBigKeyScanTasks ${this.node.path}: output prefix "${this.outputPrefix}" is already used in stack ${stack.node.id}; give this construct another id or pass a distinct outputPrefix`);
     }
     taken.add(this.outputPrefix);
-    return createOutputs(this.fw, this, this.outputPrefix, (suffix) => this.outputValue(suffix));
+    // Values are produced lazily, at synth, from the lookup.
+    const { Lazy, TerraformOutput } = this.fw.api;
+    const outputs = {} as Record<OutputSuffix, TerraformOutputLike>;
+    for (const suffix of Object.keys(OUTPUT_SUFFIXES) as OutputSuffix[]) {
+      const value = suffix === 'count' ? Lazy.numberValue({ produce: () => this.outputValue(suffix) as number }) : Lazy.stringValue({ produce: () => String(this.outputValue(suffix)) });
+      outputs[suffix] = new TerraformOutput(this, outputName(this.outputPrefix, suffix), { value, staticId: true, description: OUTPUT_SUFFIXES[suffix] });
+    }
+    return outputs;
   }
 
   private outputValue(suffix: OutputSuffix): string | number {

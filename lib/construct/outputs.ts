@@ -4,11 +4,8 @@
  * Values hold task data only — never credentials — and nothing from the synth's clock, so two
  * synths of unchanged data are byte-identical.
  */
-import { Construct } from 'constructs';
 import { DcsConfigError } from '../client/errors';
 import { show } from '../client/validation';
-import { Framework } from './framework';
-import { TerraformOutputLike } from './terraform-types';
 
 /** Output suffixes and what each holds. When the lookup failed, statuses are `unknown`. */
 export const OUTPUT_SUFFIXES = {
@@ -39,15 +36,4 @@ export function validateOutputPrefix(prefix: string, name = 'outputPrefix', fix 
 
 export function outputName(prefix: string, suffix: OutputSuffix): string {
   return `${prefix}_${suffix}`;
-}
-
-/** Creates every output with the scope's framework, its value produced lazily at synth by `valueOf`. */
-export function createOutputs(framework: Framework, scope: Construct, prefix: string, valueOf: (suffix: OutputSuffix) => string | number): Record<OutputSuffix, TerraformOutputLike> {
-  const { Lazy, TerraformOutput } = framework.api;
-  const outputs = {} as Record<OutputSuffix, TerraformOutputLike>;
-  for (const suffix of Object.keys(OUTPUT_SUFFIXES) as OutputSuffix[]) {
-    const value = suffix === 'count' ? Lazy.numberValue({ produce: () => valueOf(suffix) as number }) : Lazy.stringValue({ produce: () => String(valueOf(suffix)) });
-    outputs[suffix] = new TerraformOutput(scope, outputName(prefix, suffix), { value, staticId: true, description: OUTPUT_SUFFIXES[suffix] });
-  }
-  return outputs;
 }

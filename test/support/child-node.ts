@@ -13,8 +13,24 @@ export interface ChildResult {
   readonly stderr: string;
 }
 
-export function runNode(script: string, options: { hide?: readonly string[]; env?: Record<string, string> } = {}): ChildResult {
-  const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'hide-modules.js'), '-e', script], {
+export interface ChildOptions {
+  /** Packages made unresolvable, as if not installed. */
+  readonly hide?: readonly string[];
+  readonly env?: Record<string, string>;
+}
+
+/** Runs `script` (JavaScript, cwd the repository). */
+export function runNode(script: string, options: ChildOptions = {}): ChildResult {
+  return spawnNode(['-e', script], options);
+}
+
+/** Runs a file with arguments. */
+export function runNodeFile(file: string, args: readonly string[], options: ChildOptions = {}): ChildResult {
+  return spawnNode([file, ...args], options);
+}
+
+function spawnNode(args: readonly string[], options: ChildOptions): ChildResult {
+  const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'hide-modules.js'), ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, CHECKPOINT_DISABLE: '1', DCS_BIGKEY_TEST_HIDE: (options.hide ?? []).join(','), ...options.env },

@@ -1,10 +1,13 @@
 // Preloaded with `node --require` in a child process: makes the packages named in
 // DCS_BIGKEY_TEST_HIDE (comma-separated) unresolvable, as if they were not installed, and
-// records every attempt to load one in globalThis.__hiddenAttempts.
+// reports every attempt to load one on stderr when the process exits.
 const Module = require('node:module');
 
 const hidden = (process.env.DCS_BIGKEY_TEST_HIDE || '').split(',').filter(Boolean);
-const attempts = (globalThis.__hiddenAttempts = []);
+const attempts = [];
+process.on('exit', () => {
+  if (attempts.length > 0) process.stderr.write(`hidden modules requested: ${JSON.stringify(attempts)}\n`);
+});
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const name = hidden.find((h) => request === h || request.startsWith(`${h}/`));
