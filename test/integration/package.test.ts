@@ -59,7 +59,9 @@ describe('a fresh cdktn app with only this package, cdktn and constructs install
     emulator = await startDemoEmulator();
     app = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-cdktn-app-'));
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'cdktn-consumer', private: true }));
-    const install = npm(app, ['install', '--prefer-offline', '--no-audit', '--no-fund', packed.tarball, `cdktn@${versionOf('cdktn')}`, `constructs@${versionOf('constructs')}`]);
+    // The README's install line (cdktn pinned to the version the repository tests; constructs left
+    // for npm to pick within cdktn's peer range).
+    const install = npm(app, ['install', '--prefer-offline', '--no-audit', '--no-fund', packed.tarball, `cdktn@${versionOf('cdktn')}`, 'constructs']);
     if (install.status !== 0) throw new Error(`npm install failed (${install.status}): ${install.stderr}`);
     fs.writeFileSync(path.join(app, 'main.ts'), APP_SOURCE);
   });
@@ -81,6 +83,8 @@ describe('a fresh cdktn app with only this package, cdktn and constructs install
     const installed = (name: string) => fs.existsSync(path.join(app, 'node_modules', name, 'package.json'));
     expect([installed('cdktn'), installed('constructs'), installed('cdktf-dcs-bigkey')]).toEqual([true, true, true]);
     expect([installed('cdktf'), installed('@cdktf/provider-null')]).toEqual([false, false]);
+    const constructs = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'constructs', 'package.json'), 'utf8')).version;
+    expect(constructs).toMatch(/^10\.[67]\./); // within cdktn 0.24's peer range >=10.6.0 <10.8.0
     expect(() => require.resolve('cdktf', { paths: [app] })).toThrow(/Cannot (find|resolve) module 'cdktf'/);
   });
 

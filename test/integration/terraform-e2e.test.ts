@@ -117,10 +117,11 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
 
   describe('synth without a terraform binary', () => {
     // Frameworks read TERRAFORM_BINARY_NAME when they load: a fresh process with a name that is not installed.
-    const consumer = (extra: string) => runNode(`
+    const consumer = (extra: string, appOptions = '{}') => runNode(`
       const cdk = require('${frameworkName}');
       const { DcsBigKeyScanGate } = require('./dist');
-      const app = new cdk.App({ outdir: require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'dcs-bigkey-noterraform-')) });
+      const outdir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'dcs-bigkey-noterraform-'));
+      const app = new cdk.App({ ...${appOptions}, outdir });
       const stack = new cdk.TerraformStack(app, 'consumer');
       const gate = new DcsBigKeyScanGate(stack, 'g', { producerOutputPrefix: 'p', localStatePath: 'x' });
       ${extra}
@@ -137,6 +138,11 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       const run = consumer(`new cdk.DataResource(stack, 'app', { dependsOn: [gate.resource] });`);
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain('[consumer/app] Could not determine version of terraform-not-installed-dcs-bigkey');
+    });
+
+    it(`(which ${frameworkName}'s App skips with skipValidation: true)`, () => {
+      const run = consumer(`new cdk.DataResource(stack, 'app', { dependsOn: [gate.resource] });`, '{ skipValidation: true }');
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     });
   });
 
