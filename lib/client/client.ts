@@ -2,7 +2,7 @@
  * The DCS big key task client: `ListBigkeyScanTasks`, one page or every record.
  * No cdktf here: the construct, the command line and the benchmarks all stand on this.
  */
-import { Dispatcher, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { DcsConnectionOptions, ResolvedConnection, resolveConnection } from './connection';
 import {
   DcsApiError,
@@ -17,8 +17,9 @@ import {
 import { InconsistentPagesError, listAllPages } from './paging';
 import { parseListResponse, ResponseShapeError } from './response';
 import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
-import { createDispatcher } from './transport';
+import type * as Transport from './transport';
 import { BigKeyTaskStatus, DcsErrorBody, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
+import { undici } from './undici';
 import { validateInstanceId, validatePositiveInteger, validateQuery, validateStatus } from './validation';
 
 export interface DcsClientOptions extends DcsConnectionOptions {
@@ -87,6 +88,9 @@ export class DcsBigKeyClient {
     const rereads = options.consistencyRereads ?? 2;
     if (!Number.isInteger(rereads) || rereads < 0) throw new DcsConfigError(`invalid consistencyRereads ${rereads}: expected an integer >= 0`);
     this.rereads = rereads;
+    // The HTTP stack (undici) is loaded here, by the first client created, not when this module
+    // is: the constructs' main thread never sends a request (their worker does).
+    const { createDispatcher } = require('./transport') as typeof Transport;
     this.dispatcher = createDispatcher({
       credentials: this.connection.credentials,
       projectId: this.projectId,
@@ -184,7 +188,7 @@ export class DcsBigKeyClient {
 
   private toDcsError(error: unknown, operation: DcsOperation, instanceId: string, attempts: number): Error {
     if (error instanceof DcsError) return error;
-    if (error instanceof undiciErrors.ResponseError) {
+    if (error instanceof undici().errors.ResponseError) {
       const body = (typeof error.body === 'object' && error.body !== null ? error.body : {}) as DcsErrorBody;
       return new DcsApiError({
         operation,

@@ -4,11 +4,13 @@
  *   undici's retry interceptor (policy in retry-policy.ts), and
  *   undici's responseError interceptor (outermost: a final error status becomes a ResponseError
  *   carrying the parsed error body and headers).
- * Never touches undici's global dispatcher.
+ * Never touches undici's global dispatcher. Loaded by the client when it is created, so a
+ * process that sends no request loads neither this nor undici (undici.ts).
  */
-import { Dispatcher, EnvHttpProxyAgent, interceptors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { Credentials } from './credentials';
 import { authorizationHeader, formatSdkDate } from './signer';
+import { undici } from './undici';
 
 export interface TransportOptions {
   readonly credentials: Credentials;
@@ -44,6 +46,7 @@ export function signingInterceptor(options: Pick<TransportOptions, 'credentials'
 export function createDispatcher(options: TransportOptions): Dispatcher {
   const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? [...options.ca] : options.ca;
   const tls = ca === undefined ? undefined : { ca: ca as string | Buffer | (string | Buffer)[] };
+  const { EnvHttpProxyAgent, interceptors } = undici();
   const agent = new EnvHttpProxyAgent({
     connections: options.connections ?? 32,
     keepAliveTimeout: 10_000,

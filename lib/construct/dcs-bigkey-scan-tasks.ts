@@ -187,12 +187,21 @@ export class DcsBigKeyScanTasks extends Construct {
       throw new DcsConfigError(`DcsBigKeyScanTasks ${this.node.path}: output prefix "${this.outputPrefix}" is already used in stack ${stack.node.id}; give this construct another id or pass a distinct outputPrefix`);
     }
     taken.add(this.outputPrefix);
-    // Values are produced lazily, at synth, from the lookup.
-    const { Lazy, TerraformOutput } = this.fw.api;
+    // Values are produced at synth, from the lookup, by plain resolvables (the framework's
+    // IResolvable). Not Lazy: every Lazy records a full stack trace when it is created, which
+    // made up most of the time spent creating these constructs (12 outputs each).
+    const { TerraformOutput, Token } = this.fw.api;
     const outputs = {} as Record<OutputSuffix, TerraformOutputLike>;
     for (const suffix of Object.keys(OUTPUT_SUFFIXES) as OutputSuffix[]) {
-      const value = suffix === 'count' ? Lazy.numberValue({ produce: () => this.outputValue(suffix) as number }) : Lazy.stringValue({ produce: () => String(this.outputValue(suffix)) });
-      outputs[suffix] = new TerraformOutput(this, outputName(this.outputPrefix, suffix), { value, staticId: true, description: OUTPUT_SUFFIXES[suffix] });
+      const name = outputName(this.outputPrefix, suffix);
+      const value = {
+        creationStack: [`output ${name} of DcsBigKeyScanTasks ${this.node.path}`],
+        resolve: () => this.outputValue(suffix),
+        toString(): string {
+          return Token.asString(this);
+        },
+      };
+      outputs[suffix] = new TerraformOutput(this, name, { value, staticId: true, description: OUTPUT_SUFFIXES[suffix] });
     }
     return outputs;
   }
@@ -248,7 +257,7 @@ class GateAspect implements Aspect {
   visit(node: IConstruct): void {
     if (node !== this.target || this.applied) return;
     this.applied = true;
-    this.registry.resolvePending();
+    this.registry.resolveForSynth();
     this.registry.printSummaryOnce();
     const annotations = this.framework.api.Annotations.of(this.target);
     for (const finding of this.target.findings()) {

@@ -1,8 +1,10 @@
 /**
  * All big key lookups of one cdktf App, resolved together: constructs register what they need
- * when they are created, and the first time any value is needed (a typed value read in app
- * code, or at synth) every lookup registered so far is resolved in ONE concurrent batch. An app
- * with 200 instances pays for one batch, not 200 sequential lookups.
+ * when they are created, and a live lookup is sent to the lookup worker right then, so it is
+ * read while the app goes on building. The first time any value is needed (a typed value read
+ * in app code, or at synth) this thread waits for every lookup registered so far: ONE batch,
+ * at most DCS_BIGKEY_CONCURRENCY instances read at once. An app with 200 instances pays for one
+ * batch, not 200 sequential lookups.
  *
  * The source is live (default), or the snapshot file: `record` (live, and written to the file)
  * or `replay` (from the file, no network). Chosen by DCS_BIGKEY_SNAPSHOT, else the cdktf
@@ -31,7 +33,7 @@ import {
 } from '../lookup/snapshot-file';
 
 export { SNAPSHOT_FILE_CONTEXT, SNAPSHOT_FILE_ENV, SNAPSHOT_MODE_CONTEXT, SNAPSHOT_MODE_ENV };
-import { lookupManySync, warmUpLookupWorker } from './sync-lookup';
+import { awaitLookups, endLookupWorkerWhenIdle, LookupTicket, startLookup } from './sync-lookup';
 
 export const SNAPSHOT_MODES = ['live', 'record', 'replay'] as const;
 export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];
@@ -61,6 +63,8 @@ export function lookupSettings(scope: IConstruct, env: NodeJS.ProcessEnv = proce
 interface Entry {
   readonly target: LookupTarget;
   readonly request?: LookupRequest;
+  /** The live lookup sent to the worker. */
+  readonly ticket?: LookupTicket;
   outcome?: LookupOutcome;
 }
 
@@ -92,13 +96,15 @@ export class LookupRegistry {
 
   private constructor(readonly settings: LookupSettings) {}
 
-  /** Registers a lookup; the same target registered twice shares one lookup. */
+  /**
+   * Registers a lookup; the same target registered twice shares one lookup. A live one (with its
+   * request) is sent to the worker now, starting the worker with the first.
+   */
   register(target: LookupTarget, request?: LookupRequest): LookupHandle {
     const key = lookupKey(target);
     if (!this.entries.has(key)) {
-      this.entries.set(key, { target, request });
-      // Boot the worker now, while the app goes on building: only for a lookup it will run.
-      if (request) warmUpLookupWorker();
+      const ticket = request && this.settings.mode !== 'replay' ? startLookup(request, this.settings.concurrency) : undefined;
+      this.entries.set(key, { target, request, ticket });
     }
     return { target, outcome: () => this.outcomeOf(key) };
   }
@@ -115,14 +121,18 @@ export class LookupRegistry {
   resolvePending(): void {
     const pending = [...this.entries.values()].filter((e) => e.outcome === undefined);
     if (pending.length > 0) {
-      const started = performance.now();
-      const outcomes = this.settings.mode === 'replay' ? this.replay(pending) : this.fetch(pending);
+      const outcomes = this.settings.mode === 'replay' ? this.timed(() => this.replay(pending)) : this.fetch(pending);
       pending.forEach((entry, i) => (entry.outcome = outcomes[i]));
-      this.lookupMs += performance.now() - started;
       this.batches++;
       this.unrecorded.push(...pending);
     }
     if (this.settings.mode === 'record' && this.unrecorded.length > 0) this.record(this.unrecorded.splice(0));
+  }
+
+  /** At synth: every lookup resolved, and the worker ended once no app has one outstanding. */
+  resolveForSynth(): void {
+    this.resolvePending();
+    endLookupWorkerWhenIdle();
   }
 
   /** One line: instances, tasks, sources, failures, milliseconds. */
@@ -152,9 +162,25 @@ export class LookupRegistry {
     return entry.outcome!;
   }
 
-  private fetch(pending: readonly Entry[]): LookupOutcome[] {
+  private timed<T>(fn: () => T): T {
+    const started = performance.now();
     try {
-      return lookupManySync(pending.map((e) => e.request!), { concurrency: this.settings.concurrency });
+      return fn();
+    } finally {
+      this.lookupMs += performance.now() - started;
+    }
+  }
+
+  private fetch(pending: readonly Entry[]): LookupOutcome[] {
+    const tickets = pending.map((e) => e.ticket!);
+    try {
+      const outcomes = awaitLookups(tickets);
+      // From the first of these lookups sent to the last answered (the worker's start included):
+      // the lookups ran while the app was being built, not only while this thread waited.
+      const first = Math.min(...tickets.map((t) => t.postedAt));
+      const last = Math.max(...tickets.map((t) => t.answeredAt ?? t.postedAt));
+      this.lookupMs += last - first;
+      return outcomes;
     } catch (error) {
       // The worker itself failed (it could not start, or did not answer in time): every lookup
       // of the batch failed, and says so.

@@ -1,44 +1,179 @@
 /**
- * Blocking on the network from a constructor, as cdktf requires (no async constructs): the batch
- * runs in a worker thread (synckit: worker + Atomics.wait + receiveMessageOnPort) while this
- * thread waits. Servers the lookups talk to must live in another process or thread, never on
- * this one, or they would deadlock.
+ * Blocking on the network from a constructor, as cdktf requires (no async constructs), without
+ * making the app wait longer than the lookups themselves:
+ *   - one worker thread runs the lookups; it is started when the first live lookup is
+ *     registered, so its start (Node's worker boot, then the client and undici loaded there)
+ *     overlaps with the rest of the app's construction;
+ *   - each lookup is posted to it as soon as it is registered (posting does not block), so the
+ *     requests are in flight while the app is still being built; the worker bounds how many;
+ *   - when a value is needed, this thread blocks (Atomics.wait) until the worker has answered
+ *     the lookups asked for, each answer a message read with receiveMessageOnPort;
+ *   - the worker is ended once synth has every answer (endLookupWorkerWhenIdle), so no thread
+ *     outlives its use.
+ * This module loads no HTTP stack: only the worker does. Servers the lookups talk to must live
+ * in another process or thread, never on this one, or they would deadlock.
  *
  * From compiled JavaScript the worker is `lookup-worker.js`; when the library runs from its
  * TypeScript sources (its own tests, the example under tsx) a shim loads it through tsx.
  */
 import * as path from 'node:path';
-import { createSyncFn } from 'synckit';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DcsConfigError } from '../client/errors';
-import type { BatchOptions, LookupOutcome } from '../lookup/batch';
+import type { LookupOutcome } from '../lookup/batch';
 import type { LookupRequest } from '../lookup/lookup-request';
-
-type LookupManySync = (requests: readonly LookupRequest[], options: BatchOptions) => LookupOutcome[];
+import { LookupAnswer, LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer } from './lookup-worker-protocol';
 
 /** Far above the client's own per-request deadline; only guards against a wedged worker. */
 const DEFAULT_WORKER_TIMEOUT_MS = 15 * 60_000;
 
-let lookupManyFn: LookupManySync | undefined;
+export class LookupWorker {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly answers = new Map<number, LookupAnswer>();
+  private outstanding = 0;
+  private failure?: string;
+  private ended = false;
 
-/**
- * Starts the worker thread without waiting for it: called when the first lookup is registered,
- * so the worker boots while the app goes on building constructs, off the synth's critical path.
- */
-export function warmUpLookupWorker(): void {
-  if (!lookupManyFn) {
+  constructor(concurrency: number, private readonly timeoutMs: number) {
     const fromSources = path.extname(__filename) === '.ts';
-    const worker = path.join(__dirname, fromSources ? 'lookup-worker-tsx.cjs' : 'lookup-worker.js');
-    const raw = process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS;
-    const timeout = raw === undefined ? DEFAULT_WORKER_TIMEOUT_MS : Number(raw);
-    if (!Number.isInteger(timeout) || timeout < 1) {
-      throw new DcsConfigError(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS ${JSON.stringify(raw)}: expected an integer number of milliseconds >= 1`);
+    const file = path.join(__dirname, fromSources ? 'lookup-worker-tsx.cjs' : 'lookup-worker.js');
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const workerData: LookupWorkerData = { port: port2, signal: this.signal, concurrency, processExecArgv: process.execArgv };
+    // execArgv []: the app's own flags (e.g. a TypeScript loader) are not for this worker.
+    this.worker = new Worker(file, { workerData, transferList: [port2], execArgv: [] });
+    // Never keeps the process alive; its failures reach the waiting thread as answers, and an
+    // error event after that has no one left to tell.
+    this.worker.unref();
+    this.worker.on('error', (error) => (this.failure ??= error.message));
+  }
+
+  get idle(): boolean {
+    return this.outstanding === 0;
+  }
+
+  post(message: LookupMessage): void {
+    this.outstanding++;
+    this.worker.postMessage(message);
+  }
+
+  /** Blocks until every id is answered; throws when the worker failed or did not answer in time. */
+  await(ids: readonly number[]): LookupAnswer[] {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      // Read the counter before draining: an answer posted after the drain changes it, so the
+      // wait below returns at once instead of missing it.
+      const seen = Atomics.load(this.signal, 0);
+      if (!this.ended) this.drain();
+      if (ids.every((id) => this.answers.has(id))) break;
+      if (this.failure !== undefined) throw new Error(this.failure);
+      if (this.ended) throw new Error('the worker was ended before it answered');
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.signal, 0, seen, left) === 'timed-out') {
+        throw new Error(`no answer within ${this.timeoutMs} ms (DCS_BIGKEY_WORKER_TIMEOUT_MS)`);
+      }
     }
-    lookupManyFn = createSyncFn(worker, { timeout, execArgv: [] }) as unknown as LookupManySync;
+    return ids.map((id) => {
+      const answer = this.answers.get(id)!;
+      this.answers.delete(id);
+      return answer;
+    });
+  }
+
+  /** Ends the thread (its answers read so far stay here to be claimed); false if already ended. */
+  end(): boolean {
+    if (this.ended) return false;
+    this.ended = true;
+    this.drain();
+    this.port.close();
+    void this.worker.terminate();
+    return true;
+  }
+
+  private drain(): void {
+    for (let received = receiveMessageOnPort(this.port); received; received = receiveMessageOnPort(this.port)) {
+      const answer = received.message as WorkerAnswer;
+      if ('fatal' in answer) {
+        this.failure ??= answer.fatal;
+      } else {
+        this.answers.set(answer.id, answer);
+        this.outstanding--;
+      }
+    }
   }
 }
 
-export function lookupManySync(requests: readonly LookupRequest[], options: BatchOptions = {}): LookupOutcome[] {
-  if (requests.length === 0) return [];
-  warmUpLookupWorker();
-  return lookupManyFn!(requests, options);
+/** A lookup posted to a worker, to await. Times are wall-clock milliseconds (epoch). */
+export interface LookupTicket {
+  readonly worker: LookupWorker;
+  readonly id: number;
+  readonly postedAt: number;
+  /** Set by awaitLookups: when the worker answered. */
+  answeredAt?: number;
+}
+
+let current: LookupWorker | undefined;
+let nextId = 0;
+const stats = { started: 0, ended: 0 };
+
+function workerTimeoutMs(): number {
+  const raw = process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS;
+  const timeout = raw === undefined ? DEFAULT_WORKER_TIMEOUT_MS : Number(raw);
+  if (!Number.isInteger(timeout) || timeout < 1) {
+    throw new DcsConfigError(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS ${JSON.stringify(raw)}: expected an integer number of milliseconds >= 1`);
+  }
+  return timeout;
+}
+
+/**
+ * Posts a lookup to the worker now, starting the worker if none is running. Throws
+ * DcsConfigError for a bad DCS_BIGKEY_WORKER_TIMEOUT_MS, before anything starts.
+ */
+export function startLookup(request: LookupRequest, concurrency: number): LookupTicket {
+  if (!current) {
+    current = new LookupWorker(concurrency, workerTimeoutMs());
+    stats.started++;
+  }
+  const ticket: LookupTicket = { worker: current, id: nextId++, postedAt: wallClockMs() };
+  current.post({ id: ticket.id, request });
+  return ticket;
+}
+
+/**
+ * The outcomes of these lookups, in order, blocking this thread until their worker has answered
+ * them all. Throws when the worker failed or did not answer within its timeout; that worker is
+ * then ended, and the next lookup starts a new one.
+ */
+export function awaitLookups(tickets: readonly LookupTicket[]): LookupOutcome[] {
+  const outcomes = new Map<LookupTicket, LookupOutcome>();
+  for (const worker of new Set(tickets.map((t) => t.worker))) {
+    const mine = tickets.filter((t) => t.worker === worker);
+    try {
+      worker.await(mine.map((t) => t.id)).forEach(({ outcome, answeredAt }, i) => {
+        outcomes.set(mine[i], outcome);
+        mine[i].answeredAt = answeredAt;
+      });
+    } catch (error) {
+      endWorker(worker);
+      throw error;
+    }
+  }
+  return tickets.map((t) => outcomes.get(t)!);
+}
+
+/** Ends the worker once it has no lookup outstanding: called when synth has every answer. */
+export function endLookupWorkerWhenIdle(): void {
+  if (current?.idle) endWorker(current);
+}
+
+function endWorker(worker: LookupWorker): void {
+  if (!worker.end()) return;
+  stats.ended++;
+  if (current === worker) current = undefined;
+}
+
+/** Workers started and ended by this process so far (for tests). */
+export function lookupWorkerStats(): { readonly started: number; readonly ended: number; readonly running: boolean } {
+  return { ...stats, running: current !== undefined };
 }

@@ -1,14 +1,15 @@
 /**
  * Many lookups at once: one keep-alive client per (endpoint, project, access key), instances
  * read concurrently under one bound. Failures are per lookup, as data, so one bad instance
- * never hides the others' results. No cdktf here: the construct's worker, its async form and
- * the snapshot refresh command all call this.
+ * never hides the others' results. No cdktf here: the construct's worker (which feeds a
+ * LookupBatch lookups as the app registers them), its async form and the snapshot refresh
+ * command (lookupMany) all stand on this.
  */
 import { DataSource } from '../client/client';
 import { DcsClientPool } from '../client/client-pool';
 import { errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
-import { mapWithConcurrency } from '../util/concurrency';
+import { concurrencyLimit } from '../util/concurrency';
 import { LookupRequest } from './lookup-request';
 
 export interface LookupSuccess {
@@ -44,12 +45,22 @@ export interface BatchOptions {
 
 export const DEFAULT_BATCH_CONCURRENCY = 32;
 
-export async function lookupMany(requests: readonly LookupRequest[], options: BatchOptions = {}): Promise<LookupOutcome[]> {
-  const pool = new DcsClientPool();
-  try {
-    return await mapWithConcurrency(requests, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, async (request) => {
+/**
+ * Lookups that arrive over time, at most `concurrency` instances read at once, sharing one
+ * client pool. `lookup` never rejects: a failure is an outcome.
+ */
+export class LookupBatch {
+  private readonly pool = new DcsClientPool();
+  private readonly limit: ReturnType<typeof concurrencyLimit>;
+
+  constructor(options: BatchOptions = {}) {
+    this.limit = concurrencyLimit(options.concurrency ?? DEFAULT_BATCH_CONCURRENCY);
+  }
+
+  lookup(request: LookupRequest): Promise<LookupOutcome> {
+    return this.limit(async () => {
       try {
-        const client = pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, env: {} });
+        const client = this.pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, env: {} });
         const listing = await client.listAllBigKeyTasks(request.instanceId, { status: request.status });
         return {
           ok: true as const,
@@ -64,8 +75,20 @@ export async function lookupMany(requests: readonly LookupRequest[], options: Ba
         return toFailure(request.instanceId, error);
       }
     });
+  }
+
+  /** Closes the pool's connections. */
+  close(): Promise<void> {
+    return this.pool.closeAll();
+  }
+}
+
+export async function lookupMany(requests: readonly LookupRequest[], options: BatchOptions = {}): Promise<LookupOutcome[]> {
+  const batch = new LookupBatch(options);
+  try {
+    return await Promise.all(requests.map((request) => batch.lookup(request)));
   } finally {
-    await pool.closeAll();
+    await batch.close();
   }
 }
 

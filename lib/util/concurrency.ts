@@ -21,3 +21,27 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * A bound on calls in flight for work that arrives over time (the synth-time lookups, sent as
+ * constructs register them): `run(fn)` starts `fn` at once if fewer than `limit` are in flight,
+ * else when one ends, in arrival order.
+ */
+export function concurrencyLimit(limit: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${limit}`);
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next waiter, so the count never drops below the bound
+      // while work is queued.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}

@@ -26,5 +26,5 @@ it.each(FRAMEWORKS)('fails closed with an error annotation naming the worker fai
   new DcsBigKeyScanTasks(stack, 'orders-cache', { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: DEMO.instances.ordersCache });
   const result = synthApp(app);
   const errors = result.annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
-  expect(errors).toEqual([expect.stringMatching(/\[lookup-failed\] .* could not be read, so the gate cannot pass: the lookup worker failed \(.*timed-out\)/)]);
+  expect(errors).toEqual([expect.stringMatching(/\[lookup-failed\] .* could not be read, so the gate cannot pass: the lookup worker failed \(no answer within 300 ms \(DCS_BIGKEY_WORKER_TIMEOUT_MS\)\)/)]);
 });
