@@ -1,0 +1,47 @@
+/**
+ * The client loads undici when the first client is created, and only the parts it uses, by
+ * their own module paths (not undici's index, which loads fetch, WebSocket, the cache and mock
+ * agents...). Should a release move one of those files, it loads the index instead and works
+ * the same. Checked in fresh processes running the built package against the emulator.
+ */
+import { EmulatorProcess } from '../../lib/emulator';
+import { runNode } from '../support/child-node';
+import { DEMO, startDemoEmulator } from '../support/emulator-fixture';
+
+const CHILD = `
+const undiciFiles = () => Object.keys(require.cache).filter((f) => f.includes('/node_modules/undici/')).map((f) => f.slice(f.indexOf('/node_modules/undici/') + 21));
+const { DcsBigKeyClient } = require('./dist');
+const loadedAtRequire = undiciFiles();
+const client = new DcsBigKeyClient({ endpoint: process.env.ENDPOINT, projectId: '${DEMO.projectId}', accessKey: '${DEMO.accessKey}', secretKey: '${DEMO.secretKey}', env: {} });
+client.listAllBigKeyTasks('${DEMO.instances.ordersCache}')
+  .then((listing) => process.stdout.write(JSON.stringify({ loadedAtRequire, loaded: undiciFiles(), count: listing.count, source: listing.meta.source })))
+  .finally(() => client.close());
+`;
+
+let emulator: EmulatorProcess;
+beforeAll(async () => {
+  emulator = await startDemoEmulator();
+});
+afterAll(async () => emulator?.stop());
+
+function run(hide: string[] = []) {
+  const result = runNode(CHILD, { hide, env: { ENDPOINT: emulator.url } });
+  if (result.status !== 0) throw new Error(`child failed (${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as { loadedAtRequire: string[]; loaded: string[]; count: number; source: string };
+}
+
+it('loads nothing of undici with the package, then only the parts it uses, by path, and lists the tasks', () => {
+  const report = run();
+  expect(report.loadedAtRequire).toEqual([]);
+  expect(report.loaded).toEqual(expect.arrayContaining(['lib/dispatcher/env-http-proxy-agent.js', 'lib/interceptor/retry.js', 'lib/interceptor/response-error.js', 'lib/api/api-request.js']));
+  for (const part of ['index.js', 'lib/web/fetch/index.js', 'lib/web/websocket/websocket.js', 'lib/mock/mock-agent.js', 'lib/interceptor/cache.js']) expect(report.loaded).not.toContain(part);
+  expect(report).toMatchObject({ count: expect.any(Number), source: 'emulator' });
+  expect(report.count).toBeGreaterThan(0);
+});
+
+it("falls back to undici's index when one of those files cannot be found, and works the same", () => {
+  const parts = run();
+  const fallback = run(['undici/lib/dispatcher/env-http-proxy-agent']);
+  expect(fallback.loaded).toContain('index.js');
+  expect(fallback).toMatchObject({ count: parts.count, source: 'emulator' });
+});
