@@ -11,11 +11,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEMO, EmulatorProcess, spawnEmulator } from '../lib/emulator';
+import { DEMO } from '../lib/emulator';
+import { liveSynthEnv, startSynthEmulator } from './synth-emulator';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPEATS = 3;
-const instanceId = (i: number) => `be0c4002-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 export interface SynthRow {
   readonly instances: number;
@@ -44,19 +44,13 @@ function median(mode: 'lookups' | 'none', instances: number, env: NodeJS.Process
 }
 
 export async function runSynthBench(latencyMs = 20): Promise<SynthRow[]> {
-  const emulator: EmulatorProcess = await spawnEmulator({ quiet: true });
+  const emulator = await startSynthEmulator(latencyMs);
   const snapshotDir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-bench-snapshot-'));
   try {
-    for (let i = 0; i < 200; i++) {
-      await emulator.admin.putInstance(instanceId(i), { project_id: DEMO.projectId, generate: { count: 12, start: '2026-11-01T00:00:00.000Z', interval_seconds: 3600, seed: `synth-${i}` } });
-    }
-    await emulator.admin.addFaults({ kind: 'latency', ms: latencyMs });
-    // Gates fire on some generated instances: keep writing the stacks, as cdktf-cli does.
-    const base = { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' };
-    const live = { ...base, DCS_BIGKEY_ENDPOINT: emulator.url, HW_PROJECT_ID: DEMO.projectId, HW_ACCESS_KEY: DEMO.accessKey, HW_SECRET_KEY: DEMO.secretKey };
+    const live = liveSynthEnv(emulator);
     const file = path.join(snapshotDir, 'dcs-bigkey.context.json');
     synthOnce('lookups', 200, { ...live, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: file });
-    const replay = { ...base, HW_PROJECT_ID: DEMO.projectId, DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: file };
+    const replay = { ...live, DCS_BIGKEY_ENDPOINT: undefined, HW_ACCESS_KEY: undefined, HW_SECRET_KEY: undefined, HW_PROJECT_ID: DEMO.projectId, DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: file };
     const rows: SynthRow[] = [];
     for (const n of [1, 10, 200]) {
       rows.push({ instances: n, mode: 'none', ...median('none', n, live) });

@@ -190,13 +190,18 @@ export class DcsBigKeyScanTasks extends Construct {
     // Values are produced at synth, from the lookup, by plain resolvables (the framework's
     // IResolvable). Not Lazy: every Lazy records a full stack trace when it is created, which
     // made up most of the time spent creating these constructs (12 outputs each).
+    // The framework first resolves every element while it prepares the stack (to find
+    // cross-stack references) and discards the result: a placeholder then, so the lookups go
+    // on while the stack is prepared; synth waits for them at the gate aspect, which runs
+    // before the annotations are collected, and the final resolve has the real values.
     const { TerraformOutput, Token } = this.fw.api;
     const outputs = {} as Record<OutputSuffix, TerraformOutputLike>;
     for (const suffix of Object.keys(OUTPUT_SUFFIXES) as OutputSuffix[]) {
       const name = outputName(this.outputPrefix, suffix);
+      const placeholder = suffix === 'count' ? 0 : '';
       const value = {
         creationStack: [`output ${name} of DcsBigKeyScanTasks ${this.node.path}`],
-        resolve: () => this.outputValue(suffix),
+        resolve: (context: { readonly preparing?: boolean }) => (context.preparing ? placeholder : this.outputValue(suffix)),
         toString(): string {
           return Token.asString(this);
         },

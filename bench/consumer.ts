@@ -1,0 +1,277 @@
+/**
+ * Synth cost as users pay it: a plain-JavaScript cdktf app (bench/consumer/main.js) that
+ * requires the packed package from node_modules, a fresh `node` process per synth, against the
+ * emulator answering every list request after 20 ms. Each figure is a difference between
+ * paired runs (every round runs every variant once, in a rotating order, and the figure is the
+ * median over the rounds), so the load of a shared machine hits both sides of it alike:
+ *   - the cost of require('cdktf-dcs-bigkey'):   require-only app − bare app;
+ *   - one live lookup:                           synth − bare − one round trip;
+ *   - snapshot replay of that lookup:            synth − bare;
+ *   - 200 instances:                             (synth − the same app with constant outputs)
+ *                                                ÷ the batch floor ceil(200 / concurrency) × round trip.
+ * The bare app builds the same stack, with the same outputs holding constants, without this
+ * package. A round trip is one lookup's request as the client sends it, on a warm connection.
+ * Then a timeline of one live lookup (ms from process start; median of a few runs with
+ * bench/consumer/timeline-hooks.js preloaded).
+ *
+ *   npm run build && node --import tsx bench/consumer.ts [--package other.tgz] [--rounds N]
+ *
+ * `--package` measures another build (e.g. a tarball packed from an older commit).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DcsBigKeyClient } from '../lib/client/client';
+import { DEMO, EmulatorProcess } from '../lib/emulator';
+import { DEFAULT_BATCH_CONCURRENCY } from '../lib/lookup/batch';
+import { npm } from '../test/support/npm';
+import { liveSynthEnv, SYNTH_INSTANCES, SYNTH_LATENCY_MS, startSynthEmulator, synthInstanceId } from './synth-emulator';
+
+const ROOT = path.resolve(__dirname, '..');
+const DEFAULT_ROUNDS = 9;
+const TIMELINE_RUNS = 5;
+
+type Variant = 'bare1' | 'require1' | 'live1' | 'replay1' | 'bare200' | 'live200';
+const VARIANTS: readonly Variant[] = ['bare1', 'require1', 'live1', 'replay1', 'bare200', 'live200'];
+
+export interface ConsumerRow {
+  readonly goal: string;
+  /** Median wall time of our synth, and of the baseline (bare app), ms. */
+  readonly oursMs: number;
+  readonly bareMs: number;
+  /** The physical limit the difference is measured against (0: nothing to wait for), ms. */
+  readonly limitMs: number;
+  readonly limit: string;
+  /** The figure: a median of paired differences, ms, or a ratio. */
+  readonly value: number;
+  readonly unit: 'ms' | 'x';
+  readonly target: string;
+}
+
+export interface TimelineEvent {
+  readonly event: string;
+  /** Median ms from process start; undefined when the event did not happen in any run. */
+  readonly ms?: number;
+}
+
+export interface ConsumerBench {
+  readonly rounds: number;
+  readonly rttMs: number;
+  readonly floorMs: number;
+  readonly rows: readonly ConsumerRow[];
+  /** Median lookup time the library reported on its summary line, by variant. */
+  readonly reportedLookupMs: Partial<Record<Variant, number>>;
+  readonly timeline: readonly TimelineEvent[];
+  readonly packageName: string;
+}
+
+export interface ConsumerBenchOptions {
+  /** A packed package to measure. @default this repository's build (dist/), packed */
+  readonly tarball?: string;
+  readonly rounds?: number;
+}
+
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const versionOf = (name: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+/** A scratch app with the package, cdktf and constructs installed by npm (its cache first). */
+function installApp(work: string, tarball: string): string {
+  const app = path.join(work, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'dcs-bigkey-bench-consumer', private: true }));
+  const install = npm(app, ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `cdktf@${versionOf('cdktf')}`, `constructs@${versionOf('constructs')}`]);
+  if (install.status !== 0) throw new Error(`npm install failed (${install.status}): ${install.stderr}`);
+  fs.copyFileSync(path.join(__dirname, 'consumer', 'main.js'), path.join(app, 'main.js'));
+  return app;
+}
+
+/** This repository's dist/, packed as it would be published (npm run build first). */
+function packThisBuild(work: string): string {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('no dist/: run npm run build first');
+  const run = npm(ROOT, ['pack', '--ignore-scripts', '--json', '--pack-destination', work]);
+  if (run.status !== 0) throw new Error(`npm pack failed (${run.status}): ${run.stderr}`);
+  return path.join(work, (JSON.parse(run.stdout) as Array<{ filename: string }>)[0].filename);
+}
+
+interface SynthRun {
+  readonly wallMs: number;
+  readonly lookupMs?: number;
+  readonly stderr: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+function synth(app: string, variant: 'bare' | 'require' | 'lookups', instances: number, env: NodeJS.ProcessEnv): SynthRun {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-bench-out-'));
+  try {
+    const startedAt = performance.timeOrigin + performance.now();
+    const run = spawnSync(process.execPath, ['main.js', variant, String(instances), outdir], { cwd: app, env, encoding: 'utf8' });
+    const endedAt = performance.timeOrigin + performance.now();
+    if (run.status !== 0) throw new Error(`synth ${variant} ${instances} failed (${run.status}): ${run.stderr}`);
+    const reported = /dcs-bigkey: .* (\d+) ms in \d+ batch/.exec(run.stderr);
+    return { wallMs: endedAt - startedAt, lookupMs: reported ? Number(reported[1]) : undefined, stderr: run.stderr, startedAt, endedAt };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** One lookup's round trip, as the client sends it, on a warm connection: the physical limit. */
+async function roundTripMs(emulator: EmulatorProcess): Promise<number> {
+  const client = new DcsBigKeyClient({ endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, env: {} });
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const started = performance.now();
+      await client.listAllBigKeyTasks(synthInstanceId(i));
+      if (i > 0) times.push(performance.now() - started); // the first opens the connection
+    }
+    return median(times);
+  } finally {
+    await client.close();
+  }
+}
+
+const TIMELINE: ReadonlyArray<readonly [string, string]> = [
+  ['cdktf', "require('cdktf') done"],
+  ['ours', "require('cdktf-dcs-bigkey') done"],
+  ['constructed', 'construct created (its lookup sent to the worker)'],
+  ['worker started', 'worker thread started'],
+  ['worker ready', 'worker script loaded'],
+  ['request sent', 'request sent'],
+  ['response received', 'response received'],
+  ['synth', 'app.synth() done'],
+  ['exit', "process 'exit' event"],
+  ['ended', 'process ended (seen by the parent)'],
+];
+
+/** Ms from process start of each step of a live one-lookup synth, median of a few runs. */
+function timeline(app: string, env: NodeJS.ProcessEnv, work: string): TimelineEvent[] {
+  const runs: Array<Record<string, number>> = [];
+  for (let i = 0; i < TIMELINE_RUNS; i++) {
+    const file = path.join(work, `timeline-${i}.jsonl`);
+    const hooks = path.join(__dirname, 'consumer', 'timeline-hooks.js');
+    const run = synth(app, 'lookups', 1, { ...env, BENCH_MARKS: '1', BENCH_TIMELINE_FILE: file, NODE_OPTIONS: `--require ${hooks}` });
+    const marks = JSON.parse(/bench-marks (.*)/.exec(run.stderr)![1]) as { origin: number; marks: Record<string, number> };
+    const at: Record<string, number> = { ...marks.marks, ended: run.endedAt - marks.origin };
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+    for (const line of lines) {
+      const { event, at: epoch } = JSON.parse(line) as { event: string; at: number };
+      at[event] ??= epoch - marks.origin; // the first of each
+    }
+    runs.push(at);
+  }
+  return TIMELINE.map(([key, event]) => {
+    const seen = runs.map((r) => r[key]).filter((x): x is number => x !== undefined);
+    return { event, ms: seen.length ? median(seen) : undefined };
+  });
+}
+
+export async function runConsumerBench(options: ConsumerBenchOptions = {}): Promise<ConsumerBench> {
+  const rounds = options.rounds ?? DEFAULT_ROUNDS;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-bench-consumer-'));
+  const emulator = await startSynthEmulator();
+  try {
+    const tarball = options.tarball ? path.resolve(options.tarball) : packThisBuild(work);
+    const app = installApp(work, tarball);
+    const live = liveSynthEnv(emulator);
+    const snapshot = path.join(work, 'dcs-bigkey.context.json');
+    synth(app, 'lookups', 1, { ...live, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: snapshot });
+    const replay = { ...live, DCS_BIGKEY_ENDPOINT: undefined, HW_ACCESS_KEY: undefined, HW_SECRET_KEY: undefined, DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: snapshot };
+    const runVariant: Record<Variant, () => SynthRun> = {
+      bare1: () => synth(app, 'bare', 1, live),
+      require1: () => synth(app, 'require', 1, live),
+      live1: () => synth(app, 'lookups', 1, live),
+      replay1: () => synth(app, 'lookups', 1, replay),
+      bare200: () => synth(app, 'bare', SYNTH_INSTANCES, live),
+      live200: () => synth(app, 'lookups', SYNTH_INSTANCES, live),
+    };
+    for (const variant of VARIANTS) runVariant[variant](); // warm the file system cache and the emulator
+
+    const rtt = await roundTripMs(emulator);
+    const floor = Math.ceil(SYNTH_INSTANCES / DEFAULT_BATCH_CONCURRENCY) * rtt;
+    const walls = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+    const reported = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+    for (let round = 0; round < rounds; round++) {
+      // A rotating order, so no variant always runs first (or right after the heaviest one).
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
+      for (const variant of order) {
+        const run = runVariant[variant]();
+        walls[variant].push(run.wallMs);
+        if (run.lookupMs !== undefined) reported[variant].push(run.lookupMs);
+      }
+    }
+    const paired = (fn: (i: number) => number) => median(Array.from({ length: rounds }, (_, i) => fn(i)));
+    const w = (v: Variant) => median(walls[v]);
+    const rows: ConsumerRow[] = [
+      {
+        goal: "cost of require('cdktf-dcs-bigkey') over a bare cdktf app",
+        oursMs: w('require1'), bareMs: w('bare1'), limitMs: 0, limit: 'nothing to wait for',
+        value: paired((i) => walls.require1[i] - walls.bare1[i]), unit: 'ms', target: '≤ +15 ms',
+      },
+      {
+        goal: 'one live lookup: synth − bare − one round trip',
+        oursMs: w('live1'), bareMs: w('bare1'), limitMs: rtt, limit: 'one round trip',
+        value: paired((i) => walls.live1[i] - walls.bare1[i] - rtt), unit: 'ms', target: '≤ +40 ms',
+      },
+      {
+        goal: 'snapshot replay: synth − bare',
+        oursMs: w('replay1'), bareMs: w('bare1'), limitMs: 0, limit: 'nothing to wait for',
+        value: paired((i) => walls.replay1[i] - walls.bare1[i]), unit: 'ms', target: '≤ +15 ms',
+      },
+      {
+        goal: `${SYNTH_INSTANCES} instances: (live − same app with constant outputs) ÷ batch floor`,
+        oursMs: w('live200'), bareMs: w('bare200'), limitMs: floor, limit: `ceil(${SYNTH_INSTANCES} / ${DEFAULT_BATCH_CONCURRENCY}) × round trip`,
+        value: paired((i) => (walls.live200[i] - walls.bare200[i]) / floor), unit: 'x', target: '≤ 1.3×',
+      },
+    ];
+    const reportedLookupMs = Object.fromEntries(VARIANTS.filter((v) => reported[v].length).map((v) => [v, median(reported[v])]));
+    const packageName = path.basename(tarball);
+    return { rounds, rttMs: rtt, floorMs: floor, rows, reportedLookupMs, timeline: timeline(app, live, work), packageName };
+  } finally {
+    await emulator.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function consumerTable(bench: ConsumerBench): string {
+  const ms = (x: number) => x.toFixed(0);
+  const figure = (r: ConsumerRow) => (r.unit === 'x' ? `${r.value.toFixed(2)}×` : `${r.value >= 0 ? '+' : '−'}${ms(Math.abs(r.value))} ms`);
+  return [
+    `Plain-JS cdktf app requiring the packed package (${bench.packageName}), a fresh node process per synth, ${SYNTH_LATENCY_MS} ms emulator latency per request; ` +
+      `medians of ${bench.rounds} paired rounds (ms). One round trip: ${bench.rttMs.toFixed(1)} ms; batch floor: ${ms(bench.floorMs)} ms.`,
+    '',
+    '| goal | ours | baseline (bare app) | physical limit | result | target |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...bench.rows.map((r) => `| ${r.goal} | ${ms(r.oursMs)} | ${ms(r.bareMs)} | ${r.limitMs ? `${ms(r.limitMs)} (${r.limit})` : `0 (${r.limit})`} | **${figure(r)}** | ${r.target} |`),
+    '',
+    `Lookup time the library reported (its summary line, from the first lookup sent to the last answer): ` +
+      Object.entries(bench.reportedLookupMs).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', '),
+    '',
+    `Timeline of one live lookup, ms from process start (median of ${TIMELINE_RUNS} runs with bench/consumer/timeline-hooks.js preloaded):`,
+    '',
+    '| step | ms |',
+    '|---|---:|',
+    ...bench.timeline.map((t) => `| ${t.event} | ${t.ms === undefined ? '—' : ms(t.ms)} |`),
+  ].join('\n');
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const option = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const rounds = option('--rounds');
+  runConsumerBench({ tarball: option('--package'), rounds: rounds === undefined ? undefined : Number(rounds) }).then(
+    (bench) => console.log(consumerTable(bench)),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
