@@ -140,7 +140,7 @@ const TIMELINE: ReadonlyArray<readonly [string, string]> = [
   ['cdktf', "require('cdktf') done"],
   ['ours', "require('cdktf-dcs-bigkey') done"],
   ['constructed', 'construct created (its lookup sent to the worker)'],
-  ['worker started', 'worker thread started'],
+  ['worker booted', 'worker thread booted'],
   ['worker ready', 'worker script loaded'],
   ['request sent', 'request sent'],
   ['response received', 'response received'],

@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, measured in one run, printed as the markdown tables the
  * README quotes. Each module also runs alone (node --import tsx bench/<name>.ts).
  */
+import { consumerTable, runConsumerBench } from './consumer';
 import { fleetBenchTable, runFleetBench } from './fleet';
 import { listingTable, runListingBench } from './listing';
 import { runSynthBench, synthTable } from './synth';
@@ -11,7 +12,9 @@ async function main(): Promise<void> {
   console.log(`# cdktf-dcs-bigkey benchmarks (${started.toISOString()}, node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
   console.log('## Listing all tasks of one instance\n');
   console.log(listingTable(await runListingBench()) + '\n');
-  console.log('## Synth-time lookups\n');
+  console.log('## Synth as users run it: a plain-JS app requiring the packed package\n');
+  console.log(consumerTable(await runConsumerBench()) + '\n');
+  console.log('## Synth-time lookups: a TypeScript app under tsx\n');
   console.log(synthTable(await runSynthBench()) + '\n');
   console.log('## Fleet gate\n');
   console.log(fleetBenchTable(await runFleetBench()) + '\n');

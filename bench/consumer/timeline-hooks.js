@@ -1,6 +1,6 @@
 // Preloaded (NODE_OPTIONS=--require, which also reaches worker threads) into the timeline runs
 // of bench/consumer.ts: appends what each thread does, as wall-clock epoch milliseconds, to
-// BENCH_TIMELINE_FILE — when a worker thread started and had loaded its script, and when
+// BENCH_TIMELINE_FILE — when a worker thread had booted and had loaded its script, and when
 // undici sent a request and received its response (undici's diagnostics channels; nothing of
 // undici is loaded here). Only Node built-ins: it must not change what the app loads.
 'use strict';
@@ -14,7 +14,7 @@ const now = () => performance.timeOrigin + performance.now();
 const record = (event, at = now()) => fs.appendFileSync(file, `${JSON.stringify({ thread: threadId, event, at })}\n`);
 
 if (!isMainThread) {
-  record('worker started', performance.timeOrigin);
+  record('worker booted');
   const load = Module._load;
   Module._load = function (request, parent, isMain) {
     const loaded = load.apply(this, arguments);

@@ -10,7 +10,7 @@ import type { LookupRequest } from '../lookup/lookup-request';
 export interface LookupWorkerData {
   /** Where the worker posts its answers. */
   readonly port: MessagePort;
-  /** Incremented by the worker after each answer it posts; this thread waits on it. */
+  /** Incremented by the worker after each message it posts; this thread waits on it. */
   readonly signal: Int32Array;
   /** Instances read at once. */
   readonly concurrency: number;
@@ -24,8 +24,10 @@ export interface LookupMessage {
   readonly request: LookupRequest;
 }
 
-/** The worker's answer: one lookup's outcome (and when, wallClockMs), or the worker itself failed. */
-export type WorkerAnswer = LookupAnswer | { readonly fatal: string };
+/** The worker's message: outcomes of lookups (those ready at once), or the worker itself failed. */
+export type WorkerAnswer = { readonly answers: readonly LookupAnswer[] } | { readonly fatal: string };
+
+/** One lookup's outcome, and when it was ready (wallClockMs). */
 export interface LookupAnswer {
   readonly id: number;
   readonly outcome: LookupOutcome;

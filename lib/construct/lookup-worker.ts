@@ -7,19 +7,28 @@
 import * as v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as Batch from '../lookup/batch';
-import { LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer } from './lookup-worker-protocol';
+import { LookupAnswer, LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer } from './lookup-worker-protocol';
 
 const { port, signal, concurrency, processExecArgv } = workerData as LookupWorkerData;
 
-function answer(message: WorkerAnswer): void {
+function post(message: WorkerAnswer): void {
   port.postMessage(message);
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 }
 
+// Outcomes ready in the same turn of the event loop go in one message: one copy and one
+// wake-up of the main thread for many lookups.
+const ready: LookupAnswer[] = [];
+function answer(lookup: LookupAnswer): void {
+  if (ready.push(lookup) === 1) {
+    setImmediate(() => post({ answers: ready.splice(0) }));
+  }
+}
+
 // The main thread may be blocked waiting: a failure must reach it as an answer, never only as
 // an 'error' event it cannot see until it is too late.
-process.on('uncaughtException', (error) => answer({ fatal: `the lookup worker crashed: ${error?.message ?? String(error)}` }));
+process.on('uncaughtException', (error) => post({ fatal: `the lookup worker crashed: ${error?.message ?? String(error)}` }));
 
 /**
  * Node 20 (V8 11.3) only. The first response undici parses exhausts V8's default tier-up
@@ -59,5 +68,5 @@ try {
       });
   });
 } catch (error) {
-  answer({ fatal: `the lookup worker could not start: ${(error as Error)?.message ?? String(error)}` });
+  post({ fatal: `the lookup worker could not start: ${(error as Error)?.message ?? String(error)}` });
 }

@@ -93,10 +93,12 @@ export class LookupWorker {
 
   private drain(): void {
     for (let received = receiveMessageOnPort(this.port); received; received = receiveMessageOnPort(this.port)) {
-      const answer = received.message as WorkerAnswer;
-      if ('fatal' in answer) {
-        this.failure ??= answer.fatal;
-      } else {
+      const message = received.message as WorkerAnswer;
+      if ('fatal' in message) {
+        this.failure ??= message.fatal;
+        continue;
+      }
+      for (const answer of message.answers) {
         this.answers.set(answer.id, answer);
         this.outstanding--;
       }
