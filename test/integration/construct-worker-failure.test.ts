@@ -1,8 +1,11 @@
 /**
  * When the lookup worker itself fails (here: it does not answer within its timeout), every
- * lookup of the batch fails closed with a message saying so — synth does not hang or pass.
+ * lookup of the batch fails closed with a message saying so — synth does not hang or pass —
+ * and that worker is ended (the next lookup starts a new one). A timeout that is not a whole
+ * number of milliseconds is a configuration error before anything starts.
  */
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
+import { lookupWorkerStats } from '../../lib/construct/sync-lookup';
 import { EmulatorProcess } from '../../lib/emulator';
 import { DEMO, startDemoEmulator } from '../support/emulator-fixture';
 import { FRAMEWORKS } from '../support/frameworks';
@@ -21,10 +24,25 @@ afterAll(async () => {
 });
 
 it.each(FRAMEWORKS)('fails closed with an error annotation naming the worker failure, under %s', (_name, cdk) => {
+  const before = lookupWorkerStats();
   const app = newApp({}, cdk);
   const stack = new cdk.TerraformStack(app, 'producer');
   new DcsBigKeyScanTasks(stack, 'orders-cache', { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: DEMO.instances.ordersCache });
   const result = synthApp(app);
   const errors = result.annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
   expect(errors).toEqual([expect.stringMatching(/\[lookup-failed\] .* could not be read, so the gate cannot pass: the lookup worker failed \(no answer within 300 ms \(DCS_BIGKEY_WORKER_TIMEOUT_MS\)\)/)]);
+  expect(lookupWorkerStats()).toEqual({ started: before.started + 1, ended: before.ended + 1, running: false });
+});
+
+it.each(['0', '1.5', 'soon'])('a DCS_BIGKEY_WORKER_TIMEOUT_MS of %j is a configuration error when the construct is created, before any request', async (value) => {
+  await emulator.admin.resetStats();
+  process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS = value;
+  try {
+    const stack = new FRAMEWORKS[0][1].TerraformStack(newApp(), 'producer');
+    expect(() => new DcsBigKeyScanTasks(stack, 'orders-cache', { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: DEMO.instances.ordersCache }))
+      .toThrow(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS "${value}": expected an integer number of milliseconds >= 1`);
+  } finally {
+    process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS = '300';
+  }
+  expect((await emulator.admin.stats()).requests).toBe(0);
 });

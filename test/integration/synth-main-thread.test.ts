@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmulatorProcess } from '../../lib/emulator';
 import { runNode } from '../support/child-node';
+import { readOutdir } from '../support/synth';
 import { DEMO, newInstanceId, startDemoEmulator } from '../support/emulator-fixture';
 
 /** Built modules that only the lookup worker needs; none may be loaded on the app's thread. */
@@ -79,7 +80,7 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.admin.resetStats());
 
-function synthChild(env: Record<string, string>, steps: string, ids = instances): { report: ChildReport; stderr: string } {
+function synthChild(env: Record<string, string>, steps: string, ids = instances): { report: ChildReport; stderr: string; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(work, 'out-'));
   const run = runNode(APP, {
     env: {
@@ -88,7 +89,7 @@ function synthChild(env: Record<string, string>, steps: string, ids = instances)
     },
   });
   if (run.status !== 0) throw new Error(`child failed (${run.status}): ${run.stderr}`);
-  return { report: JSON.parse(run.stdout) as ChildReport, stderr: run.stderr };
+  return { report: JSON.parse(run.stdout) as ChildReport, stderr: run.stderr, outdir };
 }
 
 function expectNoHttpStack(loaded: { undici: string[]; dist: string[] }): void {
@@ -133,6 +134,17 @@ describe('on the app thread of a fresh process running the built package', () =>
     expect(stderr).toMatch(/dcs-bigkey: 6 instances, 18 tasks, source snapshot, \d+ ms in 1 batch\n/);
     expectNoHttpStack(report);
     expect(report.workers).toEqual({ started: 0, ended: 0, running: false });
+    expect((await emulator.admin.stats()).requests).toBe(0);
+  });
+
+  it("a worker that cannot load undici fails every lookup closed, naming it, and is ended", async () => {
+    // NODE_OPTIONS reaches the worker thread too: undici is unresolvable there.
+    const hide = path.join(__dirname, '..', 'support', 'hide-modules.js');
+    const { report, stderr, outdir } = synthChild({ NODE_OPTIONS: `--require ${hide}`, DCS_BIGKEY_TEST_HIDE: 'undici' }, 'synth', instances.slice(0, 2));
+    expect(stderr).toMatch(/dcs-bigkey: 2 instances, 0 tasks, source none, 2 failed, \d+ ms in 1 batch\n/);
+    const errors = readOutdir(outdir).annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
+    expect(errors).toEqual([0, 1].map(() => expect.stringMatching(/^\[lookup-failed\] .*could not be read, so the gate cannot pass: .*Cannot find module 'undici/)));
+    expect(report.workers).toEqual({ started: 1, ended: 1, running: false });
     expect((await emulator.admin.stats()).requests).toBe(0);
   });
 });
