@@ -62,6 +62,9 @@ export interface ConsumerBench {
   readonly rows: readonly ConsumerRow[];
   /** Median lookup time the library reported on its summary line, by variant. */
   readonly reportedLookupMs: Partial<Record<Variant, number>>;
+  /** Median CPU time of the synth process (all threads), and of the emulator during it, by variant. */
+  readonly cpuMs: Partial<Record<Variant, number>>;
+  readonly emulatorCpuMs: Partial<Record<Variant, number>>;
   readonly timeline: readonly TimelineEvent[];
   readonly packageName: string;
 }
@@ -101,20 +104,50 @@ function packThisBuild(work: string): string {
 interface SynthRun {
   readonly wallMs: number;
   readonly lookupMs?: number;
-  readonly stderr: string;
-  readonly startedAt: number;
+  /** CPU time of the synth process (all its threads), and of the emulator meanwhile (Linux). */
+  readonly cpuMs: number;
+  readonly emulatorCpuMs?: number;
+  readonly marks: Marks;
   readonly endedAt: number;
 }
 
-function synth(app: string, variant: 'bare' | 'require' | 'lookups', instances: number, env: NodeJS.ProcessEnv): SynthRun {
+interface Marks {
+  /** performance.timeOrigin of the synth process. */
+  readonly origin: number;
+  /** Ms from process start, by step (bench/consumer/main.js). */
+  readonly marks: Record<string, number>;
+  readonly cpuMs: number;
+}
+
+/** CPU time a process has used so far, ms, where /proc has it. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+function synth(app: string, variant: 'bare' | 'require' | 'lookups', instances: number, env: NodeJS.ProcessEnv, emulatorPid: number): SynthRun {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-bench-out-'));
   try {
+    const emulatorBefore = processCpuMs(emulatorPid);
     const startedAt = performance.timeOrigin + performance.now();
-    const run = spawnSync(process.execPath, ['main.js', variant, String(instances), outdir], { cwd: app, env, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['main.js', variant, String(instances), outdir], { cwd: app, env: { ...env, BENCH_MARKS: '1' }, encoding: 'utf8' });
     const endedAt = performance.timeOrigin + performance.now();
+    const emulatorAfter = processCpuMs(emulatorPid);
     if (run.status !== 0) throw new Error(`synth ${variant} ${instances} failed (${run.status}): ${run.stderr}`);
     const reported = /dcs-bigkey: .* (\d+) ms in \d+ batch/.exec(run.stderr);
-    return { wallMs: endedAt - startedAt, lookupMs: reported ? Number(reported[1]) : undefined, stderr: run.stderr, startedAt, endedAt };
+    const marks = JSON.parse(/bench-marks (.*)/.exec(run.stderr)![1]) as Marks;
+    return {
+      wallMs: endedAt - startedAt,
+      lookupMs: reported ? Number(reported[1]) : undefined,
+      cpuMs: marks.cpuMs,
+      emulatorCpuMs: emulatorBefore === undefined || emulatorAfter === undefined ? undefined : emulatorAfter - emulatorBefore,
+      marks,
+      endedAt,
+    };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -150,18 +183,18 @@ const TIMELINE: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Ms from process start of each step of a live one-lookup synth, median of a few runs. */
-function timeline(app: string, env: NodeJS.ProcessEnv, work: string): TimelineEvent[] {
+function timeline(app: string, env: NodeJS.ProcessEnv, work: string, emulatorPid: number): TimelineEvent[] {
   const runs: Array<Record<string, number>> = [];
   for (let i = 0; i < TIMELINE_RUNS; i++) {
     const file = path.join(work, `timeline-${i}.jsonl`);
     const hooks = path.join(__dirname, 'consumer', 'timeline-hooks.js');
-    const run = synth(app, 'lookups', 1, { ...env, BENCH_MARKS: '1', BENCH_TIMELINE_FILE: file, NODE_OPTIONS: `--require ${hooks}` });
-    const marks = JSON.parse(/bench-marks (.*)/.exec(run.stderr)![1]) as { origin: number; marks: Record<string, number> };
-    const at: Record<string, number> = { ...marks.marks, ended: run.endedAt - marks.origin };
+    const run = synth(app, 'lookups', 1, { ...env, BENCH_TIMELINE_FILE: file, NODE_OPTIONS: `--require ${hooks}` }, emulatorPid);
+    const { origin, marks } = run.marks;
+    const at: Record<string, number> = { ...marks, ended: run.endedAt - origin };
     const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
     for (const line of lines) {
       const { event, at: epoch } = JSON.parse(line) as { event: string; at: number };
-      at[event] ??= epoch - marks.origin; // the first of each
+      at[event] ??= epoch - origin; // the first of each
     }
     runs.push(at);
   }
@@ -180,15 +213,16 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
     const app = installApp(work, tarball);
     const live = liveSynthEnv(emulator);
     const snapshot = path.join(work, 'dcs-bigkey.context.json');
-    synth(app, 'lookups', 1, { ...live, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: snapshot });
+    const pid = emulator.pid;
+    synth(app, 'lookups', 1, { ...live, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: snapshot }, pid);
     const replay = { ...live, DCS_BIGKEY_ENDPOINT: undefined, HW_ACCESS_KEY: undefined, HW_SECRET_KEY: undefined, DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: snapshot };
     const runVariant: Record<Variant, () => SynthRun> = {
-      bare1: () => synth(app, 'bare', 1, live),
-      require1: () => synth(app, 'require', 1, live),
-      live1: () => synth(app, 'lookups', 1, live),
-      replay1: () => synth(app, 'lookups', 1, replay),
-      bare200: () => synth(app, 'bare', SYNTH_INSTANCES, live),
-      live200: () => synth(app, 'lookups', SYNTH_INSTANCES, live),
+      bare1: () => synth(app, 'bare', 1, live, pid),
+      require1: () => synth(app, 'require', 1, live, pid),
+      live1: () => synth(app, 'lookups', 1, live, pid),
+      replay1: () => synth(app, 'lookups', 1, replay, pid),
+      bare200: () => synth(app, 'bare', SYNTH_INSTANCES, live, pid),
+      live200: () => synth(app, 'lookups', SYNTH_INSTANCES, live, pid),
     };
     for (const variant of VARIANTS) runVariant[variant](); // warm the file system cache and the emulator
 
@@ -196,6 +230,8 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
     const floor = Math.ceil(SYNTH_INSTANCES / DEFAULT_BATCH_CONCURRENCY) * rtt;
     const walls = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
     const reported = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+    const cpu = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+    const emulatorCpu = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
     for (let round = 0; round < rounds; round++) {
       // A rotating order, so no variant always runs first (or right after the heaviest one).
       const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
@@ -203,6 +239,8 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
         const run = runVariant[variant]();
         walls[variant].push(run.wallMs);
         if (run.lookupMs !== undefined) reported[variant].push(run.lookupMs);
+        cpu[variant].push(run.cpuMs);
+        if (run.emulatorCpuMs !== undefined) emulatorCpu[variant].push(run.emulatorCpuMs);
       }
     }
     const paired = (fn: (i: number) => number) => median(Array.from({ length: rounds }, (_, i) => fn(i)));
@@ -229,9 +267,13 @@ export async function runConsumerBench(options: ConsumerBenchOptions = {}): Prom
         value: paired((i) => (walls.live200[i] - walls.bare200[i]) / floor), unit: 'x', target: '≤ 1.3×',
       },
     ];
-    const reportedLookupMs = Object.fromEntries(VARIANTS.filter((v) => reported[v].length).map((v) => [v, median(reported[v])]));
+    const medians = (by: Record<Variant, number[]>) => Object.fromEntries(VARIANTS.filter((v) => by[v].length).map((v) => [v, median(by[v])]));
     const packageName = path.basename(tarball);
-    return { rounds, rttMs: rtt, floorMs: floor, rows, reportedLookupMs, timeline: timeline(app, live, work), packageName };
+    return {
+      rounds, rttMs: rtt, floorMs: floor, rows, packageName,
+      reportedLookupMs: medians(reported), cpuMs: medians(cpu), emulatorCpuMs: medians(emulatorCpu),
+      timeline: timeline(app, live, work, pid),
+    };
   } finally {
     await emulator.stop();
     fs.rmSync(work, { recursive: true, force: true });
@@ -250,7 +292,13 @@ export function consumerTable(bench: ConsumerBench): string {
     ...bench.rows.map((r) => `| ${r.goal} | ${ms(r.oursMs)} | ${ms(r.bareMs)} | ${r.limitMs ? `${ms(r.limitMs)} (${r.limit})` : `0 (${r.limit})`} | **${figure(r)}** | ${r.target} |`),
     '',
     `Lookup time the library reported (its summary line, from the first lookup sent to the last answer): ` +
-      Object.entries(bench.reportedLookupMs).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', '),
+      Object.entries(bench.reportedLookupMs).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', ') + '.',
+    '',
+    `CPU time of the synth process, all threads (the cores the synth has): ` +
+      Object.entries(bench.cpuMs).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', ') + '. ' +
+      (Object.keys(bench.emulatorCpuMs).length
+        ? `The emulator, on the same cores, meanwhile: ` + Object.entries(bench.emulatorCpuMs).filter(([, x]) => x! > 0).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', ') + '.'
+        : ''),
     '',
     `Timeline of one live lookup, ms from process start (median of ${TIMELINE_RUNS} runs with bench/consumer/timeline-hooks.js preloaded):`,
     '',

@@ -6,7 +6,8 @@
 // `bare` builds the same stack with the same number of outputs holding constants, without
 // loading cdktf-dcs-bigkey (the baseline); `require` is `bare` plus require('cdktf-dcs-bigkey');
 // `lookups` creates one DcsBigKeyScanTasks per instance (live or replayed, per DCS_BIGKEY_SNAPSHOT).
-// With BENCH_MARKS=1 it prints, on stderr at exit, when each step ended (ms from process start).
+// With BENCH_MARKS=1 it prints, on stderr at exit, when each step ended (ms from process start)
+// and the CPU time of the process (all its threads).
 'use strict';
 const { performance } = require('node:perf_hooks');
 
@@ -35,6 +36,7 @@ mark('synth');
 if (process.env.BENCH_MARKS === '1') {
   process.on('exit', () => {
     mark('exit');
-    process.stderr.write(`bench-marks ${JSON.stringify({ origin: performance.timeOrigin, marks })}\n`);
+    const { user, system } = process.cpuUsage(); // every thread of the process, µs
+    process.stderr.write(`bench-marks ${JSON.stringify({ origin: performance.timeOrigin, marks, cpuMs: (user + system) / 1000 })}\n`);
   });
 }
