@@ -3,7 +3,8 @@
  * what a user waits for), emulator latency 20 ms per request:
  *   - an app with 1, 10 and 200 instances looked up vs the same app without lookups;
  *   - live lookups vs replay from a recorded snapshot;
- *   - 200 instances vs 1 (the batch goal: at most 3x).
+ *   - 200 instances vs 1 (the batch goal: at most 3x the synth time).
+ * Each case runs once per round, medians over the rounds.
  *
  *   npm run build && node --import tsx bench/synth.ts
  */
@@ -15,7 +16,7 @@ import { DEMO } from '../lib/emulator';
 import { liveSynthEnv, startSynthEmulator } from './synth-emulator';
 
 const ROOT = path.resolve(__dirname, '..');
-const REPEATS = 3;
+const REPEATS = 5;
 
 export interface SynthRow {
   readonly instances: number;
@@ -37,12 +38,7 @@ function synthOnce(mode: 'lookups' | 'none', instances: number, env: NodeJS.Proc
   return { wallMs, lookupMs: m ? Number(m[1]) : 0 };
 }
 
-function median(mode: 'lookups' | 'none', instances: number, env: NodeJS.ProcessEnv) {
-  const runs = Array.from({ length: REPEATS }, () => synthOnce(mode, instances, env));
-  const mid = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { wallMs: mid(runs.map((r) => r.wallMs)), lookupMs: mid(runs.map((r) => r.lookupMs)) };
-}
-
+const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export async function runSynthBench(latencyMs = 20): Promise<SynthRow[]> {
   const emulator = await startSynthEmulator(latencyMs);
   const snapshotDir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-bench-snapshot-'));
@@ -51,13 +47,15 @@ export async function runSynthBench(latencyMs = 20): Promise<SynthRow[]> {
     const file = path.join(snapshotDir, 'dcs-bigkey.context.json');
     synthOnce('lookups', 200, { ...live, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: file });
     const replay = { ...live, DCS_BIGKEY_ENDPOINT: undefined, HW_ACCESS_KEY: undefined, HW_SECRET_KEY: undefined, HW_PROJECT_ID: DEMO.projectId, DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: file };
-    const rows: SynthRow[] = [];
-    for (const n of [1, 10, 200]) {
-      rows.push({ instances: n, mode: 'none', ...median('none', n, live) });
-      rows.push({ instances: n, mode: 'live', ...median('lookups', n, live) });
-      rows.push({ instances: n, mode: 'snapshot', ...median('lookups', n, replay) });
-    }
-    return rows;
+    const cases = [1, 10, 200].flatMap((n) => [
+      { instances: n, mode: 'none' as const, run: () => synthOnce('none', n, live) },
+      { instances: n, mode: 'live' as const, run: () => synthOnce('lookups', n, live) },
+      { instances: n, mode: 'snapshot' as const, run: () => synthOnce('lookups', n, replay) },
+    ]);
+    // Every case once per round, so a busy moment of a shared machine hits all of them alike.
+    const runs = cases.map(() => [] as Array<{ wallMs: number; lookupMs: number }>);
+    for (let round = 0; round < REPEATS; round++) cases.forEach((c, i) => runs[i].push(c.run()));
+    return cases.map((c, i) => ({ instances: c.instances, mode: c.mode, wallMs: mid(runs[i].map((r) => r.wallMs)), lookupMs: mid(runs[i].map((r) => r.lookupMs)) }));
   } finally {
     rmSync(snapshotDir, { recursive: true, force: true });
     await emulator.stop();
@@ -75,13 +73,13 @@ export function synthTable(rows: readonly SynthRow[], latencyMs = 20): string {
   const one = find(1, 'live');
   const many = find(200, 'live');
   return [
-    `Synth, one fresh process each, ${latencyMs} ms emulator latency per request, median of ${REPEATS} (ms)`,
+    `Synth of a TypeScript app under tsx (bench/synth-child.ts, the package from dist/), one fresh process each, ${latencyMs} ms emulator latency per request, median of ${REPEATS} rounds (ms); lookups: the time on the library's summary line, from the first lookup sent to the last answer`,
     '',
     '| instances | no lookups | live | snapshot replay | live / no lookups | live / snapshot |',
     '|---:|---:|---:|---:|---:|---:|',
     ...lines,
     '',
-    `200 instances vs 1, live: ${(many.wallMs / one.wallMs).toFixed(2)}x synth time, ${(many.lookupMs / Math.max(1, one.lookupMs)).toFixed(2)}x lookup time (goal: at most 3x)`,
+    `200 instances vs 1, live: ${(many.wallMs / one.wallMs).toFixed(2)}x synth time (goal: at most 3x), ${(many.lookupMs / Math.max(1, one.lookupMs)).toFixed(2)}x lookup time`,
   ].join('\n');
 }
 
