@@ -33,6 +33,7 @@ import {
 } from '../lookup/snapshot-file';
 
 export { SNAPSHOT_FILE_CONTEXT, SNAPSHOT_FILE_ENV, SNAPSHOT_MODE_CONTEXT, SNAPSHOT_MODE_ENV };
+import { wallClockMs } from './lookup-worker-protocol';
 import { awaitLookups, endLookupWorkerWhenIdle, LookupTicket, startLookup } from './sync-lookup';
 
 export const SNAPSHOT_MODES = ['live', 'record', 'replay'] as const;
@@ -103,7 +104,8 @@ export class LookupRegistry {
   register(target: LookupTarget, request?: LookupRequest): LookupHandle {
     const key = lookupKey(target);
     if (!this.entries.has(key)) {
-      const ticket = request && this.settings.mode !== 'replay' ? startLookup(request, this.settings.concurrency) : undefined;
+      if (this.settings.mode !== 'replay' && !request) throw new Error(`a ${this.settings.mode} lookup of ${key} needs its request`);
+      const ticket = this.settings.mode !== 'replay' ? startLookup(request!, this.settings.concurrency) : undefined;
       this.entries.set(key, { target, request, ticket });
     }
     return { target, outcome: () => this.outcomeOf(key) };
@@ -173,15 +175,15 @@ export class LookupRegistry {
 
   private fetch(pending: readonly Entry[]): LookupOutcome[] {
     const tickets = pending.map((e) => e.ticket!);
+    const first = tickets.reduce((t, ticket) => Math.min(t, ticket.postedAt), Infinity);
     try {
       const outcomes = awaitLookups(tickets);
       // From the first of these lookups sent to the last answered (the worker's start included):
       // the lookups ran while the app was being built, not only while this thread waited.
-      const first = Math.min(...tickets.map((t) => t.postedAt));
-      const last = Math.max(...tickets.map((t) => t.answeredAt ?? t.postedAt));
-      this.lookupMs += last - first;
+      this.lookupMs += tickets.reduce((t, ticket) => Math.max(t, ticket.answeredAt ?? first), first) - first;
       return outcomes;
     } catch (error) {
+      this.lookupMs += wallClockMs() - first;
       // The worker itself failed (it could not start, or did not answer in time): every lookup
       // of the batch failed, and says so.
       const reason = `the lookup worker failed (${(error as Error).message}); retry, and report it if it persists`;
