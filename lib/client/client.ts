@@ -16,6 +16,7 @@ import {
 } from './errors';
 import { InconsistentPagesError, listAllPages } from './paging';
 import { parseListResponse, ResponseShapeError } from './response';
+import { AdaptiveRateController, RateControlOptions, RateControlState } from './rate-control';
 import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
 import { createDispatcher } from './transport';
 import { BigKeyTaskStatus, DcsErrorBody, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
@@ -38,6 +39,14 @@ export interface DcsClientOptions extends DcsConnectionOptions {
   readonly consistencyRereads?: number;
   /** Clock for request signing. @default the system clock */
   readonly now?: () => Date;
+  /**
+   * Adaptive rate control shared by every request of this client (one endpoint, project and
+   * access key: the scope of Huawei's account-level throttling): a 429 pauses all of them for its
+   * Retry-After and lowers the send rate, which grows again on success (see rate-control.ts).
+   * `false` sends every attempt at once, each retry honouring only its own Retry-After.
+   * @default enabled, no limit until the first 429, at least 1 request/s, 1000 ms recovery
+   */
+  readonly rateControl?: RateControlOptions | false;
 }
 
 /** Where a response came from: Huawei Cloud, or the project's local emulator. */
@@ -68,6 +77,7 @@ export class DcsBigKeyClient {
   readonly credentialSource: string;
   private readonly connection: ResolvedConnection;
   private readonly dispatcher: Dispatcher;
+  private readonly rateController: AdaptiveRateController | undefined;
   private readonly retry: RetrySettings;
   private readonly pageConcurrency: number;
   private readonly requestTimeoutMs: number;
@@ -87,12 +97,14 @@ export class DcsBigKeyClient {
     const rereads = options.consistencyRereads ?? 2;
     if (!Number.isInteger(rereads) || rereads < 0) throw new DcsConfigError(`invalid consistencyRereads ${rereads}: expected an integer >= 0`);
     this.rereads = rereads;
+    this.rateController = options.rateControl === false ? undefined : new AdaptiveRateController(validateRateControl(options.rateControl ?? {}));
     this.dispatcher = createDispatcher({
       credentials: this.connection.credentials,
       projectId: this.projectId,
       ca: options.ca,
       connections: Math.max(32, this.pageConcurrency),
       now: options.now,
+      rateController: this.rateController,
     });
   }
 
@@ -134,8 +146,15 @@ export class DcsBigKeyClient {
     }
   }
 
-  /** Closes the keep-alive connections. */
+  /** What the rate controller is doing (undefined when rate control is off). */
+  rateControlState(): RateControlState | undefined {
+    return this.rateController?.state();
+  }
+
+  /** Closes the keep-alive connections (a request still waiting for the rate controller fails). */
   async close(): Promise<void> {
+    // Not retryable (an undici "closed" error would be): the request fails at once.
+    this.rateController?.close(Object.assign(new Error('the client was closed while this request waited for the rate controller'), { code: 'ERR_DCS_CLIENT_CLOSED' }));
     await this.dispatcher.close();
   }
 
@@ -204,6 +223,21 @@ export class DcsBigKeyClient {
     const { accessKey, secretKey, securityToken } = this.connection.credentials;
     return redact(text, [secretKey, securityToken, accessKey]);
   }
+}
+
+function validateRateControl(options: RateControlOptions): RateControlOptions {
+  const positive = (value: number | undefined, name: string) => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new DcsConfigError(`invalid rateControl.${name} ${String(value)}: expected a number > 0`);
+    }
+  };
+  positive(options.maxRatePerSecond, 'maxRatePerSecond');
+  positive(options.minRatePerSecond, 'minRatePerSecond');
+  positive(options.recoveryMs, 'recoveryMs');
+  if (options.maxRatePerSecond !== undefined && options.minRatePerSecond !== undefined && options.minRatePerSecond > options.maxRatePerSecond) {
+    throw new DcsConfigError(`invalid rateControl: minRatePerSecond ${options.minRatePerSecond} is above maxRatePerSecond ${options.maxRatePerSecond}`);
+  }
+  return options;
 }
 
 function header(headers: Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {

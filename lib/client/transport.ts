@@ -1,13 +1,19 @@
 /**
  * The HTTP stack of one client: undici's proxy-aware keep-alive agent, composed with
- *   signing (innermost, so every attempt is signed anew with a fresh X-Sdk-Date),
+ *   signing (innermost, so every attempt is signed anew with a fresh X-Sdk-Date, after any wait),
+ *   rate control (each attempt, retries included, waits for the client's adaptive rate
+ *   controller, rate-control.ts, which learns from every answer's status),
  *   undici's retry interceptor (policy in retry-policy.ts), and
  *   undici's responseError interceptor (outermost: a final error status becomes a ResponseError
  *   carrying the parsed error body and headers).
  * Never touches undici's global dispatcher.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Dispatcher, EnvHttpProxyAgent, interceptors } from 'undici';
 import { Credentials } from './credentials';
+import { AdaptiveRateController, SendTicket } from './rate-control';
+import { retryAfterMs } from './retry-policy';
 import { authorizationHeader, formatSdkDate } from './signer';
 
 export interface TransportOptions {
@@ -19,6 +25,8 @@ export interface TransportOptions {
   readonly connections?: number;
   /** Clock for X-Sdk-Date; tests use it to prove the date window. */
   readonly now?: () => Date;
+  /** The client's rate controller; none: every attempt is sent at once. */
+  readonly rateController?: AdaptiveRateController;
 }
 
 export function signingInterceptor(options: Pick<TransportOptions, 'credentials' | 'projectId' | 'now'>): Dispatcher.DispatcherComposeInterceptor {
@@ -41,6 +49,62 @@ export function signingInterceptor(options: Pick<TransportOptions, 'credentials'
   };
 }
 
+/**
+ * Sends each attempt when the rate controller lets it go (in order; at once while nothing limits)
+ * and tells the controller how it was answered. Never sends an attempt twice, never drops one:
+ * a send still queued when the client closes fails with the close reason.
+ */
+export function rateControlInterceptor(controller: AdaptiveRateController): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    controller.schedule({
+      send: (ticket) => {
+        try {
+          dispatch(opts, new AnswerObserver(handler, controller, ticket));
+        } catch (error) {
+          handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, error as Error);
+        }
+      },
+      cancel: (reason) => handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, reason),
+    });
+    return true;
+  };
+}
+
+/** Passes everything on unchanged; reports the status of the answer (429 or not) to the controller. */
+class AnswerObserver implements Dispatcher.DispatchHandler {
+  constructor(
+    private readonly handler: Dispatcher.DispatchHandler,
+    private readonly controller: AdaptiveRateController,
+    private readonly ticket: SendTicket,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.handler.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex): void {
+    this.handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    const throttled = statusCode === 429;
+    this.controller.record(this.ticket, { throttled, retryAfterMs: throttled ? retryAfterMs(headers['retry-after']) : undefined });
+    this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.handler.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.handler.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.handler.onResponseError?.(controller, error);
+  }
+}
+
 export function createDispatcher(options: TransportOptions): Dispatcher {
   const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? [...options.ca] : options.ca;
   const tls = ca === undefined ? undefined : { ca: ca as string | Buffer | (string | Buffer)[] };
@@ -54,5 +118,10 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
   });
   // The retry policy is given per request (it carries that request's deadline); these defaults
   // only make the interceptor hand the final response on instead of throwing a bodiless error.
-  return agent.compose(signingInterceptor(options), interceptors.retry({ throwOnError: false }), interceptors.responseError());
+  return agent.compose([
+    signingInterceptor(options),
+    ...(options.rateController ? [rateControlInterceptor(options.rateController)] : []),
+    interceptors.retry({ throwOnError: false }),
+    interceptors.responseError(),
+  ]);
 }
