@@ -127,7 +127,8 @@ export interface FaultState {
   readonly spent: boolean;
 }
 
-const COMMON_KEYS = ['kind', 'instance_id', 'route', 'count', 'every', 'ratio'] as const;
+const SELECTOR_KEYS = ['count', 'every', 'ratio'] as const;
+const COMMON_KEYS = ['kind', 'instance_id', 'route', ...SELECTOR_KEYS] as const;
 const KIND_KEYS: Record<FaultKind, readonly string[]> = {
   latency: ['ms'],
   throttle: ['retry_after_s'],
@@ -142,10 +143,11 @@ const KIND_KEYS: Record<FaultKind, readonly string[]> = {
 export function validateFault(value: unknown, field: string): FaultSpec {
   const raw = expectObject(value, field);
   const kind = expectOneOf(raw.kind, FAULT_KINDS, childPath(field, 'kind'));
-  expectKeys(raw, [...COMMON_KEYS, ...KIND_KEYS[kind]], field);
+  const selectors = SELECTOR_KEYS.filter((key) => raw[key] !== undefined);
+  if (kind === 'rate_limit' && selectors.length > 0) fail(field, `a rate_limit rule takes no ${selectors.join(' or ')}: its token bucket decides which requests are refused`);
+  expectKeys(raw, [...COMMON_KEYS.filter((key) => kind !== 'rate_limit' || !(SELECTOR_KEYS as readonly string[]).includes(key)), ...KIND_KEYS[kind]], field);
   const instance_id = raw.instance_id === undefined || raw.instance_id === '*' ? '*' : expectUuid(raw.instance_id, childPath(field, 'instance_id'), 'an instance id or "*"');
   const route = raw.route === undefined ? 'list' : expectOneOf(raw.route, FAULT_ROUTES, childPath(field, 'route'));
-  const selectors = (['count', 'every', 'ratio'] as const).filter((key) => raw[key] !== undefined);
   if (selectors.length > 1) fail(field, `must have at most one of count, every, ratio (got ${selectors.join(' and ')})`);
   const common: FaultCommon = {
     instance_id,
@@ -156,7 +158,6 @@ export function validateFault(value: unknown, field: string): FaultSpec {
   };
   switch (kind) {
     case 'rate_limit': {
-      if (selectors.length > 0) fail(field, `a rate_limit rule takes no ${selectors.join(' or ')}: its token bucket decides which requests are refused`);
       const rate = expectNumber(raw.rate, childPath(field, 'rate'), (r) => r > 0 && r <= 1_000_000, 'a number of requests per second, > 0 and <= 1000000');
       return {
         kind,
