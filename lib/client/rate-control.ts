@@ -307,8 +307,7 @@ export class AdaptiveRateController {
 
   private grow(now: number): void {
     if (this.rate >= this.maxRate || this.base === Infinity) return;
-    const t = (now - this.growFrom) / this.recoveryMs;
-    const target = this.base * (1 + GROWTH * t ** 3);
+    const target = grownRate(this.base, now - this.growFrom, this.recoveryMs);
     // Never run far ahead of what is actually sent (a pool limited by its concurrency).
     const cap = Math.max(this.rate, 2 * this.windowRate(this.sendTimes, now));
     this.setRate(now, Math.min(this.maxRate, target, cap));
@@ -374,6 +373,14 @@ export class AdaptiveRateController {
       this.drain();
     }, Math.max(0, Math.ceil(ms)));
   }
+}
+
+/**
+ * The rate `elapsedMs` after a cut settled at `base`: slow growth at first, faster later
+ * (cubic), 30 % above `base` after `recoveryMs`.
+ */
+export function grownRate(base: number, elapsedMs: number, recoveryMs: number): number {
+  return base * (1 + GROWTH * (elapsedMs / recoveryMs) ** 3);
 }
 
 /** Adds a timestamp, dropping those out of the window now and then (they are never read again). */

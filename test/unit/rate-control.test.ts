@@ -3,7 +3,7 @@
  * fixed round trip) against a simulated gateway, every step deterministic. Behaviour only: how
  * many requests were sent when, which were refused, what the controller's rate is.
  */
-import { AdaptiveRateController, RateClock, RateControlOptions, SendTicket } from '../../lib/client/rate-control';
+import { AdaptiveRateController, grownRate, RateClock, RateControlOptions, SendTicket } from '../../lib/client/rate-control';
 
 /** Timers on a virtual clock, run in time order (ties in the order they were set). */
 class FakeClock implements RateClock {
@@ -182,6 +182,25 @@ describe('adaptive rate control', () => {
     expect(controller.state().ratePerSecond).toBeGreaterThan(cut * 3);
     expect(rateBetween(after.sends, after.endMs - 500, after.endMs - 50)).toBeGreaterThan(700);
     expect(after.endMs - start).toBeLessThan((2000 / 800) * 1000 * 1.5);
+  });
+
+  it('grows cubically after a cut: 30 % above the cut rate after recoveryMs, slower before, faster after', () => {
+    expect(grownRate(100, 0, 1000)).toBe(100);
+    expect(grownRate(100, 1000, 1000)).toBeCloseTo(130, 6);
+    expect(grownRate(100, 500, 1000)).toBeCloseTo(103.75, 6);
+    expect(grownRate(100, 2000, 1000)).toBeCloseTo(340, 6);
+    expect(grownRate(100, 250, 500)).toBeCloseTo(grownRate(100, 500, 1000), 6);
+  });
+
+  it('recovers sooner with a shorter recoveryMs', () => {
+    const rates = [200, 2000].map((recoveryMs) => {
+      const clock = new FakeClock();
+      const controller = controllerOn(clock, { recoveryMs });
+      runFleet({ clock, controller, gateway: tokenBucket(100, 5), lookups: 300 });
+      runFleet({ clock, controller, gateway: open, lookups: 400, first: 300 });
+      return controller.state().ratePerSecond;
+    });
+    expect(rates[0]).toBeGreaterThan(rates[1] * 1.5);
   });
 
   it('undoes a cut that did not reduce the share of 429s (they do not depend on our rate)', () => {
