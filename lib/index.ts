@@ -10,6 +10,7 @@ export type { CredentialOptions, Credentials } from './client/credentials';
 export { KNOWN_REGIONS, endpointForRegion } from './client/endpoint';
 export { DEFAULT_RETRY } from './client/retry-policy';
 export type { RetrySettings } from './client/retry-policy';
+export type { RateControlOptions, RateControlState } from './client/rate-control';
 export * as signer from './client/signer';
 
 // Gate policies (shared by the construct and `dcs-bigkey gate`).

@@ -2,7 +2,7 @@
  * The emulator's account-level rate limit (`rate_limit` fault): a token bucket per access key,
  * over real sockets to the emulator process; its validation in the admin API and the data file.
  */
-import { DEMO, EmulatorData, EmulatorProcess, FaultSpec, validateEmulatorData } from '../../lib/emulator';
+import { DEMO, EmulatorData, EmulatorProcess, FaultSpec, spawnEmulator, validateEmulatorData } from '../../lib/emulator';
 import { demoData, startDemoEmulator, TEMP } from '../support/emulator-fixture';
 import { EmulatorResponse, SignedRequester, listPath, taskPath } from '../support/emulator-requests';
 
@@ -91,6 +91,19 @@ describe('rate_limit fault', () => {
   ])('rejects the rule %j before it applies to anything', async (rule, message) => {
     await expect(emulator.admin.addFaults(rule as unknown as FaultSpec)).rejects.toThrow(message);
     expect(await emulator.admin.listFaults()).toEqual([]);
+  });
+
+  it('applies from the data file the emulator starts with', async () => {
+    const limited = await spawnEmulator({ data: { ...demoData(), faults: [{ kind: 'rate_limit', rate: 0.05, burst: 1, retry_after_s: 0 }] }, quiet: true });
+    const requester = new SignedRequester(limited.url, { accessKey: DEMO.accessKey, secretKey: DEMO.secretKey });
+    try {
+      const answers = await inSeries(2, () => requester.send({ path: listPath(DEMO.projectId, DEMO.instances.ordersCache) }));
+      expect(answers.map((a) => a.status)).toEqual([200, 429]);
+      expect((await limited.admin.stats()).statuses).toEqual({ '200': 1, '429': 1 });
+    } finally {
+      await requester.close();
+      await limited.stop();
+    }
   });
 
   it('is accepted from a data file, with the same validation', () => {

@@ -5,6 +5,7 @@
  * requests in the emulator's log, and the controller's state.
  */
 import { DcsClientPool, PooledClientOptions } from '../../lib/client/client-pool';
+import { DcsConfigError } from '../../lib/client/errors';
 import { EmulatorProcess } from '../../lib/emulator';
 import { mapWithConcurrency } from '../../lib/util/concurrency';
 import { DEMO, startDemoEmulator } from '../support/emulator-fixture';
@@ -122,7 +123,9 @@ it("a 429's Retry-After pauses the whole pool, not only the throttled lookup", a
 
 it('rejects bad rate control settings before any request', () => {
   const pool = new DcsClientPool();
+  expect(() => pool.get(options({ rateControl: { minRatePerSecond: 0 } }))).toThrow(DcsConfigError);
   expect(() => pool.get(options({ rateControl: { minRatePerSecond: 0 } }))).toThrow('invalid rateControl.minRatePerSecond 0: expected a number > 0');
+  expect(() => pool.get(options({ rateControl: { recoveryMs: -5 } }))).toThrow('invalid rateControl.recoveryMs -5: expected a number > 0');
   expect(() => pool.get(options({ rateControl: { maxRatePerSecond: Number.NaN } }))).toThrow(/invalid rateControl\.maxRatePerSecond NaN/);
   expect(() => pool.get(options({ rateControl: { minRatePerSecond: 10, maxRatePerSecond: 5 } }))).toThrow('invalid rateControl: minRatePerSecond 10 is above maxRatePerSecond 5');
 });
