@@ -12,13 +12,14 @@ import {
   DcsMalformedResponseError,
   DcsNetworkError,
   DcsOperation,
+  DcsThrottledError,
   redact,
 } from './errors';
 import { InconsistentPagesError, listAllPages } from './paging';
 import { parseListResponse, ResponseShapeError } from './response';
-import { AdaptiveRateController, RateControlOptions, RateControlState } from './rate-control';
+import { AdaptiveRateController, RateControlDeadlineError, RateControlOptions, RateControlState } from './rate-control';
 import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
-import { createDispatcher } from './transport';
+import { createDispatcher, DEADLINE_OPTION } from './transport';
 import { BigKeyTaskStatus, DcsErrorBody, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
 import { validateInstanceId, validatePositiveInteger, validateQuery, validateStatus } from './validation';
 
@@ -186,6 +187,8 @@ export class DcsBigKeyClient {
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.requestTimeoutMs,
       retryOptions: { retry: retryCallback(this.retry, deadline, { onRetry: () => attempts++ }) },
+      // read by the rate control interceptor: a send that would wait past it fails unsent
+      [DEADLINE_OPTION]: deadline,
     };
     try {
       const response = await this.dispatcher.request(requestOptions as Dispatcher.RequestOptions);
@@ -203,6 +206,7 @@ export class DcsBigKeyClient {
 
   private toDcsError(error: unknown, operation: DcsOperation, instanceId: string, attempts: number): Error {
     if (error instanceof DcsError) return error;
+    if (error instanceof RateControlDeadlineError) return new DcsThrottledError(operation, instanceId, attempts - 1, Math.ceil(error.waitMs));
     if (error instanceof undiciErrors.ResponseError) {
       const body = (typeof error.body === 'object' && error.body !== null ? error.body : {}) as DcsErrorBody;
       return new DcsApiError({

@@ -75,10 +75,35 @@ export interface SendTicket {
   readonly settled?: unknown;
 }
 
-/** A send waiting in the queue; `cancel` fails it when the controller is closed. */
+/** A send waiting in the queue; `cancel` fails it (controller closed, or its deadline cannot be met). */
 export interface QueuedSend {
   send(ticket: SendTicket): void;
   cancel(reason: Error): void;
+  /** Milliseconds the request may still wait; it fails instead of waiting longer. @default no limit */
+  readonly timeLeftMs?: number;
+}
+
+/**
+ * A queued send that could not go before its deadline: a `Retry-After` pause of the whole
+ * account, or its pace, ends after it. The request was never sent.
+ */
+export class RateControlDeadlineError extends Error {
+  readonly code = 'ERR_DCS_THROTTLED';
+  constructor(
+    /** How long the send would have had to wait, ms. */
+    readonly waitMs: number,
+    /** How long it could still wait, ms. */
+    readonly timeLeftMs: number,
+  ) {
+    super(`the account is throttled: sending would have to wait ${Math.ceil(waitMs)} ms, past this request's deadline (${Math.max(0, Math.floor(timeLeftMs))} ms left)`);
+    this.name = 'RateControlDeadlineError';
+  }
+}
+
+/** A queued send with its deadline on the controller's clock. */
+interface Waiting {
+  readonly entry: QueuedSend;
+  readonly deadline: number;
 }
 
 /** Answers in one window of evidence after a cut before deciding whether the cut helped. */
@@ -141,7 +166,7 @@ export class AdaptiveRateController {
   private tokens = 1;
   private lastRefill: number;
   private pausedUntil = 0;
-  private readonly queue: QueuedSend[] = [];
+  private readonly queue: Waiting[] = [];
   private timer: unknown;
   private closed: Error | undefined;
   private readonly sendTimes: number[] = [];
@@ -178,7 +203,7 @@ export class AdaptiveRateController {
   /** Queues a send; it goes at once when nothing limits, otherwise in order when a token is free. */
   schedule(entry: QueuedSend): void {
     if (this.closed) return entry.cancel(this.closed);
-    this.queue.push(entry);
+    this.queue.push({ entry, deadline: this.clock.now() + (entry.timeLeftMs ?? Infinity) });
     this.drain();
   }
 
@@ -218,7 +243,7 @@ export class AdaptiveRateController {
     this.closed = reason;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    for (const entry of this.queue.splice(0)) entry.cancel(reason);
+    for (const { entry } of this.queue.splice(0)) entry.cancel(reason);
   }
 
   private react(now: number, epoch: Epoch, throttled: boolean): void {
@@ -353,18 +378,43 @@ export class AdaptiveRateController {
     const now = this.clock.now();
     this.refill(now);
     while (this.queue.length > 0) {
-      if (now < this.pausedUntil) return this.arm(this.pausedUntil - now);
-      if (this.rate !== Infinity) {
-        if (this.tokens < 1) return this.arm(((1 - this.tokens) / this.rate) * 1000);
-        this.tokens -= 1;
+      if (now < this.pausedUntil) {
+        this.expire(now, this.pausedUntil);
+        if (this.queue.length === 0) return;
+        return this.arm(this.pausedUntil - now);
       }
+      if (this.rate !== Infinity && this.tokens < 1) {
+        const waitMs = ((1 - this.tokens) / this.rate) * 1000;
+        if (this.expire(now, now + waitMs, true) > 0) continue;
+        return this.arm(waitMs);
+      }
+      if (this.rate !== Infinity) this.tokens -= 1;
       this.firstSendAt ??= now;
       if (this.cuts === 0 && this.epoch.sends === 0) this.epoch.startAt = now;
       remember(this.sendTimes, now);
       this.epoch.sends += 1;
       if (this.settled) this.settled.sends += 1;
-      this.queue.shift()!.send({ epoch: this.epoch, settled: this.settled });
+      this.queue.shift()!.entry.send({ epoch: this.epoch, settled: this.settled });
     }
+  }
+
+  /**
+   * Fails the queued sends that cannot go before `sendAt` (with `headOnly`, only those at the
+   * head of the queue). The failures are reported after this call returns (a microtask), so no
+   * caller re-enters the controller while it drains.
+   */
+  private expire(now: number, sendAt: number, headOnly = false): number {
+    const failed: Waiting[] = [];
+    for (let i = 0; i < this.queue.length; ) {
+      if (this.queue[i].deadline >= sendAt) {
+        if (headOnly) break;
+        i += 1;
+      } else {
+        failed.push(...this.queue.splice(i, 1));
+      }
+    }
+    for (const { entry, deadline } of failed) queueMicrotask(() => entry.cancel(new RateControlDeadlineError(sendAt - now, deadline - now)));
+    return failed.length;
   }
 
   private arm(ms: number): void {

@@ -49,6 +49,9 @@ export function signingInterceptor(options: Pick<TransportOptions, 'credentials'
   };
 }
 
+/** Dispatch option (epoch ms) a request may carry: the rate controller fails it rather than keep it waiting past this. */
+export const DEADLINE_OPTION = 'dcsDeadline';
+
 /**
  * Sends each attempt when the rate controller lets it go (in order; at once while nothing limits)
  * and tells the controller how it was answered. Never sends an attempt twice, never drops one:
@@ -56,7 +59,9 @@ export function signingInterceptor(options: Pick<TransportOptions, 'credentials'
  */
 export function rateControlInterceptor(controller: AdaptiveRateController): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
+    const deadline = (opts as unknown as Record<string, unknown>)[DEADLINE_OPTION];
     controller.schedule({
+      timeLeftMs: typeof deadline === 'number' ? deadline - Date.now() : undefined,
       send: (ticket) => {
         try {
           dispatch(opts, new AnswerObserver(handler, controller, ticket));

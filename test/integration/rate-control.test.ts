@@ -5,7 +5,7 @@
  * requests in the emulator's log, and the controller's state.
  */
 import { DcsClientPool, PooledClientOptions } from '../../lib/client/client-pool';
-import { DcsConfigError } from '../../lib/client/errors';
+import { DcsApiError, DcsConfigError, DcsThrottledError, errorFacts } from '../../lib/client/errors';
 import { EmulatorProcess } from '../../lib/emulator';
 import { mapWithConcurrency } from '../../lib/util/concurrency';
 import { DEMO, startDemoEmulator } from '../support/emulator-fixture';
@@ -120,6 +120,31 @@ it("a 429's Retry-After pauses the whole pool, not only the throttled lookup", a
   expect(await pausedWindow(options())).toBe(0);
   expect(await pausedWindow(options({ rateControl: false }))).toBeGreaterThan(0);
 }, 60_000);
+
+it('a request that would wait for the pause past its deadline fails at once, unsent, with DcsThrottledError', async () => {
+  await emulator.admin.addFaults([
+    { kind: 'throttle', instance_id: instance(0), count: 1, retry_after_s: 30 },
+    { kind: 'latency', ms: 20 },
+  ]);
+  const pool = new DcsClientPool();
+  let outcomes: PromiseSettledResult<unknown>[];
+  try {
+    const client = pool.get(options({ deadlineMs: 5000 }));
+    const first = client.listAllBigKeyTasks(instance(0));
+    await expect(first).rejects.toThrow(DcsApiError); // its own Retry-After ends past the deadline: not retried
+    outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, k) => client.listAllBigKeyTasks(instance(1 + k))));
+  } finally {
+    await pool.closeAll();
+  }
+  for (const outcome of outcomes) {
+    expect(outcome.status).toBe('rejected');
+    const error = (outcome as PromiseRejectedResult).reason;
+    expect(error).toBeInstanceOf(DcsThrottledError);
+    expect(error.message).toMatch(/^ListBigkeyScanTasks for instance a7e10000-\S+ was not sent: the API is throttling this account and the request would have had to wait \d+ ms, past its deadline\. retry later, lower the concurrency, or raise deadlineMs$/);
+    expect(errorFacts(error)).toEqual({ name: 'DcsThrottledError', code: 'ERR_DCS_THROTTLED', attempts: 0 });
+  }
+  expect((await emulator.admin.stats()).requests).toBe(1); // nothing was sent during the pause
+});
 
 it('rejects bad rate control settings before any request', () => {
   const pool = new DcsClientPool();

@@ -3,7 +3,7 @@
  * fixed round trip) against a simulated gateway, every step deterministic. Behaviour only: how
  * many requests were sent when, which were refused, what the controller's rate is.
  */
-import { AdaptiveRateController, grownRate, RateClock, RateControlOptions, SendTicket } from '../../lib/client/rate-control';
+import { AdaptiveRateController, grownRate, RateClock, RateControlDeadlineError, RateControlOptions, SendTicket } from '../../lib/client/rate-control';
 
 /** Timers on a virtual clock, run in time order (ties in the order they were set). */
 class FakeClock implements RateClock {
@@ -231,6 +231,31 @@ describe('adaptive rate control', () => {
     expect(sent.length).toBeGreaterThan(0);
     clock.run();
     expect(sent).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('fails at once, unsent, a queued request that would have to wait past its deadline', async () => {
+    const clock = new FakeClock();
+    const controller = controllerOn(clock, { maxRatePerSecond: 10 });
+    let ticket: SendTicket | undefined;
+    controller.schedule({ send: (t) => (ticket = t), cancel: () => undefined });
+    controller.record(ticket!, { throttled: true, retryAfterMs: 5000 });
+    const outcome: string[] = [];
+    const entry = (name: string, timeLeftMs: number) => ({
+      timeLeftMs,
+      send: () => outcome.push(`${name} sent at ${clock.now()}`),
+      cancel: (e: Error) => outcome.push(`${name} failed at ${clock.now()}: ${e.name} ${(e as RateControlDeadlineError).waitMs}`),
+    });
+    controller.schedule(entry('short', 1000));
+    controller.schedule(entry('long', 60_000));
+    await Promise.resolve(); // failures are reported on a microtask
+    expect(outcome).toEqual(['short failed at 0: RateControlDeadlineError 5000']);
+    clock.run(5000);
+    expect(outcome).toEqual(['short failed at 0: RateControlDeadlineError 5000', 'long sent at 5000']);
+    // paced at (at most) 10/s: the next token is 100 ms or more away, too late for a request with 50 ms left
+    controller.schedule(entry('paced', 50));
+    await Promise.resolve();
+    expect(outcome[2]).toMatch(/^paced failed at 5000: RateControlDeadlineError /);
+    expect(Number(outcome[2].split(' ').pop())).toBeGreaterThanOrEqual(100);
   });
 
   it('never exceeds maxRatePerSecond, from the first request on', () => {
