@@ -139,11 +139,15 @@ export class LookupRegistry {
     );
   }
 
-  /** Prints the summary to stderr once per app (cdktf may invoke aspects per stack). */
+  /**
+   * Prints the summary once per app (cdktf may invoke aspects per stack), on stdout: it is
+   * information, and cdktf-cli labels every line an app writes to stderr `[ERROR]`. Failures
+   * are reported as error annotations, not here.
+   */
   printSummaryOnce(): void {
     if (this.summaryPrinted || this.entries.size === 0) return;
     this.summaryPrinted = true;
-    process.stderr.write(this.summary() + '\n');
+    process.stdout.write(this.summary() + '\n');
   }
 
   private outcomeOf(key: string): LookupOutcome {
