@@ -2,7 +2,7 @@
 export * from './client/types';
 export * from './client/errors';
 export { DcsBigKeyClient } from './client/client';
-export type { DcsClientOptions, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
+export type { DcsClientOptions, RetryEvent, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
 export { resolveConnection, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV } from './client/connection';
 export type { DcsConnectionOptions } from './client/connection';
 export { CREDENTIAL_ENV_SOURCES } from './client/credentials';

@@ -6,7 +6,7 @@
  * verdict and the others go on. The policies are lib/policy's: this file only maps flags and
  * the fleet file onto them and prints what they find.
  */
-import { DcsBigKeyClient } from '../client/client';
+import { DcsBigKeyClient, RetryEvent } from '../client/client';
 import { DcsClientPool } from '../client/client-pool';
 import { DcsConfigError, DcsError, errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
@@ -84,7 +84,8 @@ output:
                           table (default) for people; json: the dcs-bigkey-gate/v1 schema;
                           markdown: a pull-request comment or $GITHUB_STEP_SUMMARY;
                           github: ::error/::warning workflow commands and a ::notice:: summary
-  --verbose               progress on stderr even when it is not a terminal
+  --verbose               progress (and retry waits) on stderr even when it is not a
+                          terminal
   -h, --help              this help
 
 exit codes:
@@ -163,6 +164,10 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
   const io = redactingIo(rawIo);
   const now = io.now ?? (() => new Date());
   let plan: GatePlan;
+  let progress: Progress | undefined;
+  const names = new Map<string, string>();
+  // Every client reports its retry waits to the progress display (made once the plan is known).
+  const onRetry = (event: RetryEvent) => progress?.retry(names.get(event.instanceId.toLowerCase()) ?? event.instanceId, event);
   const clients = new DcsClientPool();
   try {
     const flags = parseFlags(argv, FLAGS);
@@ -173,22 +178,24 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
     plan = planGate(flags, io.env);
     // Constructing the clients checks credentials and the rest of the configuration: still no request.
     requireCredentials(io.env); // a plan always has at least one target (an empty fleet is a usage error)
-    for (const target of plan.targets) clientOf(clients, target, plan, io.env);
+    for (const target of plan.targets) clientOf(clients, target, plan, io.env, onRetry);
   } catch (error) {
     await clients.closeAll();
     return usageFailure(error, io);
   }
 
-  const progress = new Progress(io.stderr, plan.targets.length, progressMode({ isTTY: io.isTTY, verbose: plan.verbose, total: plan.targets.length }));
+  for (const target of plan.targets) names.set(target.instanceId.toLowerCase(), target.name ?? target.instanceId);
+  const shown = new Progress(io.stderr, plan.targets.length, progressMode({ isTTY: io.isTTY, verbose: plan.verbose }));
+  progress = shown;
   let results: InstanceResult[];
   try {
     results = await mapWithConcurrency(plan.targets, plan.concurrency, async (target) => {
-      const result = await gateOne(target, clientOf(clients, target, plan, io.env), now);
-      progress.tick(target.name ?? target.instanceId, result.verdict);
+      const result = await gateOne(target, clientOf(clients, target, plan, io.env, onRetry), now);
+      shown.tick(target.name ?? target.instanceId, result.verdict);
       return result;
     });
   } finally {
-    progress.finish();
+    shown.finish();
     await clients.closeAll();
   }
 
@@ -359,8 +366,8 @@ export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: 
 }
 
 /** The pooled client of a target's location (one per endpoint and project); credentials from the environment. */
-function clientOf(pool: DcsClientPool, target: GateTarget, plan: GatePlan, env: NodeJS.ProcessEnv): DcsBigKeyClient {
-  return pool.get({ ...(plan.fleet ? { retry: GATE_RETRY } : {}), endpoint: target.location.endpoint, projectId: target.location.projectId, env });
+function clientOf(pool: DcsClientPool, target: GateTarget, plan: GatePlan, env: NodeJS.ProcessEnv, onRetry: (event: RetryEvent) => void): DcsBigKeyClient {
+  return pool.get({ ...(plan.fleet ? { retry: GATE_RETRY } : {}), endpoint: target.location.endpoint, projectId: target.location.projectId, env, onRetry });
 }
 
 /** Usage and configuration errors: exit 2. Anything else here is unexpected: exit 3 (the gate could not decide). */
