@@ -6,9 +6,9 @@
  * byte-identical and a crash never leaves half a file.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { BigKeyTask } from '../client/types';
 import { parseTask } from '../client/response';
+import { writeFileAtomic } from '../util/atomic-file';
 import { LookupTarget, lookupKey } from './lookup-request';
 
 export const DEFAULT_SNAPSHOT_FILE = 'dcs-bigkey.context.json';
@@ -75,15 +75,7 @@ export function writeSnapshot(file: string, snapshot: SnapshotFile, updates: rea
     entries[lookupKey({ projectId: entry.project_id, instanceId: entry.instance_id, status: (entry.status_filter ?? undefined) as LookupTarget['status'] })] = entry;
   }
   const next: SnapshotFile = { version: SNAPSHOT_VERSION, entries };
-  const text = JSON.stringify(sortKeys(next), null, 2) + '\n';
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, text, { mode: 0o644 });
-    fs.renameSync(tmp, file);
-  } catch (error) {
-    fs.rmSync(tmp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(file, JSON.stringify(sortKeys(next), null, 2) + '\n');
   return next;
 }
 

@@ -3,7 +3,7 @@
  * process, against the emulator in another process, over real sockets. `npm test` builds
  * first; when running jest alone, build with `npx tsc -p tsconfig.json`.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEMO } from '../../lib/emulator';
 import {
@@ -13,6 +13,7 @@ import {
   demoEnv,
   expectGateJsonSchema,
   expectNoCredentials,
+  BUILT_CLI,
   requireBuiltCli,
   runBuiltCli,
   useCliEmulator,
@@ -328,6 +329,22 @@ describe('dcs-bigkey gate on the demo instances', () => {
       const quiet = await runBuiltCli(['gate', '--fleet', fleet(), '--format', 'json'], demoEnv());
       expect(quiet.stderr).toBe('');
     });
+
+    it('--report writes more reports of the same run (one query of the fleet), atomically', async () => {
+      const json = path.join(context.dir, 'report.json');
+      const md = path.join(context.dir, 'report.md');
+      writeFileSync(md, 'an older report\n');
+      const run = await cli('gate', '--fleet', fleet(), '--report', `json=${json},markdown=${md}`);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/^dcs-bigkey gate: ERROR \(exit code 3\)/); // stdout keeps --format (table)
+      const doc = JSON.parse(readFileSync(json, 'utf8'));
+      expectGateJsonSchema(doc);
+      expect(doc.summary).toEqual({ pass: 1, warn: 1, blocked: 1, error: 1, total: 4 });
+      expect(readFileSync(md, 'utf8').split('\n')[0]).toBe('### ❌ DCS big key gate: error');
+      // One request per instance: the reports share one run.
+      expect((await context.emulator.admin.stats()).requests).toBe(4);
+      expect(readdirSync(context.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
   });
 
   describe('exit 2 on a bad fleet file or flags, before any request', () => {
@@ -371,6 +388,11 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['concurrency 0', ['--fleet', 'x.json', '--concurrency', '0'], /invalid --concurrency "0": expected an integer from 1 to 256/],
       ['an unknown flag', ['--instance-id', ORDERS, '--fail-on-everything'], /Unknown option '--fail-on-everything'/],
       ['an access key as a flag', ['--instance-id', ORDERS, '--access-key', DEMO_CREDENTIALS.accessKey], /credentials are never taken from flags/],
+      ['a --report file in a missing directory', ['--instance-id', ORDERS, '--report', 'json=/nonexistent-dir/gate.json'], /--report json=\/nonexistent-dir\/gate.json: the directory \/nonexistent-dir does not exist/],
+      ['a --report file that is a directory', ['--instance-id', ORDERS, '--report', `markdown=${path.dirname(BUILT_CLI)}`], /is a directory; name a file/],
+      ['a --report format that does not exist', ['--instance-id', ORDERS, '--report', 'yaml=gate.yaml'], /invalid --report item "yaml=gate.yaml": expected FORMAT=FILE with FORMAT one of table, json, markdown, github/],
+      ['a --report item without a file', ['--instance-id', ORDERS, '--report', 'json=,markdown=x.md'], /invalid --report item "json=": name the file/],
+      ['a --report file named twice', ['--instance-id', ORDERS, '--report', 'json=x.out,markdown=./x.out'], /--report names \.\/x\.out more than once/],
     ])('%s', async (_what, args, pattern) => {
       const run = await cli('gate', ...args);
       expect(run.code).toBe(2);

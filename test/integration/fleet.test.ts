@@ -3,7 +3,7 @@
  * sockets), a fifth of all requests throttled with 429 + Retry-After. The gate runs in-process
  * (runGateCommand, the very function the executable calls) so the test can also count clients.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runGateCommand } from '../../lib/cli/gate-command';
 import { DcsBigKeyClient, RetryEvent } from '../../lib/client/client';
@@ -143,4 +143,31 @@ it('onRetry receives each retry wait with the instance, the operation, the reaso
     { instanceId: fleetInstanceId(3), operation: 'ListBigkeyScanTasks', reason: 'HTTP 429', delayMs: expect.any(Number), throttled: true },
     { instanceId: fleetInstanceId(3), operation: 'ListBigkeyScanTasks', reason: 'HTTP 503', delayMs: expect.any(Number), throttled: false },
   ]);
+});
+
+it('a --report file that cannot be written after the run: said on stderr, exit 3, nothing half-written', async () => {
+  const file = path.join(context.dir, 'two.json');
+  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
+  const report = path.join(context.dir, 'gate-report.json');
+  const nodeFs: typeof import('node:fs') = jest.requireActual('node:fs');
+  const rename = nodeFs.renameSync;
+  jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
+    if (to === report) throw new Error('ENOSPC: no space left on device');
+    return rename(from, to);
+  });
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--report', `json=${report}`], demoEnv());
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain(`could not write the report ${report}: ENOSPC: no space left on device`);
+  expect(JSON.parse(run.stdout).verdict).toBe('pass'); // stdout still has the report
+  expect(existsSync(report)).toBe(false);
+  expect(readdirSync(context.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});
+
+it('GITHUB_STEP_SUMMARY that cannot be appended to is a warning annotation, not a gate failure', async () => {
+  const file = path.join(context.dir, 'one.json');
+  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [{ instance_id: fleetInstanceId(1) }] }));
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'github'], demoEnv(undefined, { GITHUB_STEP_SUMMARY: '/nonexistent-dir/summary.md' }));
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^::warning::dcs-bigkey gate: could not append the report to GITHUB_STEP_SUMMARY \(\/nonexistent-dir\/summary.md\): ENOENT/m);
+  expect(run.stdout.trimEnd().split('\n').pop()).toMatch(/^::notice::DCS big key gate: pass/);
 });
