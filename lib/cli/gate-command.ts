@@ -19,7 +19,7 @@ import { mapWithConcurrency } from '../util/concurrency';
 import { parseChoice, parseFlags, parseInteger } from './args';
 import { Location, requireCredentials, resolveLocation } from './connection-flags';
 import { FleetEntry, PolicyLayer, readFleetFile, withoutNulls } from './fleet-file';
-import { CliIo, EXIT, UsageError } from './io';
+import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { Progress, progressMode } from './progress';
 import { parseReportFlag, ReportFile, writeReportFiles } from './report-files';
 import { redactingIo } from './redact';
@@ -241,11 +241,12 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
     exitCode = EXIT.LOOKUP_FAILED;
   }
   const stepSummary = plan.format === 'github' ? appendStepSummary(report, io) : false;
-  io.stdout.write(renderGateReport(report, plan.format, { stepSummary }));
+  io.stdout.write(renderGateReport(report, plan.format, { stepSummary, width: terminalWidth(io) }));
   return exitCode;
 }
 
-export function renderGateReport(report: GateReport, format: GateFormat, options: { stepSummary?: boolean } = {}): string {
+/** A report in one format; `width` fits the table to a terminal (files get it whole). */
+export function renderGateReport(report: GateReport, format: GateFormat, options: { stepSummary?: boolean; width?: number } = {}): string {
   switch (format) {
     case 'json':
       return renderGateJson(report);
@@ -254,7 +255,7 @@ export function renderGateReport(report: GateReport, format: GateFormat, options
     case 'github':
       return renderGateGithub(report, options);
     case 'table':
-      return renderGateTable(report);
+      return renderGateTable(report, { width: options.width });
   }
 }
 

@@ -18,6 +18,7 @@ import {
   runBuiltCli,
   useCliEmulator,
 } from '../support/cli-harness';
+import { displayWidth } from '../../lib/cli/text-width';
 
 const ORDERS = DEMO.instances.ordersCache;
 const SESSIONS = DEMO.instances.sessionsCache;
@@ -173,12 +174,16 @@ describe('dcs-bigkey tasks', () => {
     });
   });
 
-  it('--help prints the usage and exits 0, for every command', async () => {
-    for (const args of [['--help'], ['tasks', '--help'], ['gate', '--help'], ['gate', '-h'], ['emulator', '--help']]) {
+  it('--help prints the usage and exits 0, for every command, within 80 columns', async () => {
+    const helps = [['--help'], ['tasks', '--help'], ['gate', '--help'], ['gate', '-h'], ['emulator', '--help'], ['snapshot', '--help'], ['snapshot', 'list', '--help'], ['snapshot', 'refresh', '--help']];
+    for (const args of helps) {
       const run = await cli(...args);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/usage: dcs-bigkey/i);
+      for (const line of run.stdout.split('\n')) expect({ args, width: displayWidth(line), line }).toEqual({ args, width: Math.min(displayWidth(line), 80), line });
     }
+    // The usage printed for a missing command (on stderr) too.
+    for (const line of (await cli()).stderr.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
     const tasks = await cli('tasks', '--help');
     expect(tasks.stdout).toContain('--instance-id ID');
     expect(tasks.stdout).toContain('credentials come from the environment only');
@@ -191,6 +196,48 @@ describe('dcs-bigkey tasks', () => {
     expect(unknown.stderr).toMatch(/unknown command "scan"/);
     expect((await cli('--version')).stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect((await context.emulator.admin.stats()).requests).toBe(0);
+  });
+});
+
+describe('tables fit the terminal', () => {
+  const TABLE_FLEET = () =>
+    fleetFile('wide-names.json', {
+      defaults: { project_id: DEMO.projectId, endpoint: context.emulator.url },
+      instances: [
+        { name: '订单缓存', instance_id: ORDERS },
+        { name: 'sessions-cache', instance_id: SESSIONS },
+        { name: 'catalog-cache', instance_id: CATALOG, policies: { stuckTask: { maxDuration: '1h', severity: 'warning' } } },
+      ],
+    });
+
+  it('COLUMNS=80: every line of the gate table fits, the wide name keeps its row aligned, messages wrap under their row', async () => {
+    const run = await runBuiltCli(['gate', '--fleet', TABLE_FLEET()], { ...env, COLUMNS: '80' });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    const header = lines.find((l) => l.startsWith('VERDICT'))!;
+    const at = (line: string, text: string) => displayWidth(line.slice(0, line.indexOf(text)));
+    expect(at(lines.find((l) => l.includes(ORDERS))!, ORDERS)).toBe(at(header, 'INSTANCE'));
+    expect(at(lines.find((l) => l.includes(SESSIONS))!, SESSIONS)).toBe(at(header, 'INSTANCE'));
+    expect(lines.find((l) => l.includes('订单缓存'))).toMatch(/^pass {5}订单缓存 {2,}5560df16/);
+    // The failed scan's message is wrapped, each continuation indented under its item.
+    const item = lines.findIndex((l) => l.startsWith('  - [latest-auto-failed, error] '));
+    expect(lines[item + 1]).toMatch(/^ {4}\S/);
+  });
+
+  it('not a terminal and no COLUMNS: unlimited, one line per row', async () => {
+    const run = await runBuiltCli(['gate', '--fleet', TABLE_FLEET()], env);
+    const lines = run.stdout.trimEnd().split('\n');
+    const row = lines.filter((l) => l.includes(SESSIONS));
+    expect(row[0]).toMatch(new RegExp(`^blocked  sessions-cache  ${SESSIONS}  failed  .*${SESSIONS_FAILED_AUTO}.*latest automatic scan failed$`));
+    expect(Math.max(...lines.map(displayWidth))).toBeGreaterThan(150);
+  });
+
+  it('tasks: COLUMNS=60 keeps every line within 60 columns', async () => {
+    const run = await runBuiltCli(['tasks', '--instance-id', CATALOG], { ...env, COLUMNS: '60' });
+    expect(run.code).toBe(0);
+    for (const line of run.stdout.trimEnd().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(60);
+    expect(run.stdout).toContain('8f3f6de8-d2a0-46d3-97b3-85422aedaaf8');
   });
 });
 
