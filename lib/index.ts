@@ -20,8 +20,14 @@ export { lookupKey } from './lookup/lookup-request';
 export type { LookupOptions, LookupRequest, LookupTarget } from './lookup/lookup-request';
 export { lookupMany } from './lookup/batch';
 export type { LookupOutcome, LookupSuccess, LookupFailure } from './lookup/batch';
-export { DEFAULT_SNAPSHOT_FILE } from './lookup/snapshot-file';
-export type { SnapshotEntry, SnapshotFile } from './lookup/snapshot-file';
+export {
+  DEFAULT_SNAPSHOT_FILE,
+  SNAPSHOT_MAX_AGE_CONTEXT,
+  SNAPSHOT_MAX_AGE_ENV,
+  SNAPSHOT_MAX_AGE_SEVERITY_CONTEXT,
+  SNAPSHOT_MAX_AGE_SEVERITY_ENV,
+} from './lookup/snapshot-file';
+export type { SnapshotEntry, SnapshotFile, SnapshotMaxAge, SnapshotStaleness } from './lookup/snapshot-file';
 
 // cdktf constructs.
 export { DcsBigKeyScanTasks, DcsLookupFailedError } from './construct/dcs-bigkey-scan-tasks';

@@ -42,7 +42,8 @@ limit is 10).
                      HUAWEICLOUD_SDK_REGION
   --endpoint URL     explicit base URL (e.g. the emulator's); default
                      DCS_BIGKEY_ENDPOINT
-  --status S         only tasks in this status: ${TASK_STATUSES.join(', ')}
+  --status S         only tasks in this status:
+                     ${TASK_STATUSES.join(', ')}
   --offset N         index of the first record (>= 0)
   --limit N          records in the page (1-1000)
   --format F         table (default, for people; fits the terminal: COLUMNS,

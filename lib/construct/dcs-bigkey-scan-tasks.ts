@@ -14,6 +14,7 @@ import { DcsConfigError, DcsError } from '../client/errors';
 import { BigKeyTask, BigKeyTaskStatus } from '../client/types';
 import { LookupOutcome, lookupMany, LookupSuccess, toFailure } from '../lookup/batch';
 import { resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
+import type { SnapshotStaleness } from '../lookup/snapshot-file';
 import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies } from '../policy/gate-policy';
 import { ageMs, summarizeTasks, TaskSummary } from '../policy/task-summary';
 import { LookupHandle, LookupRegistry } from './lookup-registry';
@@ -140,6 +141,15 @@ export class DcsBigKeyScanTasks extends Construct {
     return this.success().fetchedAt;
   }
 
+  /**
+   * Why the replayed snapshot entry is too old to gate on (older than DCS_BIGKEY_SNAPSHOT_MAX_AGE
+   * or context `dcs-bigkey:snapshotMaxAge`); undefined when it is not, or the data is live.
+   */
+  get staleSnapshot(): SnapshotStaleness | undefined {
+    const outcome = this.lookup.outcome();
+    return outcome.ok ? outcome.stale : undefined;
+  }
+
   /** Milliseconds since the newest automatic scan finished; undefined when none has. */
   latestAutoScanAgeMs(now: Date = new Date()): number | undefined {
     return ageMs(this.latestFinishedAuto?.finished_at, now);
@@ -233,9 +243,10 @@ class GateAspect implements IAspect {
     this.applied = true;
     this.registry.resolvePending();
     this.registry.printSummaryOnce();
-    for (const finding of this.target.findings()) {
-      const message = `[${finding.policy}] ${finding.message}`;
-      if (finding.severity === 'error') Annotations.of(this.target).addError(message);
+    const stale = this.target.staleSnapshot;
+    const notes = [...this.target.findings().map((f) => ({ severity: f.severity, message: `[${f.policy}] ${f.message}` })), ...(stale ? [{ severity: stale.severity, message: `[snapshot-max-age] ${stale.message}` }] : [])];
+    for (const { severity, message } of notes) {
+      if (severity === 'error') Annotations.of(this.target).addError(message);
       else Annotations.of(this.target).addWarning(message);
     }
   }

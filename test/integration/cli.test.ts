@@ -345,10 +345,11 @@ describe('dcs-bigkey gate on the demo instances', () => {
       expect(md).toContain('| | Name | Instance | Latest automatic scan | Finished | Age | Reason |');
       const rows = md.split('\n').filter((l) => /^\| (✅|⚠️|⛔|❌) \|/.test(l));
       expect(rows).toHaveLength(4);
-      expect(rows[0]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| — \\|$`));
+      // Worst first: the failed lookup, the block, the warning, then the pass.
+      expect(rows[3]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| — \\|$`));
       expect(rows[1]).toMatch(/^\| ⛔ \| sessions-cache \| .* \| failed `e8043eda-5371-47de-b413-4c25a0c8f6ba` \| .* \| latest automatic scan failed \|$/);
       expect(rows[2]).toMatch(/^\| ⚠️ \| catalog-cache \| .* scan stuck waiting or running \(2 tasks\) \|$/);
-      expect(rows[3]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| lookup failed: HTTP 400 DCS\.4919 \|$/);
+      expect(rows[0]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| lookup failed: HTTP 400 DCS\.4919 \|$/);
       for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
       expect(md).toContain('#### ⛔ sessions-cache (`7c9e6679-7425-40de-944b-e07fc1f90ae7`): blocked');
       expect(md).toContain('#### ❌ legacy-cache');
@@ -363,8 +364,10 @@ describe('dcs-bigkey gate on the demo instances', () => {
       for (const line of lines.slice(0, -1)) expect(line).toMatch(/^::(error|warning) title=[^:]*::\S/);
       expect(lines.filter((l) => l.startsWith('::error'))).toHaveLength(2);
       expect(lines.filter((l) => l.startsWith('::warning'))).toHaveLength(2);
-      expect(lines[0]).toContain('sessions-cache');
-      expect(lines[0]).toContain(SESSIONS_FAILED_AUTO);
+      // Worst first: the failed lookup, then the block.
+      expect(lines[0]).toMatch(/^::error title=DCS big key gate%3A legacy-cache .*error \(lookup-failed\)::.*DCS\.4919/);
+      expect(lines[1]).toContain('sessions-cache');
+      expect(lines[1]).toContain(SESSIONS_FAILED_AUTO);
       expect(lines[lines.length - 1]).toBe('::notice::DCS big key gate: error (exit code 3); 4 instances: 1 pass, 1 warn, 1 blocked, 1 error');
     });
 
