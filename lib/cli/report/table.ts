@@ -204,10 +204,10 @@ export function renderGateTable(report: GateReport, options: TableOptions = {}):
     { header: 'VERDICT' },
     { header: 'NAME', minWidth: 12 },
     { header: 'INSTANCE' },
-    { header: 'LATEST AUTO', drop: 4 },
+    { header: 'LATEST AUTO', drop: 5 },
     { header: 'AUTO TASK', drop: 1 },
     { header: 'FINISHED', drop: 2 },
-    { header: 'AGE', drop: 5 },
+    { header: 'AGE', drop: 4 },
     { header: 'TASKS', drop: 3 },
     { header: 'REASON', minWidth: 16 },
   ];
