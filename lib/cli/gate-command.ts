@@ -17,7 +17,7 @@ import { evaluateGate, GATE_POLICY_KEYS, GatePolicies, GateSubject, lookupFailur
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
 import { parseChoice, parseFlags, parseInteger } from './args';
-import { Location, requireCredentials, resolveLocation } from './connection-flags';
+import { CREDENTIALS_HELP, Location, locationFlagsHelp, requireCredentials, resolveLocation } from './connection-flags';
 import { FleetEntry, PolicyLayer, readFleetFile, withoutNulls } from './fleet-file';
 import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { Progress, progressMode } from './progress';
@@ -69,12 +69,7 @@ CI can act on.
 target:
   --instance-id ID      the DCS instance id (a UUID)
   --name NAME           a name for it in reports (optional)
-  --project-id P        project id (32 hex); default HUAWEICLOUD_SDK_PROJECT_ID
-                        or HW_PROJECT_ID
-  --region R            e.g. cn-north-4; default HW_REGION_NAME or
-                        HUAWEICLOUD_SDK_REGION
-  --endpoint URL        explicit base URL (e.g. the emulator's); default
-                        DCS_BIGKEY_ENDPOINT
+${locationFlagsHelp(24)}
   --fleet FILE          a JSON fleet file instead of --instance-id (locations
                         and policies per instance; see below)
   --concurrency N       instances checked at once, 1-${MAX_FLEET_CONCURRENCY} (default ${DEFAULT_FLEET_CONCURRENCY})
@@ -137,9 +132,7 @@ fleet file (JSON; schema: schemas/fleet-file.schema.json, "$schema" allowed):
   a policy off. The policy flags apply to every instance, defaults.policies
   override them, an entry's policies override both.
 
-credentials come from the environment only (HUAWEICLOUD_SDK_AK and
-HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and
-CLOUD_SDK_SK), never from flags.
+${CREDENTIALS_HELP}
 `;
 
 type GateFlags = ReturnType<typeof parseFlags<typeof FLAGS>>;

@@ -38,7 +38,7 @@ import {
 } from '../lookup/snapshot-file';
 import { formatDuration } from '../policy/duration';
 import { parseChoice, parseFlags } from './args';
-import { requireCredentials } from './connection-flags';
+import { CREDENTIALS_HELP, requireCredentials } from './connection-flags';
 import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { redactingIo } from './redact';
 import { hanging, renderTable } from './report/table';
@@ -86,9 +86,7 @@ refresh   re-reads entries from their region or endpoint and rewrites the
                      (e.g. a running emulator's)
   -h, --help         this help
 
-credentials (refresh) come from the environment only (HUAWEICLOUD_SDK_AK and
-HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and
-CLOUD_SDK_SK).
+refresh: ${CREDENTIALS_HELP}
 
 exit codes: 0 done (refresh: also when every entry was skipped); 1 a lookup
 failed (file unchanged); 2 usage error (nothing was sent).

@@ -7,7 +7,7 @@ import { DcsConfigError, DcsError } from '../client/errors';
 import { BigKeyTaskStatus, MAX_PAGE_LIMIT, TASK_STATUSES } from '../client/types';
 import { validateInstanceId, validateStatus } from '../client/validation';
 import { parseChoice, parseFlags, parseInteger } from './args';
-import { clientFor, Location, resolveLocation } from './connection-flags';
+import { clientFor, CREDENTIALS_HELP, Location, locationFlagsHelp, resolveLocation } from './connection-flags';
 import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { redactingIo } from './redact';
 import { plain, renderTasksTable } from './report/table';
@@ -36,12 +36,7 @@ With either: that one page, exactly as the API returns it (the API's default
 limit is 10).
 
   --instance-id ID   the DCS instance id (a UUID)
-  --project-id P     project id (32 hex); default HUAWEICLOUD_SDK_PROJECT_ID
-                     or HW_PROJECT_ID
-  --region R         e.g. cn-north-4; default HW_REGION_NAME or
-                     HUAWEICLOUD_SDK_REGION
-  --endpoint URL     explicit base URL (e.g. the emulator's); default
-                     DCS_BIGKEY_ENDPOINT
+${locationFlagsHelp(21)}
   --status S         only tasks in this status:
                      ${TASK_STATUSES.join(', ')}
   --offset N         index of the first record (>= 0)
@@ -52,9 +47,7 @@ limit is 10).
                      field names)
   -h, --help         this help
 
-credentials come from the environment only (HUAWEICLOUD_SDK_AK and
-HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and
-CLOUD_SDK_SK), never from flags.
+${CREDENTIALS_HELP}
 
 exit codes: 0 listed; 1 the API or the network failed (the message has the
 error code and request id); 2 usage error (nothing was sent).
