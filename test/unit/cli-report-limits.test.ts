@@ -62,6 +62,7 @@ describe('markdown', () => {
           for (const r of instances) expect(md).toContain(r.instanceId);
         } else {
           expect(md).toContain('--format json` (or `--report json=FILE`');
+          expect(md).toMatch(/Left out: \S/);
           // Those shown are a prefix of the worst-first order; the rest are counted in the note.
           expect(present).toEqual(order.slice(0, present.length));
           if (present.length < failing.length) expect(md).toMatch(new RegExp(`${failing.length - present.length} more instances? that did not pass`));
@@ -77,6 +78,15 @@ describe('markdown', () => {
     const rows = md.split('\n').filter((l) => /^\| (✅|⛔) \|/.test(l));
     expect(rows.map((r) => r.slice(0, 4))).toEqual(['| ⛔ ', '| ✅ ']);
     expect(md).toContain(`#### ⛔ sessions (\`${id(2)}\`): blocked\n\n- **latest-auto-failed** (error): it failed\n`);
+  });
+
+  it('just over the limit, only the overview table goes, and the note says so', () => {
+    const instances = Array.from({ length: 30 }, (_, i) => instance(i, i % 3 === 0 ? 'blocked' : 'pass', i % 3 === 0 ? [{ policy: 'latest-auto-failed', severity: 'error', message: 'it failed' }] : []));
+    const whole = renderGateMarkdown(buildReport(instances, AT), { maxChars: 1_000_000 });
+    const md = renderGateMarkdown(buildReport(instances, AT), { maxChars: whole.length - 1 });
+    expect(md.length).toBeLessThan(whole.length);
+    expect(md).toContain('Left out: the overview table (every instance is still listed below).');
+    for (const r of instances) expect(md).toContain(r.instanceId);
   });
 
   it('cuts the findings of one instance, with a note, when even they do not fit', () => {

@@ -38,7 +38,7 @@ export function renderGateMarkdown(report: GateReport, options: MarkdownOptions 
   const failing = ordered.filter((r) => r.verdict !== 'pass');
   const head = header(report);
 
-  const whole = head + table(ordered, true) + failing.map((r) => '\n' + details(r)).join('') ;
+  const whole = head + table(ordered, true) + failing.map((r) => '\n' + details(r)).join('');
   if (whole.length <= maxChars) return finish(whole);
 
   // Shortened: what fits, by priority; the note says what did not.
@@ -103,6 +103,8 @@ export function renderGateMarkdown(report: GateReport, options: MarkdownOptions 
     if (rows.length < passing.length) left.push(`${rows.length === 0 ? 'all' : n(passing.length - rows.length)} of ${count(passing.length, 'passing instance')}`);
   }
 
+  // Everything may still be here, only without the overview table: say that much.
+  if (left.length === 0) left.push('the overview table (every instance is still listed below)');
   const note = `> ✂️ **Shortened to fit a GitHub comment (at most ${n(maxChars)} characters).** Left out: ${left.join('; ')}. ${capitalize(WHOLE_REPORT_HINT)}.\n`;
   return finish(head + note + parts.join(''));
 }
