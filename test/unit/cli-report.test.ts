@@ -154,6 +154,21 @@ describe('tables', () => {
     expect(renderTable(['A'], [['x\x1b[2Jy']])).toBe('A\nx [2Jy\n');
   });
 
+  it('gate on a narrower terminal: drops the task id, finish time, task count, age, latest status, in that order', () => {
+    const headers = (width: number) => renderGateTable(report, { width }).split('\n').find((l) => l.startsWith('VERDICT'))!.split(/\s{2,}/);
+    expect(headers(400)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
+    expect(headers(140)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
+    expect(headers(120)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AGE', 'TASKS', 'REASON']);
+    expect(headers(105)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AGE', 'REASON']);
+    expect(headers(90)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'REASON']);
+    expect(headers(80)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'REASON']);
+    // Narrower still, the reason goes under its row.
+    expect(headers(60)).toEqual(['VERDICT', 'NAME', 'INSTANCE']);
+    for (const width of [140, 120, 105, 90, 80, 60]) {
+      for (const line of renderGateTable(report, { width }).trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(width);
+    }
+  });
+
   it('tasks: durations of finished, running and waiting tasks', () => {
     const now = new Date('2026-11-28T10:00:00.000Z');
     expect(taskDuration(auto('a', 'success'), now)).toBe('1m 45s');
