@@ -38,6 +38,22 @@ export interface DcsClientOptions extends DcsConnectionOptions {
   readonly consistencyRereads?: number;
   /** Clock for request signing. @default the system clock */
   readonly now?: () => Date;
+  /**
+   * Called before each retry wait, e.g. to show "throttled by the API, waiting 8 s".
+   * @default - nothing is called
+   */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/** A retry about to wait: what failed and for how long the client waits before sending again. */
+export interface RetryEvent {
+  readonly instanceId: string;
+  readonly operation: DcsOperation;
+  /** Why, e.g. `HTTP 429` or `ECONNRESET`. */
+  readonly reason: string;
+  readonly delayMs: number;
+  /** True when the API throttled the request (HTTP 429). */
+  readonly throttled: boolean;
 }
 
 /** Where a response came from: Huawei Cloud, or the project's local emulator. */
@@ -73,6 +89,7 @@ export class DcsBigKeyClient {
   private readonly requestTimeoutMs: number;
   private readonly deadlineMs: number;
   private readonly rereads: number;
+  private readonly onRetry?: (event: RetryEvent) => void;
 
   /** Resolves and checks all configuration; throws DcsConfigError before any request. */
   constructor(options: DcsClientOptions = {}) {
@@ -87,6 +104,7 @@ export class DcsBigKeyClient {
     const rereads = options.consistencyRereads ?? 2;
     if (!Number.isInteger(rereads) || rereads < 0) throw new DcsConfigError(`invalid consistencyRereads ${rereads}: expected an integer >= 0`);
     this.rereads = rereads;
+    this.onRetry = options.onRetry;
     this.dispatcher = createDispatcher({
       credentials: this.connection.credentials,
       projectId: this.projectId,
@@ -166,7 +184,18 @@ export class DcsBigKeyClient {
       headers: { accept: 'application/json', 'user-agent': USER_AGENT },
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.requestTimeoutMs,
-      retryOptions: { retry: retryCallback(this.retry, deadline, { onRetry: () => attempts++ }) },
+      retryOptions: {
+        retry: retryCallback(this.retry, deadline, {
+          onRetry: (reason, delayMs) => {
+            attempts++;
+            try {
+              this.onRetry?.({ instanceId, operation, reason, delayMs, throttled: reason === 'HTTP 429' });
+            } catch {
+              // An observer (a progress display) must never change what happens to the request.
+            }
+          },
+        }),
+      },
     };
     try {
       const response = await this.dispatcher.request(requestOptions as Dispatcher.RequestOptions);
