@@ -19,7 +19,7 @@ import { InconsistentPagesError, listAllPages } from './paging';
 import { parseListResponse, ResponseShapeError } from './response';
 import { AdaptiveRateController, RateControlDeadlineError, RateControlOptions, RateControlState } from './rate-control';
 import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
-import { createDispatcher, DEADLINE_OPTION } from './transport';
+import { createDispatcher, DEADLINE_OPTION, PAUSE_OBSERVER_OPTION } from './transport';
 import { BigKeyTaskStatus, DcsErrorBody, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
 import { validateInstanceId, validatePositiveInteger, validateQuery, validateStatus } from './validation';
 
@@ -48,6 +48,23 @@ export interface DcsClientOptions extends DcsConnectionOptions {
    * @default enabled, no limit until the first 429, at least 1 request/s, 1000 ms recovery
    */
   readonly rateControl?: RateControlOptions | false;
+  /**
+   * Called before each retry wait, e.g. to show "throttled by the API, waiting 8 s", and when a
+   * request must wait because another request's 429 paused them all (rate control).
+   * @default - nothing is called
+   */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/** A retry about to wait: what failed and for how long the client waits before sending again. */
+export interface RetryEvent {
+  readonly instanceId: string;
+  readonly operation: DcsOperation;
+  /** Why, e.g. `HTTP 429` or `ECONNRESET`. */
+  readonly reason: string;
+  readonly delayMs: number;
+  /** True when the API throttled the request (HTTP 429). */
+  readonly throttled: boolean;
 }
 
 /** Where a response came from: Huawei Cloud, or the project's local emulator. */
@@ -84,6 +101,7 @@ export class DcsBigKeyClient {
   private readonly requestTimeoutMs: number;
   private readonly deadlineMs: number;
   private readonly rereads: number;
+  private readonly onRetry?: (event: RetryEvent) => void;
 
   /** Resolves and checks all configuration; throws DcsConfigError before any request. */
   constructor(options: DcsClientOptions = {}) {
@@ -99,6 +117,7 @@ export class DcsBigKeyClient {
     if (!Number.isInteger(rereads) || rereads < 0) throw new DcsConfigError(`invalid consistencyRereads ${rereads}: expected an integer >= 0`);
     this.rereads = rereads;
     this.rateController = options.rateControl === false ? undefined : new AdaptiveRateController(validateRateControl(options.rateControl ?? {}));
+    this.onRetry = options.onRetry;
     this.dispatcher = createDispatcher({
       credentials: this.connection.credentials,
       projectId: this.projectId,
@@ -186,7 +205,16 @@ export class DcsBigKeyClient {
       headers: { accept: 'application/json', 'user-agent': USER_AGENT },
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.requestTimeoutMs,
-      retryOptions: { retry: retryCallback(this.retry, deadline, { onRetry: () => attempts++ }) },
+      retryOptions: {
+        retry: retryCallback(this.retry, deadline, {
+          onRetry: (reason, delayMs) => {
+            attempts++;
+            this.report({ instanceId, operation, reason, delayMs, throttled: reason === 'HTTP 429' });
+          },
+        }),
+      },
+      // another request's 429 paused every request of this client: reported like a retry wait
+      [PAUSE_OBSERVER_OPTION]: (delayMs: number) => this.report({ instanceId, operation, reason: 'HTTP 429', delayMs, throttled: true }),
       // read by the rate control interceptor: a send that would wait past it fails unsent
       [DEADLINE_OPTION]: deadline,
     };
@@ -201,6 +229,14 @@ export class DcsBigKeyClient {
       };
     } catch (error) {
       throw this.toDcsError(error, operation, instanceId, attempts);
+    }
+  }
+
+  private report(event: RetryEvent): void {
+    try {
+      this.onRetry?.(event);
+    } catch {
+      // An observer (a progress display) must never change what happens to the request.
     }
   }
 

@@ -81,6 +81,8 @@ export interface QueuedSend {
   cancel(reason: Error): void;
   /** Milliseconds the request may still wait; it fails instead of waiting longer. @default no limit */
   readonly timeLeftMs?: number;
+  /** Called once, when queued, if the send must wait for a `Retry-After` pause (with the wait). */
+  onPause?(waitMs: number): void;
 }
 
 /**
@@ -203,7 +205,10 @@ export class AdaptiveRateController {
   /** Queues a send; it goes at once when nothing limits, otherwise in order when a token is free. */
   schedule(entry: QueuedSend): void {
     if (this.closed) return entry.cancel(this.closed);
-    this.queue.push({ entry, deadline: this.clock.now() + (entry.timeLeftMs ?? Infinity) });
+    const now = this.clock.now();
+    const deadline = now + (entry.timeLeftMs ?? Infinity);
+    this.queue.push({ entry, deadline });
+    if (this.pausedUntil > now && deadline >= this.pausedUntil) entry.onPause?.(this.pausedUntil - now);
     this.drain();
   }
 

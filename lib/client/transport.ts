@@ -51,6 +51,8 @@ export function signingInterceptor(options: Pick<TransportOptions, 'credentials'
 
 /** Dispatch option (epoch ms) a request may carry: the rate controller fails it rather than keep it waiting past this. */
 export const DEADLINE_OPTION = 'dcsDeadline';
+/** Dispatch option, `(delayMs) => void`: called when the request must wait for a pause of the whole account (another request's 429). */
+export const PAUSE_OBSERVER_OPTION = 'dcsOnPause';
 
 /**
  * Sends each attempt when the rate controller lets it go (in order; at once while nothing limits)
@@ -59,9 +61,12 @@ export const DEADLINE_OPTION = 'dcsDeadline';
  */
 export function rateControlInterceptor(controller: AdaptiveRateController): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    const deadline = (opts as unknown as Record<string, unknown>)[DEADLINE_OPTION];
+    const extra = opts as unknown as Record<string, unknown>;
+    const deadline = extra[DEADLINE_OPTION];
+    const onPause = extra[PAUSE_OBSERVER_OPTION];
     controller.schedule({
       timeLeftMs: typeof deadline === 'number' ? deadline - Date.now() : undefined,
+      onPause: typeof onPause === 'function' ? (onPause as (delayMs: number) => void) : undefined,
       send: (ticket) => {
         try {
           dispatch(opts, new AnswerObserver(handler, controller, ticket));

@@ -4,6 +4,7 @@
  * throttled instance. Behaviour only: request counts, statuses, concurrency, the order of
  * requests in the emulator's log, and the controller's state.
  */
+import { RetryEvent } from '../../lib/client/client';
 import { DcsClientPool, PooledClientOptions } from '../../lib/client/client-pool';
 import { DcsApiError, DcsConfigError, DcsThrottledError, errorFacts } from '../../lib/client/errors';
 import { EmulatorProcess } from '../../lib/emulator';
@@ -117,7 +118,14 @@ it("a 429's Retry-After pauses the whole pool, not only the throttled lookup", a
     // request already on its way had arrived)
     return log.filter((entry) => entry.started_ms > refused.ended_ms + 100 && entry.started_ms < refused.ended_ms + 900).length;
   };
-  expect(await pausedWindow(options())).toBe(0);
+  const events: RetryEvent[] = [];
+  expect(await pausedWindow(options({ onRetry: (event) => events.push(event) }))).toBe(0);
+  // the throttled lookup's retry, and the lookups that waited for the pause, are all reported
+  expect(events.filter((e) => e.instanceId === instance(throttledIndex))).toEqual([expect.objectContaining({ reason: 'HTTP 429', throttled: true, delayMs: expect.any(Number) })]);
+  const waited = events.filter((e) => e.instanceId !== instance(throttledIndex));
+  expect(waited.length).toBeGreaterThan(0);
+  for (const event of waited) expect(event).toMatchObject({ operation: 'ListBigkeyScanTasks', reason: 'HTTP 429', throttled: true });
+  for (const event of events) expect(event.delayMs).toBeLessThanOrEqual(1100);
   expect(await pausedWindow(options({ rateControl: false }))).toBeGreaterThan(0);
 }, 60_000);
 
