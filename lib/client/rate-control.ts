@@ -20,10 +20,11 @@
  *   pause for their `Retry-After`; they no longer cut the rate. After EVAL_SAMPLES answers
  *   without such evidence the cut stands.
  * - On success the rate grows again, slowly at first and faster later (cubic, as in CUBIC and
- *   the AWS SDKs): `recoveryMs` after a cut it is 30 % above the rate it was cut to.
+ *   the AWS SDKs): `recoveryMs` after the cut stands it is 30 % above the rate it was cut to.
  *
  * The controller never sends anything itself and never drops or repeats a request: it only
- * decides when a queued send may go, in order. Retrying stays with undici's retry interceptor.
+ * decides when a queued send may go, in order; a send fails instead when the client closes, or
+ * when it would have to wait past its deadline. Retrying stays with undici's retry interceptor.
  * No global state: each client has its own controller and clock.
  */
 
