@@ -138,7 +138,7 @@ function synth(app: string, variant: 'bare' | 'require' | 'lookups', instances: 
     const endedAt = performance.timeOrigin + performance.now();
     const emulatorAfter = processCpuMs(emulatorPid);
     if (run.status !== 0) throw new Error(`synth ${variant} ${instances} failed (${run.status}): ${run.stderr}`);
-    const reported = /dcs-bigkey: .* (\d+) ms in \d+ batch/.exec(run.stderr);
+    const reported = /dcs-bigkey: .* (\d+) ms in \d+ batch/.exec(run.stdout);
     const marks = JSON.parse(/bench-marks (.*)/.exec(run.stderr)![1]) as Marks;
     return {
       wallMs: endedAt - startedAt,

@@ -3,7 +3,7 @@
  * README quotes. Each module also runs alone (node --import tsx bench/<name>.ts).
  */
 import { consumerTable, runConsumerBench } from './consumer';
-import { fleetBenchTable, runFleetBench } from './fleet';
+import { fleetBenchTable, runFleetBench, runThrottleBench, throttleBenchTable } from './fleet';
 import { listingTable, runListingBench } from './listing';
 import { runSynthBench, synthTable } from './synth';
 
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   console.log(synthTable(await runSynthBench()) + '\n');
   console.log('## Fleet gate\n');
   console.log(fleetBenchTable(await runFleetBench()) + '\n');
+  console.log('## Throttling\n');
+  console.log(throttleBenchTable(await runThrottleBench()) + '\n');
 }
 
 main().catch((error) => {

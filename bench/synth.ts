@@ -34,7 +34,7 @@ function synthOnce(mode: 'lookups' | 'none', instances: number, env: NodeJS.Proc
   const wallMs = performance.now() - started;
   rmSync(outdir, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`synth failed (${mode}, ${instances}): ${run.stderr}`);
-  const m = /dcs-bigkey: .* (\d+) ms in \d+ batch/.exec(run.stderr);
+  const m = /dcs-bigkey: .* (\d+) ms in \d+ batch/.exec(run.stdout);
   return { wallMs, lookupMs: m ? Number(m[1]) : 0 };
 }
 

@@ -2,7 +2,7 @@
 export * from './client/types';
 export * from './client/errors';
 export { DcsBigKeyClient } from './client/client';
-export type { DcsClientOptions, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
+export type { DcsClientOptions, RetryEvent, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
 export { resolveConnection, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV } from './client/connection';
 export type { DcsConnectionOptions } from './client/connection';
 export { CREDENTIAL_ENV_SOURCES } from './client/credentials';
@@ -10,6 +10,7 @@ export type { CredentialOptions, Credentials } from './client/credentials';
 export { KNOWN_REGIONS, endpointForRegion } from './client/endpoint';
 export { DEFAULT_RETRY } from './client/retry-policy';
 export type { RetrySettings } from './client/retry-policy';
+export type { RateControlOptions, RateControlState } from './client/rate-control';
 export * as signer from './client/signer';
 
 // Gate policies (shared by the construct and `dcs-bigkey gate`).
@@ -20,8 +21,14 @@ export { lookupKey } from './lookup/lookup-request';
 export type { LookupOptions, LookupRequest, LookupTarget } from './lookup/lookup-request';
 export { lookupMany } from './lookup/batch';
 export type { LookupOutcome, LookupSuccess, LookupFailure } from './lookup/batch';
-export { DEFAULT_SNAPSHOT_FILE } from './lookup/snapshot-file';
-export type { SnapshotEntry, SnapshotFile } from './lookup/snapshot-file';
+export {
+  DEFAULT_SNAPSHOT_FILE,
+  SNAPSHOT_MAX_AGE_CONTEXT,
+  SNAPSHOT_MAX_AGE_ENV,
+  SNAPSHOT_MAX_AGE_SEVERITY_CONTEXT,
+  SNAPSHOT_MAX_AGE_SEVERITY_ENV,
+} from './lookup/snapshot-file';
+export type { SnapshotEntry, SnapshotFile, SnapshotMaxAge, SnapshotStaleness } from './lookup/snapshot-file';
 
 // Constructs, for cdktf and cdktn stacks alike (each builds with the framework of its stack).
 export { DcsBigKeyScanTasks, DcsLookupFailedError } from './construct/dcs-bigkey-scan-tasks';

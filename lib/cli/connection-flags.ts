@@ -56,3 +56,27 @@ export function clientFor(location: Location, env: NodeJS.ProcessEnv): DcsBigKey
   requireCredentials(env);
   return new DcsBigKeyClient({ endpoint: location.endpoint, projectId: location.projectId, env });
 }
+
+/** Help lines: `  FLAG` then its description from `column` on, continuation lines aligned under it. */
+export function flagHelp(entries: readonly (readonly [string, readonly string[]])[], column: number): string {
+  return entries
+    .map(([flag, [first, ...rest]]) => [`  ${flag}`.padEnd(column) + first, ...rest.map((line) => ' '.repeat(column) + line)].join('\n'))
+    .join('\n');
+}
+
+/** The help of --project-id, --region and --endpoint (every command that sends requests has them). */
+export function locationFlagsHelp(column: number): string {
+  return flagHelp(
+    [
+      ['--project-id P', ['project id (32 hex); default HUAWEICLOUD_SDK_PROJECT_ID', 'or HW_PROJECT_ID']],
+      ['--region R', ['e.g. cn-north-4; default HW_REGION_NAME or', 'HUAWEICLOUD_SDK_REGION']],
+      ['--endpoint URL', ["explicit base URL (e.g. the emulator's); default", 'DCS_BIGKEY_ENDPOINT']],
+    ],
+    column,
+  );
+}
+
+/** The closing paragraph of every command's help that sends requests. */
+export const CREDENTIALS_HELP = `credentials come from the environment only (HUAWEICLOUD_SDK_AK and
+HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and
+CLOUD_SDK_SK), never from flags.`;

@@ -19,14 +19,18 @@
  * onLookupFailure); `null` turns a policy off for that layer. Layers, lowest first: the command's
  * policy flags, `defaults.policies`, the entry's `policies`. An entry's `region`/`endpoint`
  * replaces the defaults' location; anything left unset comes from the environment.
- * Keys starting with `$` (e.g. `$comment`) are ignored; any other unknown key is an error.
+ * Keys starting with `$` (e.g. `$comment`, and `"$schema": "…/schemas/fleet-file.schema.json"` so
+ * editors complete and check the file) are ignored; any other unknown key is an error. The JSON
+ * Schema in schemas/ says the same (test/unit/schemas.test.ts checks they agree).
  *
- * The whole file is checked before any request: every error names the entry (index and name),
- * the field and the value.
+ * The whole file is checked before any request, every value where it is written (also a
+ * default an entry overrides): every error names the entry (index and name), the field and
+ * the value.
  */
 import { readFileSync } from 'node:fs';
 import { DcsConfigError } from '../client/errors';
-import { show, validateInstanceId } from '../client/validation';
+import { REGION_SHAPE } from '../client/endpoint';
+import { show, validateEndpoint, validateInstanceId, validateProjectId } from '../client/validation';
 import { GATE_POLICY_KEYS, GatePolicies, resolveGatePolicies, Severity } from '../policy/gate-policy';
 import { UsageError } from './io';
 
@@ -102,7 +106,7 @@ export function parseFleetFile(text: string, file: string): FleetFile {
     let where = `instances[${index}]`;
     const entry = object(raw, where, fail);
     if (entry.name !== undefined) {
-      if (typeof entry.name !== 'string' || entry.name.trim() === '' || entry.name.length > 128 || /[\u0000-\u001f\u007f]/.test(entry.name)) {
+      if (typeof entry.name !== 'string' || entry.name.trim() === '' || [...entry.name].length > 128 || /[\u0000-\u001f\u007f]/.test(entry.name)) {
         fail(`${where}.name is ${shown(entry.name)}: expected a non-empty string of at most 128 characters without control characters`);
       }
       where = `${where} (${JSON.stringify(entry.name)})`;
@@ -158,6 +162,14 @@ function location(value: Json, where: string, fail: Fail): FleetLocation {
   if (region !== undefined && endpoint !== undefined) {
     fail(`${where} has both region ${show(region)} and endpoint ${show(endpoint)}: give one (the endpoint is derived from the region)`);
   }
+  // Checked where written, even where an entry's own values leave them unused: a typo is a typo.
+  try {
+    if (projectId !== undefined) validateProjectId(projectId, `${where}.project_id`);
+    if (endpoint !== undefined) validateEndpoint(endpoint, `${where}.endpoint`);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (region !== undefined && !REGION_SHAPE.test(region)) fail(`${where}.region is ${show(region)}: expected a region name such as cn-north-4`);
   return { ...(projectId ? { projectId } : {}), ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) };
 }
 

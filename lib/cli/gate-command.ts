@@ -6,7 +6,8 @@
  * verdict and the others go on. The policies are lib/policy's: this file only maps flags and
  * the fleet file onto them and prints what they find.
  */
-import { DcsBigKeyClient } from '../client/client';
+import { appendFileSync } from 'node:fs';
+import { DcsBigKeyClient, RetryEvent } from '../client/client';
 import { DcsClientPool } from '../client/client-pool';
 import { DcsConfigError, DcsError, errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
@@ -16,12 +17,13 @@ import { evaluateGate, GATE_POLICY_KEYS, GatePolicies, GateSubject, lookupFailur
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
 import { parseChoice, parseFlags, parseInteger } from './args';
-import { Location, requireCredentials, resolveLocation } from './connection-flags';
+import { CREDENTIALS_HELP, Location, locationFlagsHelp, requireCredentials, resolveLocation } from './connection-flags';
 import { FleetEntry, PolicyLayer, readFleetFile, withoutNulls } from './fleet-file';
-import { CliIo, EXIT, UsageError } from './io';
+import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { Progress, progressMode } from './progress';
+import { parseReportFlag, ReportFile, writeReportFiles } from './report-files';
 import { redactingIo } from './redact';
-import { renderGateGithub } from './report/github';
+import { escapeData, renderGateGithub } from './report/github';
 import { renderGateJson } from './report/json';
 import { renderGateMarkdown } from './report/markdown';
 import { buildReport, GateReport, InstanceResult } from './report/model';
@@ -48,64 +50,89 @@ const FLAGS = {
   'stuck-after': { type: 'string' },
   'warn-only': { type: 'string' },
   format: { type: 'string' },
+  report: { type: 'string' },
   concurrency: { type: 'string' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const GATE_USAGE = `usage: dcs-bigkey gate --instance-id ID [--name NAME] [--project-id P] [--region R | --endpoint URL]
-                       [policy flags] [--format table|json|markdown|github] [--verbose]
-       dcs-bigkey gate --fleet FILE [policy flags] [--concurrency N] [--format …] [--verbose]
+export const GATE_USAGE = `usage: dcs-bigkey gate --instance-id ID [--name NAME] [--project-id P]
+                       [--region R | --endpoint URL] [policy flags]
+                       [--format F] [--report F=FILE,...] [--verbose]
+       dcs-bigkey gate --fleet FILE [--concurrency N] [policy flags]
+                       [--format F] [--report F=FILE,...] [--verbose]
 
-Checks the big key analysis tasks of a DCS instance (or of every instance in a fleet file)
-against deployment policies, prints why, and exits with a code CI can act on.
+Checks the big key analysis tasks of a DCS instance (or of every instance in
+a fleet file) against deployment policies, prints why, and exits with a code
+CI can act on.
 
 target:
-  --instance-id ID        the DCS instance id (a UUID)
-  --name NAME             a name for it in reports (optional)
-  --project-id P          project id (32 hex); default HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID
-  --region R              e.g. cn-north-4; default HW_REGION_NAME or HUAWEICLOUD_SDK_REGION
-  --endpoint URL          explicit base URL (e.g. the emulator's); default DCS_BIGKEY_ENDPOINT
-  --fleet FILE            a JSON fleet file instead of --instance-id (locations and policies per
-                          instance; see below)
-  --concurrency N         instances checked at once, 1-${MAX_FLEET_CONCURRENCY} (default ${DEFAULT_FLEET_CONCURRENCY})
+  --instance-id ID      the DCS instance id (a UUID)
+  --name NAME           a name for it in reports (optional)
+${locationFlagsHelp(24)}
+  --fleet FILE          a JSON fleet file instead of --instance-id (locations
+                        and policies per instance; see below)
+  --concurrency N       instances checked at once, 1-${MAX_FLEET_CONCURRENCY} (default ${DEFAULT_FLEET_CONCURRENCY})
 
-policies (when none of the first four is given, --fail-on-latest-auto-failed applies):
-  --fail-on-latest-auto-failed   block when the newest automatic scan failed
-  --max-auto-age DURATION        block when no automatic scan finished within DURATION (e.g. 7d, 36h)
-  --require-success              block when no scan (manual or automatic) ever succeeded
-  --stuck-after DURATION         block when a scan has been waiting or running longer than DURATION
-  --warn-only POLICY[,POLICY]    report these policies as warnings instead of blocking:
-                                 latest-auto-failed, max-auto-age, require-success, stuck-after
-                                 (a lookup that fails is never a warning here: the gate fails closed)
+policies (with none of the first four, --fail-on-latest-auto-failed applies):
+  --fail-on-latest-auto-failed
+                        block when the newest automatic scan failed
+  --max-auto-age DURATION
+                        block when no automatic scan finished within DURATION
+                        (e.g. 7d, 36h)
+  --require-success     block when no scan (manual or automatic) ever succeeded
+  --stuck-after DURATION
+                        block when a scan has been waiting or running longer
+                        than DURATION
+  --warn-only POLICY[,POLICY]
+                        report these policies as warnings instead of blocking:
+                        latest-auto-failed, max-auto-age, require-success,
+                        stuck-after (a lookup that fails is never a warning
+                        here: the gate fails closed)
 
 output:
-  --format table|json|markdown|github
-                          table (default) for people; json: the dcs-bigkey-gate/v1 schema;
-                          markdown: a pull-request comment or $GITHUB_STEP_SUMMARY;
-                          github: ::error/::warning workflow commands and a ::notice:: summary
-  --verbose               progress on stderr even when it is not a terminal
-  -h, --help              this help
+  --format F            the report on stdout, one of:
+                        table (default): for people; fits the terminal
+                        (COLUMNS, else its width; unlimited when not one)
+                        json: the dcs-bigkey-gate/v1 schema
+                        (schemas/gate-report-v1.schema.json)
+                        markdown: a pull-request comment, at most 64,000
+                        characters; a larger fleet's is shortened (problems
+                        first) and says what it left out
+                        github: ::error/::warning workflow commands (at most
+                        10 of each) and a ::notice summary; with
+                        GITHUB_STEP_SUMMARY set, the markdown report is
+                        appended to that file
+  --report F=FILE,...   also write reports of this run to files, e.g.
+                        json=gate.json,markdown=gate.md (formats as above;
+                        each file written atomically; checked before any
+                        request)
+  --verbose             progress (and retry waits) on stderr even when it is
+                        not a terminal
+  -h, --help            this help
 
 exit codes:
   0  every instance passes (warnings allowed)
   1  at least one instance is blocked by a policy
-  2  usage error: bad flag, value, fleet file or configuration (no request was sent)
-  3  at least one lookup failed (network, 401/403/404, DCS.4919, malformed data): the gate
-     cannot pass without data; 3 wins over 1 (only a fleet entry with
-     "onLookupFailure": "warning" turns its failed lookup into a warning)
+  2  usage error: bad flag, value, fleet file, report path or configuration
+     (no request was sent)
+  3  at least one lookup failed (network, 401/403/404, DCS.4919, malformed
+     data): the gate cannot pass without data; 3 wins over 1 (only a fleet
+     entry with "onLookupFailure": "warning" turns its failed lookup into a
+     warning). Also 3 when a --report file could not be written.
 
-fleet file (JSON):
-  { "defaults": { "project_id": "…", "region": "…" | "endpoint": "…", "policies": { … } },
-    "instances": [ { "name": "…", "instance_id": "…", "project_id": "…", "region" | "endpoint": "…",
-                     "policies": { … } } ] }
-  policies use the GatePolicies names: latestAutoFailed, maxAutoScanAge {maxAge, severity},
-  requireSuccessfulScan, stuckTask {maxDuration, severity}, onLookupFailure; severities are
-  "error" or "warning", null turns a policy off. The policy flags apply to every instance,
-  defaults.policies override them, an entry's policies override both.
+fleet file (JSON; schema: schemas/fleet-file.schema.json, "$schema" allowed):
+  { "defaults": { "project_id": "…", "region": "…" | "endpoint": "…",
+                  "policies": { … } },
+    "instances": [ { "name": "…", "instance_id": "…", "project_id": "…",
+                     "region" | "endpoint": "…", "policies": { … } } ] }
+  policies use the GatePolicies names: latestAutoFailed, maxAutoScanAge
+  {maxAge, severity}, requireSuccessfulScan, stuckTask {maxDuration,
+  severity}, onLookupFailure; severities are "error" or "warning", null turns
+  a policy off. The policy flags apply to every instance, defaults.policies
+  override them, an entry's policies override both.
 
-credentials come from the environment only (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,
-HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK), never from flags.
+${CREDENTIALS_HELP}
 `;
 
 type GateFlags = ReturnType<typeof parseFlags<typeof FLAGS>>;
@@ -126,6 +153,8 @@ export interface GatePlan {
   readonly concurrency: number;
   readonly verbose: boolean;
   readonly fleet: boolean;
+  /** Reports written to files besides stdout's (--report). */
+  readonly reports: readonly ReportFile<GateFormat>[];
 }
 
 /** Names --warn-only accepts: the flags' and lib/policy's. */
@@ -163,6 +192,10 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
   const io = redactingIo(rawIo);
   const now = io.now ?? (() => new Date());
   let plan: GatePlan;
+  let progress: Progress | undefined;
+  const names = new Map<string, string>();
+  // Every client reports its retry waits to the progress display (made once the plan is known).
+  const onRetry = (event: RetryEvent) => progress?.retry(names.get(event.instanceId.toLowerCase()) ?? event.instanceId, event);
   const clients = new DcsClientPool();
   try {
     const flags = parseFlags(argv, FLAGS);
@@ -173,40 +206,66 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
     plan = planGate(flags, io.env);
     // Constructing the clients checks credentials and the rest of the configuration: still no request.
     requireCredentials(io.env); // a plan always has at least one target (an empty fleet is a usage error)
-    for (const target of plan.targets) clientOf(clients, target, plan, io.env);
+    for (const target of plan.targets) clientOf(clients, target, plan, io.env, onRetry);
   } catch (error) {
     await clients.closeAll();
     return usageFailure(error, io);
   }
 
-  const progress = new Progress(io.stderr, plan.targets.length, progressMode({ isTTY: io.isTTY, verbose: plan.verbose, total: plan.targets.length }));
+  for (const target of plan.targets) names.set(target.instanceId.toLowerCase(), target.name ?? target.instanceId);
+  const shown = new Progress(io.stderr, plan.targets.length, progressMode({ isTTY: io.isTTY, verbose: plan.verbose }));
+  progress = shown;
   let results: InstanceResult[];
   try {
     results = await mapWithConcurrency(plan.targets, plan.concurrency, async (target) => {
-      const result = await gateOne(target, clientOf(clients, target, plan, io.env), now);
-      progress.tick(target.name ?? target.instanceId, result.verdict);
+      const result = await gateOne(target, clientOf(clients, target, plan, io.env, onRetry), now);
+      shown.tick(target.name ?? target.instanceId, result.verdict);
       return result;
     });
   } finally {
-    progress.finish();
+    shown.finish();
     await clients.closeAll();
   }
 
   const report = buildReport(results, now());
-  io.stdout.write(renderGateReport(report, plan.format));
-  return report.exitCode;
+  let exitCode = report.exitCode;
+  for (const failure of writeReportFiles(plan.reports, (format) => renderGateReport(report, format))) {
+    io.stderr.write(`dcs-bigkey gate: could not write the report ${failure.file}: ${failure.message}; the gate's result is incomplete (exit code ${EXIT.LOOKUP_FAILED})\n`);
+    exitCode = EXIT.LOOKUP_FAILED;
+  }
+  const stepSummary = plan.format === 'github' ? appendStepSummary(report, io) : false;
+  io.stdout.write(renderGateReport(report, plan.format, { stepSummary, width: terminalWidth(io) }));
+  return exitCode;
 }
 
-export function renderGateReport(report: GateReport, format: GateFormat): string {
+/** A report in one format; `width` fits the table to a terminal (files get it whole). */
+export function renderGateReport(report: GateReport, format: GateFormat, options: { stepSummary?: boolean; width?: number } = {}): string {
   switch (format) {
     case 'json':
       return renderGateJson(report);
     case 'markdown':
       return renderGateMarkdown(report);
     case 'github':
-      return renderGateGithub(report);
+      return renderGateGithub(report, options);
     case 'table':
-      return renderGateTable(report);
+      return renderGateTable(report, { width: options.width });
+  }
+}
+
+/**
+ * In GitHub Actions, `$GITHUB_STEP_SUMMARY` names a file whose markdown becomes the job
+ * summary: the markdown report is appended there. A failure to do so is a warning annotation,
+ * not a gate failure (the annotations still carry the result).
+ */
+function appendStepSummary(report: GateReport, io: CliIo): boolean {
+  const file = io.env.GITHUB_STEP_SUMMARY;
+  if (!file) return false;
+  try {
+    appendFileSync(file, renderGateMarkdown(report) + '\n');
+    return true;
+  } catch (error) {
+    io.stdout.write(`::warning::${escapeData(`dcs-bigkey gate: could not append the report to GITHUB_STEP_SUMMARY (${file}): ${(error as Error).message}`)}\n`);
+    return false;
   }
 }
 
@@ -263,7 +322,8 @@ export function planGate(flags: GateFlags, env: NodeJS.ProcessEnv): GatePlan {
     }
   }
 
-  return { targets, format, concurrency, verbose: flags.verbose === true, fleet };
+  const reports = flags.report === undefined ? [] : parseReportFlag(flags.report, GATE_FORMATS);
+  return { targets, format, concurrency, verbose: flags.verbose === true, fleet, reports };
 }
 
 /** The policy flags as the lowest layer. */
@@ -359,8 +419,8 @@ export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: 
 }
 
 /** The pooled client of a target's location (one per endpoint and project); credentials from the environment. */
-function clientOf(pool: DcsClientPool, target: GateTarget, plan: GatePlan, env: NodeJS.ProcessEnv): DcsBigKeyClient {
-  return pool.get({ ...(plan.fleet ? { retry: GATE_RETRY } : {}), endpoint: target.location.endpoint, projectId: target.location.projectId, env });
+function clientOf(pool: DcsClientPool, target: GateTarget, plan: GatePlan, env: NodeJS.ProcessEnv, onRetry: (event: RetryEvent) => void): DcsBigKeyClient {
+  return pool.get({ ...(plan.fleet ? { retry: GATE_RETRY } : {}), endpoint: target.location.endpoint, projectId: target.location.projectId, env, onRetry });
 }
 
 /** Usage and configuration errors: exit 2. Anything else here is unexpected: exit 3 (the gate could not decide). */

@@ -16,6 +16,18 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Clock for ages and report times. @default the system clock */
   readonly now?: () => Date;
+  /** Width of stdout when it is a terminal; undefined otherwise. */
+  readonly columns?: number;
+}
+
+/**
+ * How wide tables on stdout may be: `COLUMNS` when set to a positive integer (also when stdout
+ * is no terminal: an explicit request), else the terminal's width, else unlimited.
+ */
+export function terminalWidth(io: Pick<CliIo, 'env' | 'columns'>): number | undefined {
+  const fromEnv = io.env.COLUMNS;
+  if (fromEnv !== undefined && /^\d{1,5}$/.test(fromEnv.trim()) && Number(fromEnv) > 0) return Number(fromEnv);
+  return io.columns !== undefined && io.columns > 0 ? io.columns : undefined;
 }
 
 /** Exit codes shared by every command. */

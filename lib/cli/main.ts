@@ -24,19 +24,19 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   tasks: {
-    summary: 'list the big key analysis tasks of an instance (all pages, or one)',
+    summary: 'list the big key analysis tasks of an instance',
     run: async (argv, io) => (await import('./tasks-command')).runTasksCommand(argv, io),
   },
   gate: {
-    summary: 'deployment gate: check big key scans of an instance or a fleet against policies',
+    summary: 'deployment gate over the scans of an instance or a fleet',
     run: async (argv, io) => (await import('./gate-command')).runGateCommand(argv, io),
   },
   emulator: {
-    summary: 'run the local DCS big key API emulator (for tests and demos)',
+    summary: 'run the local DCS big key API emulator (tests, demos)',
     run: async (argv, io) => (await import('../emulator/command')).runEmulatorCommand(argv, io),
   },
   snapshot: {
-    summary: 'refresh the lookup snapshot file (dcs-bigkey.context.json) that offline synths replay',
+    summary: 'list or refresh the lookup snapshot file synths replay',
     run: async (argv, io) => (await import('./snapshot-command')).runSnapshotCommand(argv, io),
   },
 };
@@ -48,15 +48,16 @@ export function usage(): string {
   return [
     'usage: dcs-bigkey <command> [flags]',
     '',
-    'Huawei Cloud DCS big key analysis tasks: list them, and gate deployments on them.',
+    'Huawei Cloud DCS big key analysis tasks: list them, gate deployments on them.',
     '',
     'commands:',
     ...lines,
     '',
     'run `dcs-bigkey <command> --help` for the flags of a command.',
-    'credentials come from the environment only: HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,',
-    'HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK; project and region from',
-    'HUAWEICLOUD_SDK_PROJECT_ID/HW_PROJECT_ID and HW_REGION_NAME, or DCS_BIGKEY_ENDPOINT.',
+    'credentials come from the environment only: HUAWEICLOUD_SDK_AK and',
+    'HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and',
+    'CLOUD_SDK_SK; the project from HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID;',
+    'the region from HW_REGION_NAME, or the endpoint from DCS_BIGKEY_ENDPOINT.',
     '',
   ].join('\n');
 }
@@ -93,7 +94,14 @@ if (require.main === module) {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: process.stderr.isTTY === true }).then(
+  const io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    isTTY: process.stderr.isTTY === true,
+    ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
+  };
+  main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
     },

@@ -7,8 +7,8 @@ import { DcsConfigError, DcsError } from '../client/errors';
 import { BigKeyTaskStatus, MAX_PAGE_LIMIT, TASK_STATUSES } from '../client/types';
 import { validateInstanceId, validateStatus } from '../client/validation';
 import { parseChoice, parseFlags, parseInteger } from './args';
-import { clientFor, Location, resolveLocation } from './connection-flags';
-import { CliIo, EXIT, UsageError } from './io';
+import { clientFor, CREDENTIALS_HELP, Location, locationFlagsHelp, resolveLocation } from './connection-flags';
+import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { redactingIo } from './redact';
 import { plain, renderTasksTable } from './report/table';
 
@@ -26,29 +26,31 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const TASKS_USAGE = `usage: dcs-bigkey tasks --instance-id ID [--project-id P] [--region R | --endpoint URL]
-                        [--status S] [--offset N --limit N] [--format table|json]
+export const TASKS_USAGE = `usage: dcs-bigkey tasks --instance-id ID [--project-id P]
+                        [--region R | --endpoint URL] [--status S]
+                        [--offset N --limit N] [--format table|json]
 
 Lists the big key analysis tasks of a DCS instance (ListBigkeyScanTasks).
 Without --offset and --limit: every task, all pages read, newest first.
-With either: that one page, exactly as the API returns it (the API's default limit is 10).
+With either: that one page, exactly as the API returns it (the API's default
+limit is 10).
 
   --instance-id ID   the DCS instance id (a UUID)
-  --project-id P     project id (32 hex); default HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID
-  --region R         e.g. cn-north-4; default HW_REGION_NAME or HUAWEICLOUD_SDK_REGION
-  --endpoint URL     explicit base URL (e.g. the emulator's); default DCS_BIGKEY_ENDPOINT
-  --status S         only tasks in this status: ${TASK_STATUSES.join(', ')}
+${locationFlagsHelp(21)}
+  --status S         only tasks in this status:
+                     ${TASK_STATUSES.join(', ')}
   --offset N         index of the first record (>= 0)
   --limit N          records in the page (1-1000)
-  --format F         table (default, for people) or json ({"instance_id", "count", "records"}
-                     with the API's field names)
+  --format F         table (default, for people; fits the terminal: COLUMNS,
+                     else its width, unlimited when not one) or json
+                     ({"instance_id", "count", "records"} with the API's
+                     field names)
   -h, --help         this help
 
-credentials come from the environment only (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,
-HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK), never from flags.
+${CREDENTIALS_HELP}
 
-exit codes: 0 listed; 1 the API or the network failed (the message has the error code and
-request id); 2 usage error (nothing was sent).
+exit codes: 0 listed; 1 the API or the network failed (the message has the
+error code and request id); 2 usage error (nothing was sent).
 `;
 
 interface TasksPlan {
@@ -105,7 +107,7 @@ export async function runTasksCommand(argv: string[], rawIo: CliIo): Promise<num
       io.stdout.write(JSON.stringify(body, null, 2) + '\n');
     } else {
       const source = `${listing.meta.source}${plan.status ? `, status ${plan.status} only` : ''}`;
-      io.stdout.write(renderTasksTable(body, source, paged ? { offset: plan.offset, limit: plan.limit } : undefined, now()));
+      io.stdout.write(renderTasksTable(body, source, paged ? { offset: plan.offset, limit: plan.limit } : undefined, now(), { width: terminalWidth(io) }));
     }
     return EXIT.OK;
   } catch (error) {

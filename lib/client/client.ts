@@ -12,10 +12,12 @@ import {
   DcsMalformedResponseError,
   DcsNetworkError,
   DcsOperation,
+  DcsThrottledError,
   redact,
 } from './errors';
 import { InconsistentPagesError, listAllPages } from './paging';
 import { parseListResponse, ResponseShapeError } from './response';
+import { AdaptiveRateController, DEADLINE_OPTION, PAUSE_OBSERVER_OPTION, RateControlDeadlineError, RateControlOptions, RateControlState } from './rate-control';
 import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
 import type * as Transport from './transport';
 import { BigKeyTaskStatus, DcsErrorBody, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
@@ -39,6 +41,31 @@ export interface DcsClientOptions extends DcsConnectionOptions {
   readonly consistencyRereads?: number;
   /** Clock for request signing. @default the system clock */
   readonly now?: () => Date;
+  /**
+   * Adaptive rate control shared by every request of this client (one endpoint, project and
+   * access key: the scope of Huawei's account-level throttling): a 429 pauses all of them for its
+   * Retry-After and lowers the send rate, which grows again on success (see rate-control.ts).
+   * `false` sends every attempt at once, each retry honouring only its own Retry-After.
+   * @default enabled, no limit until the first 429, at least 1 request/s, 1000 ms recovery
+   */
+  readonly rateControl?: RateControlOptions | false;
+  /**
+   * Called before each retry wait, e.g. to show "throttled by the API, waiting 8 s", and when a
+   * request must wait because another request's 429 paused them all (rate control).
+   * @default - nothing is called
+   */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+/** A retry about to wait: what failed and for how long the client waits before sending again. */
+export interface RetryEvent {
+  readonly instanceId: string;
+  readonly operation: DcsOperation;
+  /** Why, e.g. `HTTP 429` or `ECONNRESET`. */
+  readonly reason: string;
+  readonly delayMs: number;
+  /** True when the API throttled the request (HTTP 429). */
+  readonly throttled: boolean;
 }
 
 /** Where a response came from: Huawei Cloud, or the project's local emulator. */
@@ -69,11 +96,13 @@ export class DcsBigKeyClient {
   readonly credentialSource: string;
   private readonly connection: ResolvedConnection;
   private readonly dispatcher: Dispatcher;
+  private readonly rateController: AdaptiveRateController | undefined;
   private readonly retry: RetrySettings;
   private readonly pageConcurrency: number;
   private readonly requestTimeoutMs: number;
   private readonly deadlineMs: number;
   private readonly rereads: number;
+  private readonly onRetry?: (event: RetryEvent) => void;
 
   /** Resolves and checks all configuration; throws DcsConfigError before any request. */
   constructor(options: DcsClientOptions = {}) {
@@ -88,6 +117,8 @@ export class DcsBigKeyClient {
     const rereads = options.consistencyRereads ?? 2;
     if (!Number.isInteger(rereads) || rereads < 0) throw new DcsConfigError(`invalid consistencyRereads ${rereads}: expected an integer >= 0`);
     this.rereads = rereads;
+    this.rateController = options.rateControl === false ? undefined : new AdaptiveRateController(validateRateControl(options.rateControl ?? {}));
+    this.onRetry = options.onRetry;
     // The HTTP stack (undici) is loaded here, by the first client created, not when this module
     // is: the constructs' main thread never sends a request (their worker does).
     const { createDispatcher } = require('./transport') as typeof Transport;
@@ -97,6 +128,7 @@ export class DcsBigKeyClient {
       ca: options.ca,
       connections: Math.max(32, this.pageConcurrency),
       now: options.now,
+      rateController: this.rateController,
     });
   }
 
@@ -138,8 +170,15 @@ export class DcsBigKeyClient {
     }
   }
 
-  /** Closes the keep-alive connections. */
+  /** What the rate controller is doing (undefined when rate control is off). */
+  rateControlState(): RateControlState | undefined {
+    return this.rateController?.state();
+  }
+
+  /** Closes the keep-alive connections (a request still waiting for the rate controller fails). */
   async close(): Promise<void> {
+    // Not retryable (an undici "closed" error would be): the request fails at once.
+    this.rateController?.close(Object.assign(new Error('the client was closed while this request waited for the rate controller'), { code: 'ERR_DCS_CLIENT_CLOSED' }));
     await this.dispatcher.close();
   }
 
@@ -170,7 +209,18 @@ export class DcsBigKeyClient {
       headers: { accept: 'application/json', 'user-agent': USER_AGENT },
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: this.requestTimeoutMs,
-      retryOptions: { retry: retryCallback(this.retry, deadline, { onRetry: () => attempts++ }) },
+      retryOptions: {
+        retry: retryCallback(this.retry, deadline, {
+          onRetry: (reason, delayMs) => {
+            attempts++;
+            this.report({ instanceId, operation, reason, delayMs, throttled: reason === 'HTTP 429' });
+          },
+        }),
+      },
+      // another request's 429 paused every request of this client: reported like a retry wait
+      [PAUSE_OBSERVER_OPTION]: (delayMs: number) => this.report({ instanceId, operation, reason: 'HTTP 429', delayMs, throttled: true }),
+      // read by the rate control interceptor: a send that would wait past it fails unsent
+      [DEADLINE_OPTION]: deadline,
     };
     try {
       const response = await this.dispatcher.request(requestOptions as Dispatcher.RequestOptions);
@@ -186,8 +236,17 @@ export class DcsBigKeyClient {
     }
   }
 
+  private report(event: RetryEvent): void {
+    try {
+      this.onRetry?.(event);
+    } catch {
+      // An observer (a progress display) must never change what happens to the request.
+    }
+  }
+
   private toDcsError(error: unknown, operation: DcsOperation, instanceId: string, attempts: number): Error {
     if (error instanceof DcsError) return error;
+    if (error instanceof RateControlDeadlineError) return new DcsThrottledError(operation, instanceId, attempts - 1, Math.ceil(error.waitMs));
     if (error instanceof undici().errors.ResponseError) {
       const body = (typeof error.body === 'object' && error.body !== null ? error.body : {}) as DcsErrorBody;
       return new DcsApiError({
@@ -208,6 +267,21 @@ export class DcsBigKeyClient {
     const { accessKey, secretKey, securityToken } = this.connection.credentials;
     return redact(text, [secretKey, securityToken, accessKey]);
   }
+}
+
+function validateRateControl(options: RateControlOptions): RateControlOptions {
+  const positive = (value: number | undefined, name: string) => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw new DcsConfigError(`invalid rateControl.${name} ${String(value)}: expected a number > 0`);
+    }
+  };
+  positive(options.maxRatePerSecond, 'maxRatePerSecond');
+  positive(options.minRatePerSecond, 'minRatePerSecond');
+  positive(options.recoveryMs, 'recoveryMs');
+  if (options.maxRatePerSecond !== undefined && options.minRatePerSecond !== undefined && options.minRatePerSecond > options.maxRatePerSecond) {
+    throw new DcsConfigError(`invalid rateControl: minRatePerSecond ${options.minRatePerSecond} is above maxRatePerSecond ${options.maxRatePerSecond}`);
+  }
+  return options;
 }
 
 function header(headers: Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {

@@ -13,7 +13,8 @@ export const KNOWN_REGIONS: readonly string[] = [
 ];
 
 const DEFAULT_CLOUD = 'myhuaweicloud.com';
-const REGION_SHAPE = /^[a-z]{2}(-[a-z0-9]+)+$/;
+/** What a region name looks like (`cn-north-4`); one outside KNOWN_REGIONS also needs HW_CLOUD. */
+export const REGION_SHAPE = /^[a-z]{2}(-[a-z0-9]+)+$/;
 const CLOUD_SHAPE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 
 /**

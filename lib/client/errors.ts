@@ -54,6 +54,26 @@ export class DcsNetworkError extends DcsError {
   }
 }
 
+/**
+ * Never sent: the API is throttling this account (a `Retry-After` pause of every request to the
+ * endpoint, or the adaptive send rate) past the request's deadline. See rate-control.ts.
+ */
+export class DcsThrottledError extends DcsError {
+  readonly code = 'ERR_DCS_THROTTLED';
+  constructor(
+    readonly operation: DcsOperation,
+    readonly instanceId: string,
+    readonly attempts: number,
+    /** How long the request would have had to wait before it could be sent, ms. */
+    readonly waitMs: number,
+  ) {
+    super(
+      `${operation} for instance ${instanceId} was not sent: the API is throttling this account and the request would have had to wait ${waitMs} ms, past its deadline` +
+        `${attempts > 0 ? ` (after ${plural(attempts, 'attempt')})` : ''}. retry later, lower the concurrency, or raise deadlineMs`,
+    );
+  }
+}
+
 /** A 2xx answer whose body is not what the API contract says. Never used as data. */
 export class DcsMalformedResponseError extends DcsError {
   constructor(

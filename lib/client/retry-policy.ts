@@ -7,7 +7,9 @@
  * misconfigured synth fails at once.
  * Never retried: any other status (400/401/403/404 above all: retrying a bad signature can
  * lock the access key for 5 minutes). Waits are exponential with jitter, and no retry starts
- * if its wait would end past the operation's deadline.
+ * if its wait would end past the operation's deadline. A server's Retry-After is a floor, with
+ * jitter in proportion to it (none for `Retry-After: 0`; see retryAfterDelay); the client's rate
+ * controller (rate-control.ts) spreads the retries of a throttled account over time anyway.
  */
 import type { RetryHandler } from 'undici';
 
@@ -37,6 +39,21 @@ export interface RetryObserver {
 export function backoffDelay(attempt: number, settings: RetrySettings, random: () => number = Math.random): number {
   const ceiling = Math.min(settings.maxDelayMs, settings.minDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Jitter added to a server's Retry-After: up to this fraction of it, so a fleet told to wait the same time does not return in lockstep. */
+export const RETRY_AFTER_JITTER = 0.1;
+
+/**
+ * The wait before retry `attempt` (1 = the first) of a request answered with `Retry-After`:
+ * what the server asked for, plus jitter in proportion to it, never a fixed cost: the first
+ * retry after `Retry-After: 0` goes at once. A request refused again backs off exponentially
+ * from its second retry on, whatever Retry-After says, so retries cannot hammer a gateway that
+ * keeps answering `Retry-After: 0`.
+ */
+export function retryAfterDelay(retryAfterMs: number, attempt: number, settings: RetrySettings, random: () => number = Math.random): number {
+  const asked = retryAfterMs + Math.round(random() * retryAfterMs * RETRY_AFTER_JITTER);
+  return attempt > 1 ? Math.max(asked, backoffDelay(attempt - 1, settings, random)) : asked;
 }
 
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date); undefined if absent or bad. */
@@ -70,10 +87,12 @@ export function retryCallback(settings: RetrySettings, deadline: number, observe
     if (!reason || state.counter > settings.maxRetries) return cb(err);
     const asked = e.statusCode === 429 || e.statusCode === 503 ? retryAfterMs(e.headers?.['retry-after']) : undefined;
     // Retry-After is a floor set by the server (honoured in full; the deadline decides whether to
-    // wait that long); a little jitter keeps a fleet from returning in lockstep.
-    const delay = asked !== undefined ? asked + Math.round(Math.random() * 100) : backoffDelay(state.counter, settings);
+    // wait that long).
+    const delay = asked !== undefined ? retryAfterDelay(asked, state.counter, settings) : backoffDelay(state.counter, settings);
     if (Date.now() + delay > deadline) return cb(err);
     observer.onRetry?.(reason, delay);
+    // Nothing to wait for: no timer tick either (the retry still goes through the rate controller).
+    if (delay === 0) return cb(null);
     setTimeout(() => cb(null), delay);
   };
 }

@@ -1,14 +1,20 @@
 /**
  * The HTTP stack of one client: undici's proxy-aware keep-alive agent, composed with
- *   signing (innermost, so every attempt is signed anew with a fresh X-Sdk-Date),
+ *   signing (innermost, so every attempt is signed anew with a fresh X-Sdk-Date, after any wait),
+ *   rate control (each attempt, retries included, waits for the client's adaptive rate
+ *   controller, rate-control.ts, which learns from every answer's status),
  *   undici's retry interceptor (policy in retry-policy.ts), and
  *   undici's responseError interceptor (outermost: a final error status becomes a ResponseError
  *   carrying the parsed error body and headers).
  * Never touches undici's global dispatcher. Loaded by the client when it is created, so a
  * process that sends no request loads neither this nor undici (undici.ts).
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { Credentials } from './credentials';
+import { AdaptiveRateController, DEADLINE_OPTION, PAUSE_OBSERVER_OPTION, SendTicket } from './rate-control';
+import { retryAfterMs } from './retry-policy';
 import { authorizationHeader, formatSdkDate } from './signer';
 import { undici } from './undici';
 
@@ -21,6 +27,8 @@ export interface TransportOptions {
   readonly connections?: number;
   /** Clock for X-Sdk-Date; tests use it to prove the date window. */
   readonly now?: () => Date;
+  /** The client's rate controller; none: every attempt is sent at once. */
+  readonly rateController?: AdaptiveRateController;
 }
 
 export function signingInterceptor(options: Pick<TransportOptions, 'credentials' | 'projectId' | 'now'>): Dispatcher.DispatcherComposeInterceptor {
@@ -43,6 +51,67 @@ export function signingInterceptor(options: Pick<TransportOptions, 'credentials'
   };
 }
 
+/**
+ * Sends each attempt when the rate controller lets it go (in order; at once while nothing limits)
+ * and tells the controller how it was answered. Never sends an attempt twice, never drops one:
+ * a send still queued when the client closes fails with the close reason.
+ */
+export function rateControlInterceptor(controller: AdaptiveRateController): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const extra = opts as unknown as Record<string, unknown>;
+    const deadline = extra[DEADLINE_OPTION];
+    const onPause = extra[PAUSE_OBSERVER_OPTION];
+    controller.schedule({
+      timeLeftMs: typeof deadline === 'number' ? deadline - Date.now() : undefined,
+      onPause: typeof onPause === 'function' ? (onPause as (delayMs: number) => void) : undefined,
+      send: (ticket) => {
+        try {
+          dispatch(opts, new AnswerObserver(handler, controller, ticket));
+        } catch (error) {
+          handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, error as Error);
+        }
+      },
+      cancel: (reason) => handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, reason),
+    });
+    return true;
+  };
+}
+
+/** Passes everything on unchanged; reports the status of the answer (429 or not) to the controller. */
+class AnswerObserver implements Dispatcher.DispatchHandler {
+  constructor(
+    private readonly handler: Dispatcher.DispatchHandler,
+    private readonly controller: AdaptiveRateController,
+    private readonly ticket: SendTicket,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.handler.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, socket: Duplex): void {
+    this.handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    const throttled = statusCode === 429;
+    this.controller.record(this.ticket, { throttled, retryAfterMs: throttled ? retryAfterMs(headers['retry-after']) : undefined });
+    this.handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.handler.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.handler.onResponseEnd?.(controller, trailers);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.handler.onResponseError?.(controller, error);
+  }
+}
+
 export function createDispatcher(options: TransportOptions): Dispatcher {
   const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? [...options.ca] : options.ca;
   const tls = ca === undefined ? undefined : { ca: ca as string | Buffer | (string | Buffer)[] };
@@ -57,5 +126,10 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
   });
   // The retry policy is given per request (it carries that request's deadline); these defaults
   // only make the interceptor hand the final response on instead of throwing a bodiless error.
-  return agent.compose(signingInterceptor(options), interceptors.retry({ throwOnError: false }), interceptors.responseError());
+  return agent.compose([
+    signingInterceptor(options),
+    ...(options.rateController ? [rateControlInterceptor(options.rateController)] : []),
+    interceptors.retry({ throwOnError: false }),
+    interceptors.responseError(),
+  ]);
 }

@@ -13,6 +13,7 @@ import { DcsConfigError, DcsError } from '../client/errors';
 import { BigKeyTask, BigKeyTaskStatus } from '../client/types';
 import { LookupOutcome, lookupMany, LookupSuccess, toFailure } from '../lookup/batch';
 import { resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
+import type { SnapshotStaleness } from '../lookup/snapshot-file';
 import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies } from '../policy/gate-policy';
 import { ageMs, summarizeTasks, TaskSummary } from '../policy/task-summary';
 import { addAspect, Aspect, Framework, frameworkOf } from './framework';
@@ -149,6 +150,15 @@ export class DcsBigKeyScanTasks extends Construct {
     return this.success().fetchedAt;
   }
 
+  /**
+   * Why the replayed snapshot entry is too old to gate on (older than DCS_BIGKEY_SNAPSHOT_MAX_AGE
+   * or context `dcs-bigkey:snapshotMaxAge`); undefined when it is not, or the data is live.
+   */
+  get staleSnapshot(): SnapshotStaleness | undefined {
+    const outcome = this.lookup.outcome();
+    return outcome.ok ? outcome.stale : undefined;
+  }
+
   /** Milliseconds since the newest automatic scan finished; undefined when none has. */
   latestAutoScanAgeMs(now: Date = new Date()): number | undefined {
     return ageMs(this.latestFinishedAuto?.finished_at, now);
@@ -265,9 +275,10 @@ class GateAspect implements Aspect {
     this.registry.resolveForSynth();
     this.registry.printSummaryOnce();
     const annotations = this.framework.api.Annotations.of(this.target);
-    for (const finding of this.target.findings()) {
-      const message = `[${finding.policy}] ${finding.message}`;
-      if (finding.severity === 'error') annotations.addError(message);
+    const stale = this.target.staleSnapshot;
+    const notes = [...this.target.findings().map((f) => ({ severity: f.severity, message: `[${f.policy}] ${f.message}` })), ...(stale ? [{ severity: stale.severity, message: `[snapshot-max-age] ${stale.message}` }] : [])];
+    for (const { severity, message } of notes) {
+      if (severity === 'error') annotations.addError(message);
       else annotations.addWarning(message);
     }
   }

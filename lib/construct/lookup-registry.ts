@@ -8,7 +8,9 @@
  *
  * The source is live (default), or the snapshot file: `record` (live, and written to the file)
  * or `replay` (from the file, no network). Chosen by DCS_BIGKEY_SNAPSHOT, else the cdktf
- * context key `dcs-bigkey:snapshot` (cdktf.json "context"), else live.
+ * context key `dcs-bigkey:snapshot` (cdktf.json "context"), else live. A replayed entry older
+ * than the configured maximum age carries a `stale` note, which the construct turns into an
+ * error (default) or warning annotation.
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,12 +25,15 @@ import {
   readSnapshot,
   RECORD_ADVICE,
   REFRESH_COMMAND,
+  resolveSnapshotMaxAge,
   SNAPSHOT_FILE_CONTEXT,
   SNAPSHOT_FILE_ENV,
   SNAPSHOT_MODE_CONTEXT,
   SNAPSHOT_MODE_ENV,
   SnapshotEntry,
   SnapshotError,
+  SnapshotMaxAge,
+  snapshotStaleness,
   writeSnapshot,
 } from '../lookup/snapshot-file';
 
@@ -46,6 +51,8 @@ export interface LookupSettings {
   readonly snapshotFile: string;
   /** Instances read at once. */
   readonly concurrency: number;
+  /** How old a replayed entry may be (DCS_BIGKEY_SNAPSHOT_MAX_AGE, context dcs-bigkey:snapshotMaxAge); undefined: any age. */
+  readonly maxAge?: SnapshotMaxAge;
 }
 
 export function lookupSettings(scope: IConstruct, env: NodeJS.ProcessEnv = process.env): LookupSettings {
@@ -58,7 +65,13 @@ export function lookupSettings(scope: IConstruct, env: NodeJS.ProcessEnv = proce
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new DcsConfigError(`invalid DCS_BIGKEY_CONCURRENCY ${show(env.DCS_BIGKEY_CONCURRENCY)}: expected an integer >= 1`);
   }
-  return { mode: mode as SnapshotMode, snapshotFile: path.resolve(String(file)), concurrency };
+  let maxAge: SnapshotMaxAge | undefined;
+  try {
+    maxAge = resolveSnapshotMaxAge(env, (key) => scope.node.tryGetContext(key));
+  } catch (error) {
+    throw new DcsConfigError((error as Error).message);
+  }
+  return { mode: mode as SnapshotMode, snapshotFile: path.resolve(String(file)), concurrency, ...(maxAge ? { maxAge } : {}) };
 }
 
 interface Entry {
@@ -151,11 +164,15 @@ export class LookupRegistry {
     );
   }
 
-  /** Prints the summary to stderr once per app (cdktf may invoke aspects per stack). */
+  /**
+   * Prints the summary once per app (cdktf may invoke aspects per stack), on stdout: it is
+   * information, and cdktf-cli labels every line an app writes to stderr `[ERROR]`. Failures
+   * are reported as error annotations, not here.
+   */
   printSummaryOnce(): void {
     if (this.summaryPrinted || this.entries.size === 0) return;
     this.summaryPrinted = true;
-    process.stderr.write(this.summary() + '\n');
+    process.stdout.write(this.summary() + '\n');
   }
 
   private outcomeOf(key: string): LookupOutcome {
@@ -205,7 +222,8 @@ export class LookupRegistry {
           `replay mode: no entry for ${lookupKey(target)} in the snapshot file ${this.settings.snapshotFile}. ` +
           `record it with ${RECORD_ADVICE} (or \`${REFRESH_COMMAND}\` for entries already there), then commit the file`);
       }
-      return { ok: true, instanceId: target.instanceId, count: entry.count, records: entry.records, source: 'snapshot', requests: 0, fetchedAt: entry.fetched_at };
+      const stale = snapshotStaleness(entry, this.settings.maxAge, new Date());
+      return { ok: true, instanceId: target.instanceId, count: entry.count, records: entry.records, source: 'snapshot', requests: 0, fetchedAt: entry.fetched_at, ...(stale ? { stale } : {}) };
     });
   }
 

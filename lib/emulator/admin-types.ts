@@ -74,6 +74,11 @@ export interface EmulatorStats {
   readonly in_flight: number;
   /** Most DCS requests handled at the same time since start or the last reset. */
   readonly max_in_flight: number;
+  /**
+   * Every DCS response by HTTP status (`"0"`: connection reset without a response), whatever
+   * the path: e.g. the share of requests a `rate_limit` rule answered 429.
+   */
+  readonly statuses: Readonly<Record<string, number>>;
   readonly by_instance: Readonly<Record<string, InstanceStats>>;
   /** The last 10,000 requests, oldest first. */
   readonly log: readonly RequestLogEntry[];

@@ -24,16 +24,19 @@ export interface EmulatorCommandIo {
  */
 export const EXIT_WITH_PARENT_ENV = 'DCS_BIGKEY_EMULATOR_EXIT_WITH_PARENT';
 
-export const EMULATOR_USAGE = `Usage: dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet] [--tls-cert FILE --tls-key FILE]
+export const EMULATOR_USAGE = `Usage: dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet]
+                           [--tls-cert FILE --tls-key FILE]
 
-Runs a local emulator of the Huawei Cloud DCS big key analysis API (signed requests,
-the list/create/show/delete task calls, fault injection, an admin API under /_emulator).
+Runs a local emulator of the Huawei Cloud DCS big key analysis API (signed
+requests, the list/create/show/delete task calls, fault injection, an admin
+API under /_emulator).
 
 Options:
   --port P     port to listen on; 0 picks a free one (default 0)
   --host H     address to listen on (default 127.0.0.1)
   --data FILE  data file with credentials, projects, instances, tasks and faults
-               (default: the bundled demo data, ${BUNDLED_DEMO_DATA_FILE})
+               (default: the bundled demo data, data/emulator-demo.json
+               in this package)
   --quiet      no per-request log on stderr
   --tls-cert FILE
   --tls-key FILE

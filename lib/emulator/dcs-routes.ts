@@ -6,7 +6,7 @@
  *   DELETE …/bigkey-task/{id}                    delete
  *
  * Order of checks, as a gateway in front of a service would do them: route → signature →
- * faults (latency, throttle, error, reset) → project/instance lookup → big key support →
+ * faults (latency, throttle, rate_limit, error, reset) → project/instance lookup → big key support →
  * parameters → the call itself → faults that corrupt or follow a served response.
  */
 import { randomUUID } from 'node:crypto';
@@ -80,10 +80,10 @@ export async function handleDcsRequest(ctx: DcsContext, request: DcsRequest): Pr
   );
   if (!auth.ok) return { reply: authError(auth.reason, requestId) };
 
-  const plan = ctx.faults.select({ instanceId: route.instanceId, route: route.name });
+  const plan = ctx.faults.select({ instanceId: route.instanceId, route: route.name, accessKey: auth.accessKey });
   if (plan.latencyMs > 0) await ctx.sleep(plan.latencyMs);
   const outcome = plan.outcome;
-  if (outcome?.kind === 'throttle') return { reply: throttled(outcome.retry_after_s ?? 1, requestId) };
+  if (outcome?.kind === 'throttle' || outcome?.kind === 'rate_limit') return { reply: throttled(outcome.retry_after_s ?? 1, requestId) };
   if (outcome?.kind === 'error') return { reply: injectedError(outcome.status ?? 500, requestId, outcome.error_code, outcome.error_msg) };
   if (outcome?.kind === 'reset') return { reply: { kind: 'reset' } };
 

@@ -6,7 +6,7 @@
  * A rule is the same JSON object in the data file (`faults: [...]`) and in the admin API
  * (`POST /_emulator/faults`):
  *
- *   { "kind": "latency" | "throttle" | "error" | "reset" | "malformed" | "mutate",
+ *   { "kind": "latency" | "throttle" | "rate_limit" | "error" | "reset" | "malformed" | "mutate",
  *     "instance_id": "<uuid>" | "*",          default "*"  (every instance)
  *     "route": "list" | "any",                default "list" (only GET …/bigkey-tasks)
  *     one selection, or none (= every matching request):
@@ -18,6 +18,13 @@
  *     kind parameters:
  *       latency   "ms" (required): added before responding, on top of any other rule
  *       throttle  "retry_after_s" (integer >= 0, default 1): 429 APIGW.0308 + Retry-After
+ *       rate_limit  the account-level limit of Huawei's API gateway: a token bucket per access key
+ *                 (the emulator's stand-in for an account), shared by every request the rule
+ *                 matches; "rate" (requests per second, > 0, required), "burst" (bucket size,
+ *                 integer >= 1, default one second's worth: ceil(rate)); a request that finds the
+ *                 bucket empty is answered 429 APIGW.0308 with Retry-After "retry_after_s"
+ *                 (integer >= 0; default the whole seconds until the next token, rounded up).
+ *                 No count/every/ratio: the bucket decides which requests are refused.
  *       error     "status" 500|502|503|504 (default 500), optional "error_code"/"error_msg"
  *       reset     destroy the socket without any response
  *       malformed "mode": "truncated" (200, a cut-off JSON body) |
@@ -45,7 +52,7 @@ import {
   show,
 } from './validate';
 
-export const FAULT_KINDS = ['latency', 'throttle', 'error', 'reset', 'malformed', 'mutate'] as const;
+export const FAULT_KINDS = ['latency', 'throttle', 'rate_limit', 'error', 'reset', 'malformed', 'mutate'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_ROUTES = ['list', 'any'] as const;
 /** `list`: only `GET …/bigkey-tasks`; `any`: every DCS route (never the admin API). */
@@ -78,6 +85,15 @@ export interface ThrottleFault extends FaultCommon {
   /** `Retry-After` seconds. @default 1 */
   readonly retry_after_s?: number;
 }
+export interface RateLimitFault extends Omit<FaultCommon, 'count' | 'every' | 'ratio'> {
+  readonly kind: 'rate_limit';
+  /** Sustained rate, requests per second. */
+  readonly rate: number;
+  /** Bucket size: requests accepted at once after a quiet spell. @default ceil(rate) */
+  readonly burst?: number;
+  /** `Retry-After` seconds. @default the whole seconds until the bucket has a token again, rounded up */
+  readonly retry_after_s?: number;
+}
 export interface ErrorFault extends FaultCommon {
   readonly kind: 'error';
   /** @default 500 */
@@ -96,7 +112,7 @@ export interface MutateFault extends FaultCommon {
   readonly kind: 'mutate';
   readonly keep_count?: boolean;
 }
-export type FaultSpec = LatencyFault | ThrottleFault | ErrorFault | ResetFault | MalformedFault | MutateFault;
+export type FaultSpec = LatencyFault | ThrottleFault | RateLimitFault | ErrorFault | ResetFault | MalformedFault | MutateFault;
 
 /** A rule as the emulator holds it, with its counters (what `GET /_emulator/faults` shows). */
 export interface FaultState {
@@ -111,10 +127,12 @@ export interface FaultState {
   readonly spent: boolean;
 }
 
-const COMMON_KEYS = ['kind', 'instance_id', 'route', 'count', 'every', 'ratio'] as const;
+const SELECTOR_KEYS = ['count', 'every', 'ratio'] as const;
+const COMMON_KEYS = ['kind', 'instance_id', 'route', ...SELECTOR_KEYS] as const;
 const KIND_KEYS: Record<FaultKind, readonly string[]> = {
   latency: ['ms'],
   throttle: ['retry_after_s'],
+  rate_limit: ['rate', 'burst', 'retry_after_s'],
   error: ['status', 'error_code', 'error_msg'],
   reset: [],
   malformed: ['mode'],
@@ -125,10 +143,11 @@ const KIND_KEYS: Record<FaultKind, readonly string[]> = {
 export function validateFault(value: unknown, field: string): FaultSpec {
   const raw = expectObject(value, field);
   const kind = expectOneOf(raw.kind, FAULT_KINDS, childPath(field, 'kind'));
-  expectKeys(raw, [...COMMON_KEYS, ...KIND_KEYS[kind]], field);
+  const selectors = SELECTOR_KEYS.filter((key) => raw[key] !== undefined);
+  if (kind === 'rate_limit' && selectors.length > 0) fail(field, `a rate_limit rule takes no ${selectors.join(' or ')}: its token bucket decides which requests are refused`);
+  expectKeys(raw, [...COMMON_KEYS.filter((key) => kind !== 'rate_limit' || !(SELECTOR_KEYS as readonly string[]).includes(key)), ...KIND_KEYS[kind]], field);
   const instance_id = raw.instance_id === undefined || raw.instance_id === '*' ? '*' : expectUuid(raw.instance_id, childPath(field, 'instance_id'), 'an instance id or "*"');
   const route = raw.route === undefined ? 'list' : expectOneOf(raw.route, FAULT_ROUTES, childPath(field, 'route'));
-  const selectors = (['count', 'every', 'ratio'] as const).filter((key) => raw[key] !== undefined);
   if (selectors.length > 1) fail(field, `must have at most one of count, every, ratio (got ${selectors.join(' and ')})`);
   const common: FaultCommon = {
     instance_id,
@@ -138,6 +157,17 @@ export function validateFault(value: unknown, field: string): FaultSpec {
     ...(raw.ratio !== undefined && { ratio: expectNumber(raw.ratio, childPath(field, 'ratio'), (r) => r > 0 && r <= 1, 'a number with 0 < ratio <= 1') }),
   };
   switch (kind) {
+    case 'rate_limit': {
+      const rate = expectNumber(raw.rate, childPath(field, 'rate'), (r) => r > 0 && r <= 1_000_000, 'a number of requests per second, > 0 and <= 1000000');
+      return {
+        kind,
+        instance_id,
+        route,
+        rate,
+        burst: raw.burst === undefined ? Math.ceil(rate) : expectInteger(raw.burst, childPath(field, 'burst'), 1, 1_000_000),
+        ...(raw.retry_after_s !== undefined && { retry_after_s: expectInteger(raw.retry_after_s, childPath(field, 'retry_after_s'), 0, 86_400) }),
+      };
+    }
     case 'latency':
       return { kind, ...common, ms: expectInteger(raw.ms, childPath(field, 'ms'), 0, 600_000) };
     case 'throttle':
@@ -177,10 +207,21 @@ export type DcsRouteName = 'list' | 'create' | 'show' | 'delete';
 export interface FaultPlan {
   /** Total injected latency. */
   readonly latencyMs: number;
-  /** The rule that replaces the normal response, if any. */
-  readonly outcome?: ThrottleFault | ErrorFault | ResetFault | MalformedFault;
+  /** The rule that replaces the normal response, if any (a rate_limit with its Retry-After resolved). */
+  readonly outcome?: ThrottleFault | RateLimitOutcome | ErrorFault | ResetFault | MalformedFault;
   /** Mutations to apply after the list page is served. */
   readonly mutations: readonly MutateFault[];
+}
+
+/** A rate_limit rule's verdict on one request: 429 with this Retry-After. */
+export type RateLimitOutcome = RateLimitFault & { readonly retry_after_s: number };
+
+/** One request as the rules see it. */
+export interface FaultRequest {
+  readonly instanceId: string;
+  readonly route: DcsRouteName;
+  /** The access key that signed it (rate_limit keeps one bucket per key). */
+  readonly accessKey: string;
 }
 
 interface Rule {
@@ -189,6 +230,34 @@ interface Rule {
   matched: number;
   hits: number;
   spent: boolean;
+  /** rate_limit only: the bucket of each access key. */
+  readonly buckets: Map<string, TokenBucket>;
+}
+
+/** A gateway's token bucket: `burst` tokens, refilled at `rate` per second. */
+class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  /** Takes a token; returns 0, or the milliseconds until one is available. */
+  take(now: number): number {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return ((1 - this.tokens) / this.rate) * 1000;
+  }
 }
 
 /** The live rule set: add/remove rules and decide, request by request, which ones apply. */
@@ -196,10 +265,13 @@ export class FaultSet {
   private rules: Rule[] = [];
   private nextId = 1;
 
+  /** `now`: a monotonic clock in milliseconds for the token buckets. */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /** Adds already validated rules; returns their ids in order. */
   add(specs: readonly FaultSpec[]): string[] {
     return specs.map((spec) => {
-      const rule: Rule = { id: `fault-${this.nextId++}`, spec, matched: 0, hits: 0, spent: false };
+      const rule: Rule = { id: `fault-${this.nextId++}`, spec, matched: 0, hits: 0, spent: false, buckets: new Map() };
       this.rules.push(rule);
       return rule.id;
     });
@@ -227,13 +299,20 @@ export class FaultSet {
   }
 
   /** Called exactly once per DCS request: advances the counters and returns what applies. */
-  select(request: { readonly instanceId: string; readonly route: DcsRouteName }): FaultPlan {
+  select(request: FaultRequest): FaultPlan {
     let latencyMs = 0;
     let outcome: FaultPlan['outcome'];
     const mutations: MutateFault[] = [];
     for (const rule of this.rules) {
       if (rule.spent || !matches(rule.spec, request)) continue;
       rule.matched += 1;
+      if (rule.spec.kind === 'rate_limit') {
+        const waitMs = this.takeToken(rule, rule.spec, request.accessKey);
+        if (waitMs === 0) continue;
+        rule.hits += 1;
+        outcome ??= { ...rule.spec, retry_after_s: rule.spec.retry_after_s ?? Math.ceil(waitMs / 1000) };
+        continue;
+      }
       if (!isSelected(rule.spec, rule.matched)) continue;
       rule.hits += 1;
       if (rule.spec.count !== undefined && rule.hits >= rule.spec.count) rule.spent = true;
@@ -244,9 +323,19 @@ export class FaultSet {
     }
     return { latencyMs, outcome, mutations };
   }
+
+  private takeToken(rule: Rule, spec: RateLimitFault, accessKey: string): number {
+    const now = this.now();
+    let bucket = rule.buckets.get(accessKey);
+    if (!bucket) {
+      bucket = new TokenBucket(spec.rate, spec.burst ?? Math.ceil(spec.rate), now);
+      rule.buckets.set(accessKey, bucket);
+    }
+    return bucket.take(now);
+  }
 }
 
-function matches(spec: FaultSpec, request: { readonly instanceId: string; readonly route: DcsRouteName }): boolean {
+function matches(spec: FaultSpec, request: Pick<FaultRequest, 'instanceId' | 'route'>): boolean {
   if (spec.instance_id !== undefined && spec.instance_id !== '*' && spec.instance_id !== request.instanceId) return false;
   // mutate only ever acts on list responses, whatever its route says.
   if (spec.kind === 'mutate') return request.route === 'list';

@@ -35,6 +35,7 @@ export type {
   LatencyFault,
   MalformedFault,
   MutateFault,
+  RateLimitFault,
   ResetFault,
   ThrottleFault,
 } from './faults';

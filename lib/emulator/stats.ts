@@ -34,6 +34,7 @@ export class StatsRecorder {
   private listRequests = 0;
   private maxInFlight = 0;
   private inFlight = 0;
+  private statuses: Record<string, number> = {};
   /** Current in-flight per instance; survives resets because those requests are still running. */
   private readonly inFlightByInstance = new Map<string, number>();
   private byInstance = new Map<string, MutableInstanceStats>();
@@ -60,6 +61,7 @@ export class StatsRecorder {
       if (ended) return;
       ended = true;
       this.inFlight -= 1;
+      this.statuses[String(status)] = (this.statuses[String(status)] ?? 0) + 1;
       if (id !== null) {
         this.inFlightByInstance.set(id, (this.inFlightByInstance.get(id) ?? 1) - 1);
         const statuses = this.instanceStats(id).statuses;
@@ -87,6 +89,7 @@ export class StatsRecorder {
       list_requests: this.listRequests,
       in_flight: this.inFlight,
       max_in_flight: this.maxInFlight,
+      statuses: { ...this.statuses },
       by_instance,
       log: [...this.log],
     };
@@ -97,6 +100,7 @@ export class StatsRecorder {
     this.requests = 0;
     this.listRequests = 0;
     this.maxInFlight = this.inFlight;
+    this.statuses = {};
     this.byInstance = new Map();
     for (const [id, current] of this.inFlightByInstance) if (current > 0) this.instanceStats(id).max_in_flight = current;
     this.log = [];

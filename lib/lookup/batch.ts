@@ -11,6 +11,7 @@ import { errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
 import { concurrencyLimit } from '../util/concurrency';
 import { LookupRequest } from './lookup-request';
+import type { SnapshotStaleness } from './snapshot-file';
 
 export interface LookupSuccess {
   readonly ok: true;
@@ -21,6 +22,8 @@ export interface LookupSuccess {
   readonly requests: number;
   /** When the data was read, ISO-8601. */
   readonly fetchedAt: string;
+  /** Replayed from a snapshot entry older than the configured maximum age. */
+  readonly stale?: SnapshotStaleness;
 }
 
 export interface LookupFailure {

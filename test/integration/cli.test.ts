@@ -3,7 +3,7 @@
  * process, against the emulator in another process, over real sockets. `npm test` builds
  * first; when running jest alone, build with `npx tsc -p tsconfig.json`.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEMO } from '../../lib/emulator';
 import {
@@ -13,10 +13,12 @@ import {
   demoEnv,
   expectGateJsonSchema,
   expectNoCredentials,
+  BUILT_CLI,
   requireBuiltCli,
   runBuiltCli,
   useCliEmulator,
 } from '../support/cli-harness';
+import { displayWidth } from '../../lib/cli/text-width';
 
 const ORDERS = DEMO.instances.ordersCache;
 const SESSIONS = DEMO.instances.sessionsCache;
@@ -172,12 +174,16 @@ describe('dcs-bigkey tasks', () => {
     });
   });
 
-  it('--help prints the usage and exits 0, for every command', async () => {
-    for (const args of [['--help'], ['tasks', '--help'], ['gate', '--help'], ['gate', '-h'], ['emulator', '--help']]) {
+  it('--help prints the usage and exits 0, for every command, within 80 columns', async () => {
+    const helps = [['--help'], ['tasks', '--help'], ['gate', '--help'], ['gate', '-h'], ['emulator', '--help'], ['snapshot', '--help'], ['snapshot', 'list', '--help'], ['snapshot', 'refresh', '--help']];
+    for (const args of helps) {
       const run = await cli(...args);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/usage: dcs-bigkey/i);
+      for (const line of run.stdout.split('\n')) expect({ args, width: displayWidth(line), line }).toEqual({ args, width: Math.min(displayWidth(line), 80), line });
     }
+    // The usage printed for a missing command (on stderr) too.
+    for (const line of (await cli()).stderr.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(80);
     const tasks = await cli('tasks', '--help');
     expect(tasks.stdout).toContain('--instance-id ID');
     expect(tasks.stdout).toContain('credentials come from the environment only');
@@ -190,6 +196,48 @@ describe('dcs-bigkey tasks', () => {
     expect(unknown.stderr).toMatch(/unknown command "scan"/);
     expect((await cli('--version')).stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect((await context.emulator.admin.stats()).requests).toBe(0);
+  });
+});
+
+describe('tables fit the terminal', () => {
+  const TABLE_FLEET = () =>
+    fleetFile('wide-names.json', {
+      defaults: { project_id: DEMO.projectId, endpoint: context.emulator.url },
+      instances: [
+        { name: '订单缓存', instance_id: ORDERS },
+        { name: 'sessions-cache', instance_id: SESSIONS },
+        { name: 'catalog-cache', instance_id: CATALOG, policies: { stuckTask: { maxDuration: '1h', severity: 'warning' } } },
+      ],
+    });
+
+  it('COLUMNS=80: every line of the gate table fits, the wide name keeps its row aligned, messages wrap under their row', async () => {
+    const run = await runBuiltCli(['gate', '--fleet', TABLE_FLEET()], { ...env, COLUMNS: '80' });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+    const header = lines.find((l) => l.startsWith('VERDICT'))!;
+    const at = (line: string, text: string) => displayWidth(line.slice(0, line.indexOf(text)));
+    expect(at(lines.find((l) => l.includes(ORDERS))!, ORDERS)).toBe(at(header, 'INSTANCE'));
+    expect(at(lines.find((l) => l.includes(SESSIONS))!, SESSIONS)).toBe(at(header, 'INSTANCE'));
+    expect(lines.find((l) => l.includes('订单缓存'))).toMatch(/^pass {5}订单缓存 {2,}5560df16/);
+    // The failed scan's message is wrapped, each continuation indented under its item.
+    const item = lines.findIndex((l) => l.startsWith('  - [latest-auto-failed, error] '));
+    expect(lines[item + 1]).toMatch(/^ {4}\S/);
+  });
+
+  it('not a terminal and no COLUMNS: unlimited, one line per row', async () => {
+    const run = await runBuiltCli(['gate', '--fleet', TABLE_FLEET()], env);
+    const lines = run.stdout.trimEnd().split('\n');
+    const row = lines.filter((l) => l.includes(SESSIONS));
+    expect(row[0]).toMatch(new RegExp(`^blocked  sessions-cache  ${SESSIONS}  failed  .*${SESSIONS_FAILED_AUTO}.*latest automatic scan failed$`));
+    expect(Math.max(...lines.map(displayWidth))).toBeGreaterThan(150);
+  });
+
+  it('tasks: COLUMNS=60 keeps every line within 60 columns', async () => {
+    const run = await runBuiltCli(['tasks', '--instance-id', CATALOG], { ...env, COLUMNS: '60' });
+    expect(run.code).toBe(0);
+    for (const line of run.stdout.trimEnd().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(60);
+    expect(run.stdout).toContain('8f3f6de8-d2a0-46d3-97b3-85422aedaaf8');
   });
 });
 
@@ -297,10 +345,11 @@ describe('dcs-bigkey gate on the demo instances', () => {
       expect(md).toContain('| | Name | Instance | Latest automatic scan | Finished | Age | Reason |');
       const rows = md.split('\n').filter((l) => /^\| (✅|⚠️|⛔|❌) \|/.test(l));
       expect(rows).toHaveLength(4);
-      expect(rows[0]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| — \\|$`));
+      // Worst first: the failed lookup, the block, the warning, then the pass.
+      expect(rows[3]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| — \\|$`));
       expect(rows[1]).toMatch(/^\| ⛔ \| sessions-cache \| .* \| failed `e8043eda-5371-47de-b413-4c25a0c8f6ba` \| .* \| latest automatic scan failed \|$/);
       expect(rows[2]).toMatch(/^\| ⚠️ \| catalog-cache \| .* scan stuck waiting or running \(2 tasks\) \|$/);
-      expect(rows[3]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| lookup failed: HTTP 400 DCS\.4919 \|$/);
+      expect(rows[0]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| lookup failed: HTTP 400 DCS\.4919 \|$/);
       for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
       expect(md).toContain('#### ⛔ sessions-cache (`7c9e6679-7425-40de-944b-e07fc1f90ae7`): blocked');
       expect(md).toContain('#### ❌ legacy-cache');
@@ -315,17 +364,36 @@ describe('dcs-bigkey gate on the demo instances', () => {
       for (const line of lines.slice(0, -1)) expect(line).toMatch(/^::(error|warning) title=[^:]*::\S/);
       expect(lines.filter((l) => l.startsWith('::error'))).toHaveLength(2);
       expect(lines.filter((l) => l.startsWith('::warning'))).toHaveLength(2);
-      expect(lines[0]).toContain('sessions-cache');
-      expect(lines[0]).toContain(SESSIONS_FAILED_AUTO);
+      // Worst first: the failed lookup, then the block.
+      expect(lines[0]).toMatch(/^::error title=DCS big key gate%3A legacy-cache .*error \(lookup-failed\)::.*DCS\.4919/);
+      expect(lines[1]).toContain('sessions-cache');
+      expect(lines[1]).toContain(SESSIONS_FAILED_AUTO);
       expect(lines[lines.length - 1]).toBe('::notice::DCS big key gate: error (exit code 3); 4 instances: 1 pass, 1 warn, 1 blocked, 1 error');
     });
 
     it('--verbose shows progress on stderr; quiet otherwise', async () => {
       const verbose = await runBuiltCli(['gate', '--fleet', fleet(), '--format', 'json', '--verbose', '--concurrency', '2'], demoEnv());
-      expect(verbose.stderr).toMatch(/dcs-bigkey gate: 4\/4 done, 1 blocked, 1 failed so far/);
+      expect(verbose.stderr).toMatch(/dcs-bigkey gate: 4\/4 done, 1 blocked, 1 failed \(/);
+      expect(verbose.stderr).not.toMatch(/4\/4 done.*so far/);
       expect(JSON.parse(verbose.stdout).summary.total).toBe(4);
       const quiet = await runBuiltCli(['gate', '--fleet', fleet(), '--format', 'json'], demoEnv());
       expect(quiet.stderr).toBe('');
+    });
+
+    it('--report writes more reports of the same run (one query of the fleet), atomically', async () => {
+      const json = path.join(context.dir, 'report.json');
+      const md = path.join(context.dir, 'report.md');
+      writeFileSync(md, 'an older report\n');
+      const run = await cli('gate', '--fleet', fleet(), '--report', `json=${json},markdown=${md}`);
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(/^dcs-bigkey gate: ERROR \(exit code 3\)/); // stdout keeps --format (table)
+      const doc = JSON.parse(readFileSync(json, 'utf8'));
+      expectGateJsonSchema(doc);
+      expect(doc.summary).toEqual({ pass: 1, warn: 1, blocked: 1, error: 1, total: 4 });
+      expect(readFileSync(md, 'utf8').split('\n')[0]).toBe('### ❌ DCS big key gate: error');
+      // One request per instance: the reports share one run.
+      expect((await context.emulator.admin.stats()).requests).toBe(4);
+      expect(readdirSync(context.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
   });
 
@@ -344,7 +412,9 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['an unknown policy', { instances: [{ ...good, policies: { maxAge: '7d' } }] }, /policies has an unknown field "maxAge"/],
       ['a policy of the wrong shape', { instances: [{ ...good, policies: { stuckTask: '2h' } }] }, /policies\.stuckTask is "2h": expected an object/],
       ['region and endpoint together', { instances: [{ ...good, region: 'cn-north-4', endpoint: 'http://127.0.0.1:1' }] }, /instances\[0\] \("orders-cache"\) has both region "cn-north-4" and endpoint/],
-      ['an unknown region', { instances: [{ ...good, region: 'mars-1' }] }, /instances\[0\] \("orders-cache"\): unknown region "mars-1"/],
+      ['an unknown region', { instances: [{ ...good, region: 'xx-mars-1' }] }, /instances\[0\] \("orders-cache"\): unknown region "xx-mars-1"/],
+      ['a badly shaped region', { instances: [{ ...good, region: 'mars-1' }] }, /instances\[0\] \("orders-cache"\)\.region is "mars-1": expected a region name such as cn-north-4/],
+      ['a bad default never used', { defaults: { project_id: 'nope' }, instances: [{ ...good, project_id: DEMO.projectId }] }, /invalid defaults\.project_id "nope"/],
       ['a bad endpoint', { defaults: { endpoint: 'localhost:8080' }, instances: [good] }, /invalid defaults\.endpoint "localhost:8080"/],
       ['a bad project id', { instances: [{ ...good, project_id: 'nope' }] }, /invalid instances\[0\] \("orders-cache"\)\.project_id "nope"/],
       ['instances that is no array', { instances: { a: good } }, /instances is an object: expected an array/],
@@ -370,6 +440,11 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['concurrency 0', ['--fleet', 'x.json', '--concurrency', '0'], /invalid --concurrency "0": expected an integer from 1 to 256/],
       ['an unknown flag', ['--instance-id', ORDERS, '--fail-on-everything'], /Unknown option '--fail-on-everything'/],
       ['an access key as a flag', ['--instance-id', ORDERS, '--access-key', DEMO_CREDENTIALS.accessKey], /credentials are never taken from flags/],
+      ['a --report file in a missing directory', ['--instance-id', ORDERS, '--report', 'json=/nonexistent-dir/gate.json'], /--report json=\/nonexistent-dir\/gate.json: the directory \/nonexistent-dir does not exist/],
+      ['a --report file that is a directory', ['--instance-id', ORDERS, '--report', `markdown=${path.dirname(BUILT_CLI)}`], /is a directory; name a file/],
+      ['a --report format that does not exist', ['--instance-id', ORDERS, '--report', 'yaml=gate.yaml'], /invalid --report item "yaml=gate.yaml": expected FORMAT=FILE with FORMAT one of table, json, markdown, github/],
+      ['a --report item without a file', ['--instance-id', ORDERS, '--report', 'json=,markdown=x.md'], /invalid --report item "json=": name the file/],
+      ['a --report file named twice', ['--instance-id', ORDERS, '--report', 'json=x.out,markdown=./x.out'], /--report names \.\/x\.out more than once/],
     ])('%s', async (_what, args, pattern) => {
       const run = await cli('gate', ...args);
       expect(run.code).toBe(2);

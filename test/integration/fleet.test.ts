@@ -3,10 +3,10 @@
  * sockets), a fifth of all requests throttled with 429 + Retry-After. The gate runs in-process
  * (runGateCommand, the very function the executable calls) so the test can also count clients.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runGateCommand } from '../../lib/cli/gate-command';
-import { DcsBigKeyClient } from '../../lib/client/client';
+import { DcsBigKeyClient, RetryEvent } from '../../lib/client/client';
 import { DEMO } from '../../lib/emulator';
 import { mapWithConcurrency } from '../../lib/util/concurrency';
 import { demoEnv, expectGateJsonSchema, runInProcess, useCliEmulator } from '../support/cli-harness';
@@ -102,17 +102,72 @@ it('one client per distinct (endpoint, project), a failed instance does not stop
     expect.stringMatching(/^dcs-bigkey gate: 1\/4 done, 0 blocked, 0 failed so far/),
     expect.stringMatching(/^dcs-bigkey gate: 2\/4 done, 0 blocked, 1 failed so far \(legacy: error\)/),
     expect.stringMatching(/^dcs-bigkey gate: 3\/4 done, 1 blocked, 1 failed so far/),
-    expect.stringMatching(/^dcs-bigkey gate: 4\/4 done, 1 blocked, 1 failed so far/),
+    expect.stringMatching(/^dcs-bigkey gate: 4\/4 done, 1 blocked, 1 failed \(/),
   ]);
   const stats = await context.emulator.admin.stats();
   expect(stats.max_in_flight).toBe(1);
 });
 
-it('on a terminal, progress is one line redrawn on stderr', async () => {
+it('on a terminal, progress is one line redrawn on stderr, replaced by the result at the end', async () => {
   const file = path.join(context.dir, 'tty.json');
   writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [0, 1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
   const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json'], demoEnv(), { isTTY: true });
-  expect(run.stderr).toContain('\r\x1b[2Kdcs-bigkey gate: 3/3 done, 1 blocked, 0 failed so far');
-  expect(run.stderr.endsWith('\n')).toBe(true);
+  expect(run.stderr).toContain('\r\x1b[2Kdcs-bigkey gate: 3/3 done, 1 blocked, 0 failed');
+  expect(run.stderr.endsWith('\r\x1b[2Kdcs-bigkey gate: checked 3 of 3: 2 pass, 0 warn, 1 blocked, 0 error\n')).toBe(true);
   expect(JSON.parse(run.stdout).summary.total).toBe(3);
+});
+
+it("a Retry-After wait from the API is shown: the client's onRetry hook feeds the progress", async () => {
+  const file = path.join(context.dir, 'throttled.json');
+  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [{ name: 'slow-cache', instance_id: fleetInstanceId(1) }, { instance_id: fleetInstanceId(2) }] }));
+  await context.emulator.admin.addFaults({ kind: 'throttle', instance_id: fleetInstanceId(1), count: 1, retry_after_s: 1 });
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--verbose'], demoEnv());
+  expect(run.code).toBe(0);
+  expect(run.stderr).toMatch(/^dcs-bigkey gate: slow-cache: throttled by the API, waiting 1(\.1)? s$/m);
+  expect(run.stderr.trimEnd().split('\n').pop()).toMatch(/^dcs-bigkey gate: 2\/2 done, 0 blocked, 0 failed \(/);
+});
+
+it('onRetry receives each retry wait with the instance, the operation, the reason and whether it was throttling', async () => {
+  const events: RetryEvent[] = [];
+  const client = new DcsBigKeyClient({ endpoint: context.emulator.url, projectId: FLEET_PROJECT, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, env: {}, onRetry: (e) => events.push(e), retry: { minDelayMs: 1, maxDelayMs: 5 } });
+  try {
+    // Throttle rules win over error rules on the same request: one fault at a time.
+    await context.emulator.admin.addFaults({ kind: 'throttle', instance_id: fleetInstanceId(3), count: 1, retry_after_s: 0 });
+    expect((await client.listAllBigKeyTasks(fleetInstanceId(3))).meta.requests).toBe(2);
+    await context.emulator.admin.addFaults({ kind: 'error', instance_id: fleetInstanceId(3), status: 503, count: 1 });
+    expect((await client.listAllBigKeyTasks(fleetInstanceId(3))).meta.requests).toBe(2);
+  } finally {
+    await client.close();
+  }
+  expect(events).toEqual([
+    { instanceId: fleetInstanceId(3), operation: 'ListBigkeyScanTasks', reason: 'HTTP 429', delayMs: expect.any(Number), throttled: true },
+    { instanceId: fleetInstanceId(3), operation: 'ListBigkeyScanTasks', reason: 'HTTP 503', delayMs: expect.any(Number), throttled: false },
+  ]);
+});
+
+it('a --report file that cannot be written after the run: said on stderr, exit 3, nothing half-written', async () => {
+  const file = path.join(context.dir, 'two.json');
+  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
+  const report = path.join(context.dir, 'gate-report.json');
+  const nodeFs: typeof import('node:fs') = jest.requireActual('node:fs');
+  const rename = nodeFs.renameSync;
+  jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
+    if (to === report) throw new Error('ENOSPC: no space left on device');
+    return rename(from, to);
+  });
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--report', `json=${report}`], demoEnv());
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain(`could not write the report ${report}: ENOSPC: no space left on device`);
+  expect(JSON.parse(run.stdout).verdict).toBe('pass'); // stdout still has the report
+  expect(existsSync(report)).toBe(false);
+  expect(readdirSync(context.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});
+
+it('GITHUB_STEP_SUMMARY that cannot be appended to is a warning annotation, not a gate failure', async () => {
+  const file = path.join(context.dir, 'one.json');
+  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [{ instance_id: fleetInstanceId(1) }] }));
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'github'], demoEnv(undefined, { GITHUB_STEP_SUMMARY: '/nonexistent-dir/summary.md' }));
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^::warning::dcs-bigkey gate: could not append the report to GITHUB_STEP_SUMMARY \(\/nonexistent-dir\/summary.md\): ENOENT/m);
+  expect(run.stdout.trimEnd().split('\n').pop()).toMatch(/^::notice::DCS big key gate: pass/);
 });

@@ -28,11 +28,11 @@ describe('npm pack of a clean clone', () => {
   it('builds dist/ and ships the compiled package, the lookup worker and the demo data, and no tests', () => {
     const { files } = packed;
     expect(files).toEqual(expect.arrayContaining([
-      'package.json', 'README.md', 'data/emulator-demo.json',
+      'package.json', 'README.md', 'data/emulator-demo.json', 'schemas/fleet-file.schema.json', 'schemas/gate-report-v1.schema.json',
       'dist/index.js', 'dist/index.d.ts', 'dist/emulator/index.js', 'dist/cli/main.js',
       'dist/construct/framework.js', 'dist/construct/lookup-worker.js', 'dist/construct/dcs-bigkey-scan-gate.d.ts',
     ]));
-    expect(files.filter((f) => !/^(dist\/|data\/|README\.md$|package\.json$|LICENSE$)/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist\/|data\/|schemas\/|README\.md$|package\.json$|LICENSE$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)test\/|\.test\.|__tests__|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
@@ -104,7 +104,9 @@ describe('a fresh cdktn app with only this package, cdktn and constructs install
 
   it('synthesizes when the latest automatic scan succeeded', () => {
     const run = synth('orders-cache', DEMO.instances.ordersCache);
-    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^dcs-bigkey: 1 instance, \d+ tasks, source emulator/) });
+    // The lookup summary is information: stdout (cdktf-cli labels every stderr line [ERROR]).
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^dcs-bigkey: 1 instance, \d+ tasks, source emulator/m);
     const result = readOutdir(run.outdir);
     expect(outputs(result.stacks.producer)['orders-cache_latest_auto_status']).toBe('success');
     expect(Object.keys(result.stacks.consumer.resource)).toEqual(['terraform_data']);

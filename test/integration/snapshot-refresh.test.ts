@@ -1,6 +1,10 @@
 /**
- * `dcs-bigkey snapshot refresh` against the emulator: re-reads every entry, all or nothing.
+ * `dcs-bigkey snapshot refresh` and `list` against the emulator: refresh re-reads entries, all or
+ * nothing, one instance's alone with --instance-id; entries recorded from an emulator (whose
+ * address does not last) are skipped unless --endpoint names a running one; list shows source
+ * and age.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +13,8 @@ import { runSnapshotCommand } from '../../lib/cli/snapshot-command';
 import { BufferStream } from '../../lib/cli/io';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { EmulatorProcess } from '../../lib/emulator';
-import { DEMO, newInstanceId, SECRETS, startDemoEmulator } from '../support/emulator-fixture';
+import { DEMO, newInstanceId, REPO_ROOT, SECRETS, startDemoEmulator } from '../support/emulator-fixture';
+import { BUILT_CLI } from '../support/cli-harness';
 import { newApp, synthApp } from '../support/synth';
 
 let emulator: EmulatorProcess;
@@ -22,6 +27,13 @@ function run(argv: string[], env: NodeJS.ProcessEnv = { HW_ACCESS_KEY: DEMO.acce
   const stdout = new BufferStream();
   const stderr = new BufferStream();
   return runSnapshotCommand(argv, { stdout, stderr, env, isTTY: false }).then((code) => ({ code, stdout: stdout.text, stderr: stderr.text }));
+}
+
+/** Marks the file's entries as read from a real endpoint (at the emulator's address), so refresh goes back there. */
+function asLive(file: string): void {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const entry of Object.values<{ source: string }>(doc.entries)) entry.source = 'live';
+  fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
 }
 
 async function recordedSnapshot(instanceIds: string[]): Promise<string> {
@@ -37,6 +49,7 @@ it('re-reads every entry from where it was recorded and rewrites the file', asyn
   const id = newInstanceId();
   await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 3, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
   const file = await recordedSnapshot([id, DEMO.instances.ordersCache]);
+  asLive(file);
   const before = JSON.parse(fs.readFileSync(file, 'utf8'));
   await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 7, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
   const result = await run(['refresh', '--file', file]);
@@ -57,7 +70,7 @@ it('leaves the file unchanged when any lookup fails', async () => {
   const file = await recordedSnapshot([id, DEMO.instances.ordersCache]);
   const before = fs.readFileSync(file, 'utf8');
   await emulator.admin.deleteInstance(id);
-  const result = await run(['refresh', '--file', file]);
+  const result = await run(['refresh', '--file', file, '--endpoint', emulator.url]);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/HTTP 404 DCS.4004/);
   expect(result.stderr).toMatch(/1 of 2 lookups failed; .* was left unchanged/);
@@ -71,7 +84,7 @@ it('refreshes the file cdktf.json names, as synth would', async () => {
   const cwd = process.cwd();
   process.chdir(project);
   try {
-    const result = await run(['refresh']);
+    const result = await run(['refresh', '--endpoint', emulator.url]);
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(`in ${file}`) });
     expect(fs.existsSync(path.join(project, 'dcs-bigkey.context.json'))).toBe(false);
   } finally {
@@ -82,10 +95,116 @@ it('refreshes the file cdktf.json names, as synth would', async () => {
 it('is a usage error, with nothing sent, without credentials, entries or a known action', async () => {
   const file = await recordedSnapshot([DEMO.instances.ordersCache]);
   const requests = (await emulator.admin.stats()).requests;
-  expect(await run(['refresh', '--file', file], {})).toMatchObject({ code: 2, stderr: expect.stringMatching(/no credentials/) });
+  expect(await run(['refresh', '--file', file, '--endpoint', emulator.url], {})).toMatchObject({ code: 2, stderr: expect.stringMatching(/no credentials/) });
   expect(await run(['refresh', '--file', path.join(os.tmpdir(), 'no-such-snapshot.json')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/has no entries to refresh/) });
-  expect(await run(['record'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown snapshot action "record": expected refresh/) });
+  expect(await run(['record'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown snapshot action "record": expected list or refresh/) });
   expect(await run(['refresh', '--endpoint', 'ftp://x', '--file', file])).toMatchObject({ code: 2, stderr: expect.stringMatching(/invalid --endpoint/) });
+  expect(await run(['refresh', '--instance-id', 'nope', '--file', file])).toMatchObject({ code: 2, stderr: expect.stringMatching(/invalid --instance-id "nope"/) });
+  expect(await run(['refresh', '--instance-id', DEMO.instances.legacyCache, '--file', file])).toMatchObject({ code: 2, stderr: expect.stringContaining(`has no entry for instance ${DEMO.instances.legacyCache}: it has ${DEMO.instances.ordersCache}`) });
+  expect(await run(['list', '--format', 'yaml', '--file', file])).toMatchObject({ code: 2, stderr: expect.stringMatching(/invalid --format "yaml": expected one of table, json/) });
   expect((await emulator.admin.stats()).requests).toBe(requests);
   expect((await run(['--help'])).code).toBe(0);
 });
+
+it('--instance-id refreshes that instance\'s entry alone and leaves the others byte-identical', async () => {
+  const [a, b, c] = [newInstanceId(), newInstanceId(), newInstanceId()];
+  for (const id of [a, b, c]) await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 2, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+  const file = await recordedSnapshot([a, b, c]);
+  asLive(file);
+  const before = fs.readFileSync(file, 'utf8');
+  await emulator.admin.putInstance(b, { project_id: DEMO.projectId, generate: { count: 5, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: b } });
+  const result = await run(['refresh', '--file', file, '--instance-id', b.toUpperCase()]);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout).toMatch(/^refreshed 1 entry \(5 tasks\) in /);
+  const after = fs.readFileSync(file, 'utf8');
+  expect(JSON.parse(after).entries[`${DEMO.projectId}/${b}`].count).toBe(5);
+  // Every other entry is the very same text as before.
+  for (const id of [a, c]) expect(after).toContain(entryText(before, `${DEMO.projectId}/${id}`));
+  const others = (text: string) => { const doc = JSON.parse(text); delete doc.entries[`${DEMO.projectId}/${b}`]; return JSON.stringify(doc); };
+  expect(others(after)).toBe(others(before));
+  expect((await emulator.admin.stats()).by_instance[b]).toBeDefined();
+});
+
+it('entries recorded from an emulator that is gone do not make refresh fail: skipped with advice, or refreshed with --endpoint', async () => {
+  const gone = await startDemoEmulator();
+  const id = newInstanceId();
+  await gone.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 2, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+  await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 4, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'dcs-bigkey.context.json');
+  const app = newApp({ 'dcs-bigkey:snapshot': 'record', 'dcs-bigkey:snapshotFile': file });
+  new DcsBigKeyScanTasks(new TerraformStack(app, 'producer'), 'c', { endpoint: gone.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: id });
+  synthApp(app);
+  await gone.stop(); // its throwaway port is closed now
+  const before = fs.readFileSync(file, 'utf8');
+  expect(JSON.parse(before).entries[`${DEMO.projectId}/${id}`]).toMatchObject({ source: 'emulator', endpoint: gone.url });
+
+  const skipped = await run(['refresh', '--file', file], {});
+  expect(skipped.code).toBe(0);
+  expect(skipped.stderr).toContain(`skipped ${DEMO.projectId}/${id}: it was recorded from the DCS emulator at ${gone.url}`);
+  expect(skipped.stderr).toContain('refresh it with --endpoint URL of a running emulator');
+  expect(skipped.stdout).toBe(`refreshed no entries in ${file} (1 emulator entry skipped); the file was left as it was\n`);
+  expect(fs.readFileSync(file, 'utf8')).toBe(before);
+
+  const named = await run(['refresh', '--file', file, '--instance-id', id]);
+  expect(named.code).toBe(2);
+  expect(named.stderr).toMatch(/were recorded from the DCS emulator at .*pass --endpoint URL of a running emulator/);
+
+  const refreshed = await run(['refresh', '--file', file, '--instance-id', id, '--endpoint', emulator.url]);
+  expect(refreshed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^refreshed 1 entry \(4 tasks\)/) });
+});
+
+it('the example recording from its embedded emulator leaves a file that refresh explains instead of failing on', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-example-record-'));
+  const file = path.join(dir, 'dcs-bigkey.context.json');
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HUAWEICLOUD_|HW_|CLOUD_SDK_|DCS_BIGKEY_)/.test(k)));
+  const synth = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'examples', 'app', 'main.ts')], {
+    cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000,
+    env: { ...env, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: file, CDKTF_OUTDIR: path.join(dir, 'out') },
+  });
+  expect(synth.status).toBe(0);
+  const entries = Object.values<{ source: string; endpoint: string }>(JSON.parse(fs.readFileSync(file, 'utf8')).entries);
+  expect(entries).toEqual([expect.objectContaining({ source: 'emulator', endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) })]);
+  const refresh = spawnSync(process.execPath, [BUILT_CLI, 'snapshot', 'refresh', '--file', file], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  expect(refresh.status).toBe(0);
+  expect(refresh.stderr).toContain('recorded from the DCS emulator');
+});
+
+describe('snapshot list', () => {
+  it('shows every entry with its source, where from, and age; "stale" past the maximum age', async () => {
+    const file = await recordedSnapshot([DEMO.instances.ordersCache, DEMO.instances.catalogCache]);
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    doc.entries[`${DEMO.projectId}/${DEMO.instances.catalogCache}`].fetched_at = '2026-01-01T00:00:00.000Z';
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const now = () => new Date('2026-01-11T06:00:00.000Z');
+    const list = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const stdout = new BufferStream();
+      const stderr = new BufferStream();
+      const code = await runSnapshotCommand(['list', '--file', file, ...args], { stdout, stderr, env, isTTY: false, now });
+      return { code, stdout: stdout.text, stderr: stderr.text };
+    };
+    const table = await list([], { DCS_BIGKEY_SNAPSHOT_MAX_AGE: '7d' });
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`${file}: 2 entries; maximum age 7d (error): 1 stale`);
+    expect(lines[2].split(/\s{2,}/)).toEqual(['INSTANCE', 'PROJECT', 'STATUS', 'SOURCE', 'FROM', 'FETCHED', 'AGE', 'TASKS']);
+    const catalog = lines.find((l) => l.startsWith(DEMO.instances.catalogCache))!;
+    expect(catalog.split(/\s{2,}/)).toEqual([DEMO.instances.catalogCache, DEMO.projectId, 'all', 'emulator', emulator.url, '2026-01-01T00:00:00.000Z', '10d 6h (stale)', '5']);
+
+    const json = JSON.parse((await list(['--format', 'json'])).stdout);
+    expect(json.max_age).toBeNull();
+    expect(json.entries).toHaveLength(2);
+    expect(json.entries.find((e: { instance_id: string }) => e.instance_id === DEMO.instances.catalogCache)).toEqual({
+      key: `${DEMO.projectId}/${DEMO.instances.catalogCache}`, project_id: DEMO.projectId, instance_id: DEMO.instances.catalogCache, status_filter: null,
+      source: 'emulator', region: null, endpoint: emulator.url, fetched_at: '2026-01-01T00:00:00.000Z', age_seconds: 885_600, count: 5, stale: null,
+    });
+    expect((await list([], { COLUMNS: '60', DCS_BIGKEY_SNAPSHOT_MAX_AGE: '7d' })).stdout.split('\n').every((l) => l.length <= 60)).toBe(true);
+  });
+});
+
+/** The text of one entry as the canonical file writes it (2-space JSON, sorted keys, inside "entries"). */
+function entryText(fileText: string, key: string): string {
+  const start = fileText.indexOf(`    ${JSON.stringify(key)}: {`);
+  const end = fileText.indexOf('\n    }', start);
+  if (start < 0 || end < 0) throw new Error(`no entry ${key}`);
+  return fileText.slice(start, end + 6);
+}

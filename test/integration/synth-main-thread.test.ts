@@ -57,7 +57,7 @@ for (const step of (process.env.STEPS || '').split(',').filter(Boolean)) {
   if (step === 'more') scans.push(new DcsBigKeyScanTasks(stack, 'late', { instanceId: process.env.LATE_INSTANCE }));
   if (step === 'synth') app.synth();
 }
-process.stdout.write(JSON.stringify({ ...loaded(), afterConstruct, workers: lookupWorkerStats(), counts }));
+process.stdout.write('report ' + JSON.stringify({ ...loaded(), afterConstruct, workers: lookupWorkerStats(), counts }) + '\\n');
 `;
 
 let emulator: EmulatorProcess;
@@ -80,7 +80,8 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.admin.resetStats());
 
-function synthChild(env: Record<string, string>, steps: string, ids = instances): { report: ChildReport; stderr: string; outdir: string } {
+/** Runs the app; `summary` is the library's summary line (on stdout). */
+function synthChild(env: Record<string, string>, steps: string, ids = instances): { report: ChildReport; summary: string; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(work, 'out-'));
   const run = runNode(APP, {
     env: {
@@ -89,7 +90,8 @@ function synthChild(env: Record<string, string>, steps: string, ids = instances)
     },
   });
   if (run.status !== 0) throw new Error(`child failed (${run.status}): ${run.stderr}`);
-  return { report: JSON.parse(run.stdout) as ChildReport, stderr: run.stderr, outdir };
+  const line = (prefix: string) => run.stdout.split('\n').find((l) => l.startsWith(prefix)) ?? '';
+  return { report: JSON.parse(line('report ').slice('report '.length)) as ChildReport, summary: line('dcs-bigkey: '), outdir };
 }
 
 function expectNoHttpStack(loaded: { undici: string[]; dist: string[] }): void {
@@ -101,10 +103,10 @@ function expectNoHttpStack(loaded: { undici: string[]; dist: string[] }): void {
 
 describe('on the app thread of a fresh process running the built package', () => {
   it('a live synth loads no HTTP stack: one worker sends every lookup in one batch, at most DCS_BIGKEY_CONCURRENCY in flight, and is ended after synth', async () => {
-    const { report, stderr } = synthChild({ DCS_BIGKEY_CONCURRENCY: '2' }, 'synth');
+    const { report, summary } = synthChild({ DCS_BIGKEY_CONCURRENCY: '2' }, 'synth');
     expectNoHttpStack(report);
     expect(report.workers).toEqual({ started: 1, ended: 1, running: false });
-    expect(stderr).toMatch(/dcs-bigkey: 6 instances, 18 tasks, source emulator, \d+ ms in 1 batch\n/);
+    expect(summary).toMatch(/^dcs-bigkey: 6 instances, 18 tasks, source emulator, \d+ ms in 1 batch$/);
     const stats = await emulator.admin.stats();
     expect(stats.list_requests).toBe(6);
     expect(stats.max_in_flight).toBe(2);
@@ -118,10 +120,10 @@ describe('on the app thread of a fresh process running the built package', () =>
   });
 
   it('a value read in app code before synth, then one more construct: the same worker serves both batches and is ended after synth', async () => {
-    const { report, stderr } = synthChild({}, 'read,more,synth');
+    const { report, summary } = synthChild({}, 'read,more,synth');
     expect(report.counts).toEqual([3]);
     expect(report.workers).toEqual({ started: 1, ended: 1, running: false });
-    expect(stderr).toMatch(/dcs-bigkey: 7 instances, 21 tasks, source emulator, \d+ ms in 2 batches\n/);
+    expect(summary).toMatch(/^dcs-bigkey: 7 instances, 21 tasks, source emulator, \d+ ms in 2 batches$/);
     expectNoHttpStack(report);
     expect((await emulator.admin.stats()).list_requests).toBe(7);
   });
@@ -130,8 +132,8 @@ describe('on the app thread of a fresh process running the built package', () =>
     const file = path.join(work, 'replay.context.json');
     synthChild({ DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: file }, 'synth');
     await emulator.admin.resetStats();
-    const { report, stderr } = synthChild({ DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: file, DCS_BIGKEY_ENDPOINT: '', HW_ACCESS_KEY: '', HW_SECRET_KEY: '' }, 'synth');
-    expect(stderr).toMatch(/dcs-bigkey: 6 instances, 18 tasks, source snapshot, \d+ ms in 1 batch\n/);
+    const { report, summary } = synthChild({ DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: file, DCS_BIGKEY_ENDPOINT: '', HW_ACCESS_KEY: '', HW_SECRET_KEY: '' }, 'synth');
+    expect(summary).toMatch(/^dcs-bigkey: 6 instances, 18 tasks, source snapshot, \d+ ms in 1 batch$/);
     expectNoHttpStack(report);
     expect(report.workers).toEqual({ started: 0, ended: 0, running: false });
     expect((await emulator.admin.stats()).requests).toBe(0);
@@ -140,8 +142,8 @@ describe('on the app thread of a fresh process running the built package', () =>
   it("a worker that cannot load undici fails every lookup closed, naming it, and is ended", async () => {
     // NODE_OPTIONS reaches the worker thread too: undici is unresolvable there.
     const hide = path.join(__dirname, '..', 'support', 'hide-modules.js');
-    const { report, stderr, outdir } = synthChild({ NODE_OPTIONS: `--require ${hide}`, DCS_BIGKEY_TEST_HIDE: 'undici' }, 'synth', instances.slice(0, 2));
-    expect(stderr).toMatch(/dcs-bigkey: 2 instances, 0 tasks, source none, 2 failed, \d+ ms in 1 batch\n/);
+    const { report, summary, outdir } = synthChild({ NODE_OPTIONS: `--require ${hide}`, DCS_BIGKEY_TEST_HIDE: 'undici' }, 'synth', instances.slice(0, 2));
+    expect(summary).toMatch(/^dcs-bigkey: 2 instances, 0 tasks, source none, 2 failed, \d+ ms in 1 batch$/);
     const errors = readOutdir(outdir).annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
     expect(errors).toEqual([0, 1].map(() => expect.stringMatching(/^\[lookup-failed\] .*could not be read, so the gate cannot pass: .*Cannot find module 'undici/)));
     expect(report.workers).toEqual({ started: 1, ended: 1, running: false });

@@ -3,6 +3,7 @@
  * every tenth instance's newest automatic scan failed (the gate's default policy blocks it).
  */
 import { BigKeyTask } from '../../lib/client/types';
+import { DEMO, EmulatorData } from '../../lib/emulator';
 
 export const FLEET_PROJECT = 'f1ee7000f1ee7000f1ee7000f1ee7000';
 
@@ -47,4 +48,14 @@ export function fleetInstanceTasks(i: number): BigKeyTask[] {
 /** What the default gate policy (latest automatic scan must not have failed) decides. */
 export function expectedFleetVerdict(i: number): 'pass' | 'blocked' {
   return i % 10 === 0 ? 'blocked' : 'pass';
+}
+
+/**
+ * Emulator data holding fleet instances 0..n-1 (demo credentials), for fleets too large to
+ * create one admin request at a time.
+ */
+export function fleetEmulatorData(n: number, skip: (i: number) => boolean = () => false): EmulatorData {
+  const instances: Record<string, { name: string; tasks: BigKeyTask[] }> = {};
+  for (let i = 0; i < n; i++) if (!skip(i)) instances[fleetInstanceId(i)] = { name: `cache-${i}`, tasks: fleetInstanceTasks(i) };
+  return { credentials: [{ access_key: DEMO.accessKey, secret_key: DEMO.secretKey }], projects: { [FLEET_PROJECT]: { instances } } };
 }

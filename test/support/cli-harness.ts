@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BufferStream, CliIo } from '../../lib/cli/io';
 import { EmulatorProcess, spawnEmulator } from '../../lib/emulator';
+import { expectValidGateReport } from './json-schemas';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const BUILT_CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
@@ -99,8 +100,12 @@ export function expectNoCredentials(texts: readonly string[], secrets: readonly 
   }
 }
 
-/** The structural check of the `dcs-bigkey-gate/v1` JSON schema (documented in lib/cli/report/json.ts). */
+/**
+ * The `dcs-bigkey-gate/v1` contract: the shipped JSON Schema (schemas/gate-report-v1.schema.json,
+ * nothing undeclared), and the structural checks below (documented in lib/cli/report/json.ts).
+ */
 export function expectGateJsonSchema(doc: any): void {
+  expectValidGateReport(doc);
   const verdicts = ['pass', 'warn', 'blocked', 'error'];
   const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
   expect(Object.keys(doc).sort()).toEqual(['exit_code', 'generated_at', 'instances', 'schema', 'summary', 'verdict']);

@@ -8,10 +8,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './emulator-fixture';
 
+/**
+ * An empty Terraform CLI configuration: the CLIs run `terraform version`, which warns on stderr
+ * (labelled `[ERROR]` by cdktf-cli) when TF_CLI_CONFIG_FILE names a missing file.
+ */
+const EMPTY_TF_CONFIG = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-tfrc-')), 'terraformrc');
+fs.writeFileSync(EMPTY_TF_CONFIG, '');
+
 /** The environment of a fresh machine: no Huawei Cloud variables at all. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HUAWEICLOUD_|HW_|CLOUD_SDK_|DCS_BIGKEY_|CDKTF_CONTINUE)/.test(k)));
-  return { ...env, CHECKPOINT_DISABLE: '1', CI: 'true', ...extra };
+  return { ...env, CHECKPOINT_DISABLE: '1', CI: 'true', TF_CLI_CONFIG_FILE: EMPTY_TF_CONFIG, ...extra };
 }
 
 export interface CliSynth {

@@ -89,11 +89,12 @@ describe('markdown', () => {
   const md = renderGateMarkdown(report);
   const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| |'));
 
-  it('has the title, the summary, one row per instance with its mark', () => {
+  it('has the title, the summary, one row per instance with its mark, worst first', () => {
     expect(md.startsWith('### ❌ DCS big key gate: error\n\n3 instances: ✅ 1 pass · ⚠️ 0 warn · ⛔ 1 blocked · ❌ 1 error — exit code 3, checked 2026-11-29T12:00:00.000Z\n')).toBe(true);
-    expect(rows.map((r) => r.slice(0, 4))).toEqual(['| ✅ ', '| ⛔ ', '| ❌ ']);
-    expect(rows[0]).toBe(`| ✅ | orders \\| cache | \`${A}\` | success \`t-1\` | 2026-11-28T02:01:47.905Z | 1d 9h ago | — |`);
-    expect(rows[2]).toBe(`| ❌ | — | \`${C}\` | not read | — | — | lookup failed: HTTP 400 DCS.4919 |`);
+    expect(rows.map((r) => r.slice(0, 4))).toEqual(['| ❌ ', '| ⛔ ', '| ✅ ']);
+    expect(rows[2]).toBe(`| ✅ | orders \\| cache | \`${A}\` | success \`t-1\` | 2026-11-28T02:01:47.905Z | 1d 9h ago | — |`);
+    expect(rows[0]).toBe(`| ❌ | — | \`${C}\` | not read | — | — | lookup failed: HTTP 400 DCS.4919 |`);
+    expect(md).not.toContain('Shortened');
   });
 
   it('escapes | and line breaks in cells and cannot be injected with markup', () => {
@@ -123,12 +124,13 @@ describe('github', () => {
   it('one line per finding (error or warning), then the ::notice:: summary', () => {
     const lines = renderGateGithub(report).trimEnd().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toBe(
+    // Worst instance first: the failed lookup, then the block.
+    expect(lines[0]).toBe(`::error title=DCS big key gate%3A ${C} error (lookup-failed)::could not be read: HTTP 400 DCS.4919`);
+    expect(lines[1]).toBe(
       `::error title=DCS big key gate%3A sessions%0A<b>cache</b> (${B}) blocked (latest-auto-failed)::latest *failed* | 100%25 sure%0D%0Asee Cache Analysis > Big Key Analysis`,
     );
-    expect(lines[1]).toMatch(/^::warning title=.*\(stuck-task\)::stuck 1$/);
-    expect(lines[2]).toMatch(/^::warning title=.*::stuck 2$/);
-    expect(lines[3]).toMatch(new RegExp(`^::error title=DCS big key gate%3A ${C} error \\(lookup-failed\\)::could not be read%3A|^::error title=DCS big key gate%3A ${C} error \\(lookup-failed\\)::could not be read: HTTP 400 DCS.4919$`));
+    expect(lines[2]).toMatch(/^::warning title=.*\(stuck-task\)::stuck 1$/);
+    expect(lines[3]).toMatch(/^::warning title=.*::stuck 2$/);
     expect(lines[4]).toBe('::notice::DCS big key gate: error (exit code 3); 3 instances: 1 pass, 0 warn, 1 blocked, 1 error');
   });
 });
@@ -150,6 +152,21 @@ describe('tables', () => {
     expect(lines[4].split(/\s{2,}/).slice(0, 2)).toEqual(['blocked', 'sessions <b>cache</b>']);
     expect(text).toContain('  - [latest-auto-failed, error] latest *failed* | 100% sure see Cache Analysis > Big Key Analysis\n');
     expect(renderTable(['A'], [['x\x1b[2Jy']])).toBe('A\nx [2Jy\n');
+  });
+
+  it('gate on a narrower terminal: drops the task id, finish time, task count, age, latest status, in that order', () => {
+    const headers = (width: number) => renderGateTable(report, { width }).split('\n').find((l) => l.startsWith('VERDICT'))!.split(/\s{2,}/);
+    expect(headers(400)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
+    expect(headers(140)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
+    expect(headers(120)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AGE', 'TASKS', 'REASON']);
+    expect(headers(105)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AGE', 'REASON']);
+    expect(headers(90)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'REASON']);
+    expect(headers(80)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'REASON']);
+    // Narrower still, the reason goes under its row.
+    expect(headers(60)).toEqual(['VERDICT', 'NAME', 'INSTANCE']);
+    for (const width of [140, 120, 105, 90, 80, 60]) {
+      for (const line of renderGateTable(report, { width }).trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(width);
+    }
   });
 
   it('tasks: durations of finished, running and waiting tasks', () => {

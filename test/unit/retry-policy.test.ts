@@ -1,4 +1,4 @@
-import { backoffDelay, DEFAULT_RETRY, retryAfterMs, retryCallback, retryReason } from '../../lib/client/retry-policy';
+import { backoffDelay, DEFAULT_RETRY, retryAfterDelay, retryAfterMs, retryCallback, retryReason } from '../../lib/client/retry-policy';
 
 function err(props: Record<string, unknown>): Error {
   return Object.assign(new Error('x'), props);
@@ -43,10 +43,21 @@ describe('retry policy', () => {
     });
   }
 
-  it('honours Retry-After on 429', async () => {
+  it('honours Retry-After on 429; Retry-After: 0 is retried at once, with no fixed jitter', async () => {
     const out = await decide(err({ statusCode: 429, headers: { 'retry-after': '0' } }), 1, Date.now() + 10_000);
     expect(out.retried).toBe(true);
-    expect(out.delays[0]).toBeLessThanOrEqual(100);
+    expect(out.delays).toEqual([0]);
+  });
+
+  it('adds jitter in proportion to Retry-After only, and backs off a request refused again', () => {
+    const s = { maxRetries: 10, minDelayMs: 200, maxDelayMs: 10_000 };
+    for (const r of [0, 0.5, 1]) expect(retryAfterDelay(0, 1, s, () => r)).toBe(0);
+    expect(retryAfterDelay(2000, 1, s, () => 0)).toBe(2000);
+    expect(retryAfterDelay(2000, 1, s, () => 1)).toBe(2200);
+    // the second retry of the same request waits at least the backoff, whatever Retry-After says
+    expect(retryAfterDelay(0, 2, s, () => 0)).toBe(100);
+    expect(retryAfterDelay(0, 3, s, () => 1)).toBe(400);
+    expect(retryAfterDelay(5000, 2, s, () => 0)).toBe(5000);
   });
 
   it('honours a Retry-After longer than the largest backoff step, within the deadline', () => {
@@ -59,9 +70,10 @@ describe('retry policy', () => {
         retried = !e;
       });
       expect(delays[0]).toBeGreaterThanOrEqual(15_000);
+      expect(delays[0]).toBeLessThanOrEqual(16_500); // jitter: at most a tenth of the wait
       jest.advanceTimersByTime(14_999);
       expect(retried).toBe(false);
-      jest.advanceTimersByTime(200);
+      jest.advanceTimersByTime(1_501);
       expect(retried).toBe(true);
     } finally {
       jest.useRealTimers();

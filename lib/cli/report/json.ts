@@ -2,7 +2,8 @@
  * `dcs-bigkey gate --format json`: a stable, documented schema for machines.
  *
  * Schema `dcs-bigkey-gate/v1` (fields are never removed or renamed within v1; new optional
- * fields may be added):
+ * fields may be added). The package ships it as JSON Schema: schemas/gate-report-v1.schema.json
+ * (test/unit/schemas.test.ts keeps the two in agreement).
  *
  * {
  *   "schema": "dcs-bigkey-gate/v1",

@@ -49,6 +49,13 @@ export function overallVerdict(verdicts: readonly Verdict[]): Verdict {
   return 'pass';
 }
 
+const SEVERITY_ORDER: readonly Verdict[] = ['error', 'blocked', 'warn', 'pass'];
+
+/** Instances worst first (error, blocked, warn, pass), input order within a verdict: what reviewers read first. */
+export function worstFirst(instances: readonly InstanceResult[]): InstanceResult[] {
+  return SEVERITY_ORDER.flatMap((verdict) => instances.filter((r) => r.verdict === verdict));
+}
+
 /** 3 when any lookup failed (even if others are blocked), else 1 when any is blocked, else 0. */
 export function exitCodeOf(verdict: Verdict): number {
   return verdict === 'error' ? EXIT.LOOKUP_FAILED : verdict === 'blocked' ? EXIT.FAILURE : EXIT.OK;

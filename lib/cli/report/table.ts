@@ -1,8 +1,15 @@
 /**
- * Plain-text tables for people at a terminal: aligned columns, no colour, nothing truncated.
+ * Plain-text tables for people at a terminal: aligned columns, no colour, nothing lost.
+ *
+ * Widths are display columns (East Asian wide characters count two, see text-width.ts). Given a
+ * terminal width, a table that would be wider drops its least useful columns first (each table
+ * says which, in order; the JSON report keeps everything), then wraps its wrappable columns
+ * inside their column, and, when even that is too wide, moves the last column under its row.
+ * Long messages below a table wrap to the width with a hanging indent.
  */
 import { BigKeyTask } from '../../client/types';
 import { formatDuration } from '../../policy/duration';
+import { clusters, displayWidth } from '../text-width';
 import { ageText, GateReport, shortReason, summaryLine } from './model';
 
 /**
@@ -13,18 +20,134 @@ export function plain(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 
-/** Columns padded to their widest cell; the last column is not padded. Cells are made plain. */
-export function renderTable(headers: readonly string[], rawRows: readonly (readonly string[])[]): string {
-  const rows = rawRows.map((r) => r.map(plain));
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat(widths[i] - width(c)))).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+export interface Column {
+  readonly header: string;
+  /** Dropped when the table is too wide: lower numbers go first. @default never */
+  readonly drop?: number;
+  /** May wrap inside the column, down to this width. @default does not wrap */
+  readonly minWidth?: number;
 }
 
-/** Display width: code points (good enough for the ASCII and emoji-free cells used here). */
-function width(text: string): number {
-  return [...text].length;
+export interface TableOptions {
+  /** Terminal width in columns. @default unlimited */
+  readonly width?: number;
+}
+
+/** Narrower than this, a terminal is treated as this wide. */
+export const MIN_TABLE_WIDTH = 40;
+const GAP = 2;
+/** Indent of a column moved under its row. */
+const UNDER_INDENT = 4;
+
+/**
+ * Columns padded to their widest cell (the last one not padded), fitted to `options.width` as
+ * described above. Cells are made plain.
+ */
+export function renderTable(columns: readonly (Column | string)[], rawRows: readonly (readonly string[])[], options: TableOptions = {}): string {
+  const cols = columns.map((c) => (typeof c === 'string' ? { header: c } : c));
+  const rows = rawRows.map((r) => cols.map((_, i) => plain(r[i] ?? '')));
+  const natural = cols.map((c, i) => Math.max(displayWidth(c.header), ...rows.map((r) => displayWidth(r[i]))));
+  const limit = options.width === undefined ? Infinity : Math.max(options.width, MIN_TABLE_WIDTH);
+
+  let shown = cols.map((_, i) => i);
+  const total = (widths: readonly number[]) => shown.reduce((n, i) => n + widths[i], 0) + GAP * (shown.length - 1);
+  const narrowest = natural.map((w, i) => Math.min(w, cols[i].minWidth ?? w));
+  // 1. Drop the least useful columns, until the rest would fit with wrapping.
+  const droppable = cols.map((c, i) => ({ i, drop: c.drop })).filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
+  for (const { i } of droppable) {
+    if (total(narrowest) <= limit) break;
+    shown = shown.filter((j) => j !== i);
+  }
+  // 2. Wrap the wrappable ones: narrow the widest of them, one column at a time, down to their minimum.
+  let widths = shrink(natural, narrowest, shown, limit);
+  // 3. Still too wide: the last column goes under its row, and the others fit again.
+  let under: number | undefined;
+  if (total(widths) > limit && shown.length > 1) {
+    under = shown[shown.length - 1];
+    shown = shown.slice(0, -1);
+    widths = shrink(natural, narrowest, shown, limit);
+  }
+
+  const lines: string[] = [];
+  const emit = (cells: readonly string[]) => {
+    const wrapped = shown.map((i) => wrap(cells[i], widths[i]));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    for (let k = 0; k < height; k++) {
+      lines.push(
+        shown.map((i, n) => {
+          const text = wrapped[n][k] ?? '';
+          return n === shown.length - 1 ? text : text + ' '.repeat(widths[i] - displayWidth(text));
+        }).join(' '.repeat(GAP)).trimEnd(),
+      );
+    }
+    if (under !== undefined && cells[under] !== '') {
+      for (const line of wrap(cells[under], limit - UNDER_INDENT)) lines.push(' '.repeat(UNDER_INDENT) + line);
+    }
+  };
+  emit(cols.map((c) => c.header));
+  rows.forEach(emit);
+  return lines.join('\n') + '\n';
+}
+
+/** Widths that fit `limit` by narrowing the widest wrappable column first (never below its minimum). */
+function shrink(natural: readonly number[], narrowest: readonly number[], shown: readonly number[], limit: number): number[] {
+  const widths = [...natural];
+  let over = shown.reduce((n, i) => n + widths[i], 0) + GAP * (shown.length - 1) - limit;
+  while (over > 0) {
+    const candidates = shown.filter((i) => widths[i] > narrowest[i]);
+    if (candidates.length === 0) break;
+    const widest = candidates.reduce((a, b) => (widths[b] > widths[a] ? b : a));
+    widths[widest]--;
+    over--;
+  }
+  return widths;
+}
+
+/**
+ * `text` in lines of at most `width` columns, broken at spaces where possible and inside a word
+ * (never inside a character cluster) where not. Unlimited width: one line.
+ */
+export function wrap(text: string, width: number): string[] {
+  if (!Number.isFinite(width) || displayWidth(text) <= width) return [text];
+  const lines: string[] = [];
+  let line = '';
+  let lineWidth = 0;
+  for (const word of text.split(/(?<= )/)) {
+    const w = displayWidth(word);
+    const bare = word.trimEnd();
+    if (lineWidth + displayWidth(bare) <= width) {
+      line += word;
+      lineWidth += w;
+      continue;
+    }
+    if (line.trim() !== '') lines.push(line.trimEnd());
+    line = '';
+    lineWidth = 0;
+    for (const c of clusters(word)) {
+      if (lineWidth + c.width > width && line.trim() !== '') {
+        lines.push(line.trimEnd());
+        line = '';
+        lineWidth = 0;
+      }
+      line += c.text;
+      lineWidth += c.width;
+    }
+  }
+  if (line.trim() !== '' || lines.length === 0) lines.push(line.trimEnd());
+  return lines;
+}
+
+/**
+ * A paragraph wrapped to `width`: the first line indented by `first` spaces, the others by
+ * `rest` (a hanging indent). Unlimited width: one line.
+ */
+export function hanging(text: string, width: number | undefined, rest: number, first = 0): string {
+  const pad = (n: number) => ' '.repeat(n);
+  if (width === undefined) return pad(first) + text + '\n';
+  const limit = Math.max(width, MIN_TABLE_WIDTH);
+  const [head, ...more] = wrap(text, limit - first);
+  const tail = more.length === 0 ? [] : wrap(more.join(' '), limit - rest).map((l) => pad(rest) + l);
+  return [pad(first) + head, ...tail].join('\n') + '\n';
 }
 
 /** `dcs-bigkey tasks` output. */
@@ -33,14 +156,24 @@ export function renderTasksTable(
   source: string,
   page: { readonly offset?: number; readonly limit?: number } | undefined,
   now: Date,
+  options: TableOptions = {},
 ): string {
   const shown = page
     ? `showing ${listing.records.length} from offset ${page.offset ?? 0}${page.limit !== undefined ? ` (limit ${page.limit})` : ''}`
     : `showing all, newest first`;
-  const header = `instance ${plain(listing.instance_id)}: ${listing.count} task${listing.count === 1 ? '' : 's'} (${shown}; source: ${source})\n`;
+  const header = hanging(`instance ${plain(listing.instance_id)}: ${listing.count} task${listing.count === 1 ? '' : 's'} (${shown}; source: ${source})`, options.width, 2);
   if (listing.records.length === 0) return header + '(no tasks)\n';
   const rows = listing.records.map((t) => [t.id, t.scan_type, t.status, t.created_at, t.started_at ?? '-', t.finished_at ?? '-', taskDuration(t, now)]);
-  return header + '\n' + renderTable(['ID', 'TYPE', 'STATUS', 'CREATED', 'STARTED', 'FINISHED', 'DURATION'], rows);
+  const columns: Column[] = [
+    { header: 'ID' },
+    { header: 'TYPE' },
+    { header: 'STATUS' },
+    { header: 'CREATED', drop: 3 },
+    { header: 'STARTED', drop: 1 },
+    { header: 'FINISHED', drop: 2 },
+    { header: 'DURATION', minWidth: 8 },
+  ];
+  return header + '\n' + renderTable(columns, rows, options);
 }
 
 /** Run time of a finished task, or how long an unfinished one has been running or waiting. */
@@ -52,9 +185,9 @@ export function taskDuration(task: BigKeyTask, now: Date): string {
 }
 
 /** `dcs-bigkey gate --format table`. */
-export function renderGateTable(report: GateReport): string {
+export function renderGateTable(report: GateReport, options: TableOptions = {}): string {
   const out: string[] = [];
-  out.push(`dcs-bigkey gate: ${report.verdict.toUpperCase()} (exit code ${report.exitCode}); ${summaryLine(report)}\n\n`);
+  out.push(hanging(`dcs-bigkey gate: ${report.verdict.toUpperCase()} (exit code ${report.exitCode}); ${summaryLine(report)}`, options.width, 2) + '\n');
   const rows = report.instances.map((r) => [
     r.verdict,
     r.name ?? '-',
@@ -66,13 +199,25 @@ export function renderGateTable(report: GateReport): string {
     r.tasksRead === undefined ? '-' : String(r.tasksRead),
     shortReason(r) || '-',
   ]);
-  out.push(renderTable(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'REASON'], rows));
+  // On a narrow terminal the task id, times and counts go first (they are in the findings and the JSON report).
+  const columns: Column[] = [
+    { header: 'VERDICT' },
+    { header: 'NAME', minWidth: 12 },
+    { header: 'INSTANCE' },
+    { header: 'LATEST AUTO', drop: 5 },
+    { header: 'AUTO TASK', drop: 1 },
+    { header: 'FINISHED', drop: 2 },
+    { header: 'AGE', drop: 4 },
+    { header: 'TASKS', drop: 3 },
+    { header: 'REASON', minWidth: 16 },
+  ];
+  out.push(renderTable(columns, rows, options));
   const failing = report.instances.filter((r) => r.findings.length > 0);
   if (failing.length > 0) {
     out.push('\n');
     for (const r of failing) {
-      out.push(`${r.verdict}: ${plain(r.name ? `${r.name} (${r.instanceId})` : r.instanceId)}\n`);
-      for (const f of r.findings) out.push(`  - [${f.policy}, ${f.severity}] ${plain(f.message)}\n`);
+      out.push(hanging(`${r.verdict}: ${plain(r.name ? `${r.name} (${r.instanceId})` : r.instanceId)}`, options.width, 2));
+      for (const f of r.findings) out.push(hanging(`- [${f.policy}, ${f.severity}] ${plain(f.message)}`, options.width, 4, 2));
     }
   }
   return out.join('');

@@ -1,0 +1,191 @@
+/**
+ * The JSON Schemas shipped in schemas/ (editors check and complete files with them; pipelines
+ * validate reports with them) agree with the code: the fleet file schema accepts exactly what
+ * `dcs-bigkey gate --fleet` accepts, on a corpus of valid and invalid files and on generated
+ * ones; real gate reports validate against the dcs-bigkey-gate/v1 schema and carry no field it
+ * does not declare. ajv is a dev dependency only: the command keeps its own clearer messages.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { planGate } from '../../lib/cli/gate-command';
+import { POLICY_KEYS } from '../../lib/cli/fleet-file';
+import { toGateJson } from '../../lib/cli/report/json';
+import { buildReport, InstanceResult } from '../../lib/cli/report/model';
+import { KNOWN_REGIONS } from '../../lib/client/endpoint';
+import { expectValidGateReport, fleetSchema, undeclared, validFleet, validReport } from '../support/json-schemas';
+
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-schemas-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** What the command says about a fleet file (with project and region from the environment, and HW_CLOUD so any well-formed region is allowed). */
+const ENV = { HW_PROJECT_ID: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', HW_REGION_NAME: 'cn-north-4', HW_CLOUD: 'example.com' };
+let n = 0;
+function parserAccepts(doc: unknown, env: NodeJS.ProcessEnv = ENV): boolean {
+  const file = path.join(dir, `fleet-${n++}.json`);
+  fs.writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc));
+  try {
+    planGate({ fleet: file }, env);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const A = '5560df16-cebf-4473-95c4-d1b573c16e79';
+const B = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const P = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
+
+const corpus: [string, unknown, boolean][] = [
+  ['the smallest file', { instances: [{ instance_id: A }] }, true],
+  ['with $schema and $comment', { $schema: './node_modules/cdktf-dcs-bigkey/schemas/fleet-file.schema.json', $comment: 'x', instances: [{ instance_id: A, $comment: 'y' }] }, true],
+  ['the README example', { defaults: { project_id: P, region: 'cn-north-4' }, instances: [{ name: 'orders-cache', instance_id: A }, { name: 'catalog-cache', instance_id: B, policies: { stuckTask: { maxDuration: '1h', severity: 'warning' } } }] }, true],
+  ['every policy, in both layers', { defaults: { endpoint: 'http://127.0.0.1:8080', policies: { latestAutoFailed: 'error', maxAutoScanAge: { maxAge: '7d' }, requireSuccessfulScan: 'warning', stuckTask: { maxDuration: 3_600_000 }, onLookupFailure: 'error' } }, instances: [{ instance_id: A, policies: { latestAutoFailed: null, maxAutoScanAge: null, onLookupFailure: 'warning' } }] }, true],
+  ['an entry with its own location', { defaults: { region: 'cn-north-4' }, instances: [{ instance_id: A, project_id: P, endpoint: 'https://dcs.example.com' }] }, true],
+  ['an upper-case id and a wide name', { instances: [{ instance_id: A.toUpperCase(), name: '订单缓存' }] }, true],
+  ['a 128-character name of emoji', { instances: [{ instance_id: A, name: '🔥'.repeat(128) }] }, true],
+  ['durations with spaces around and several units', { defaults: { policies: { maxAutoScanAge: { maxAge: ' 1d12h ' } } }, instances: [{ instance_id: A }] }, true],
+  ['a region outside the list, with HW_CLOUD', { instances: [{ instance_id: A, region: 'xx-private-1' }] }, true],
+  ['not JSON', '{"instances": [', false],
+  ['not an object', [{ instance_id: A }], false],
+  ['no instances', { defaults: {} }, false],
+  ['empty instances', { instances: [] }, false],
+  ['instances not an array', { instances: { a: { instance_id: A } } }, false],
+  ['an unknown top-level field', { instances: [{ instance_id: A }], fleet: 'x' }, false],
+  ['an unknown entry field', { instances: [{ instance_id: A, instanceId: A }] }, false],
+  ['no instance_id', { instances: [{ name: 'x' }] }, false],
+  ['a bad instance_id', { instances: [{ instance_id: '7c9e6679' }] }, false],
+  ['an empty name', { instances: [{ instance_id: A, name: '' }] }, false],
+  ['a blank name', { instances: [{ instance_id: A, name: ' \u00a0 ' }] }, false],
+  ['a name with a line break', { instances: [{ instance_id: A, name: 'a\nb' }] }, false],
+  ['a 129-character name', { instances: [{ instance_id: A, name: 'x'.repeat(129) }] }, false],
+  ['a number as a name', { instances: [{ instance_id: A, name: 7 }] }, false],
+  ['region and endpoint together', { instances: [{ instance_id: A, region: 'cn-north-4', endpoint: 'http://127.0.0.1:1' }] }, false],
+  ['region and endpoint together in defaults', { defaults: { region: 'cn-north-4', endpoint: 'http://127.0.0.1:1' }, instances: [{ instance_id: A }] }, false],
+  ['a badly shaped region', { instances: [{ instance_id: A, region: 'North 4' }] }, false],
+  ['an endpoint without a scheme', { defaults: { endpoint: 'localhost:8080' }, instances: [{ instance_id: A }] }, false],
+  ['an endpoint with a path', { defaults: { endpoint: 'https://dcs.example.com/v2' }, instances: [{ instance_id: A }] }, false],
+  ['an endpoint with user info', { defaults: { endpoint: 'https://ak:sk@dcs.example.com' }, instances: [{ instance_id: A }] }, false],
+  ['an ftp endpoint', { defaults: { endpoint: 'ftp://dcs.example.com' }, instances: [{ instance_id: A }] }, false],
+  ['an empty project id', { instances: [{ instance_id: A, project_id: '' }] }, false],
+  ['a short project id', { instances: [{ instance_id: A, project_id: 'abc' }] }, false],
+  ['a bad severity', { instances: [{ instance_id: A, policies: { latestAutoFailed: 'fatal' } }] }, false],
+  ['a severity of the wrong type', { instances: [{ instance_id: A, policies: { requireSuccessfulScan: true } }] }, false],
+  ['an unknown policy', { instances: [{ instance_id: A, policies: { maxAge: '7d' } }] }, false],
+  ['a duration policy as a string', { instances: [{ instance_id: A, policies: { stuckTask: '2h' } }] }, false],
+  ['a duration policy without its duration', { instances: [{ instance_id: A, policies: { stuckTask: { severity: 'warning' } } }] }, false],
+  ['a bad duration', { defaults: { policies: { maxAutoScanAge: { maxAge: '7 days' } } }, instances: [{ instance_id: A }] }, false],
+  ['a zero duration', { defaults: { policies: { maxAutoScanAge: { maxAge: '0d0h' } } }, instances: [{ instance_id: A }] }, false],
+  ['a negative duration', { defaults: { policies: { maxAutoScanAge: { maxAge: -5 } } }, instances: [{ instance_id: A }] }, false],
+  ['a null severity in a duration policy', { instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h', severity: null } } }] }, false],
+  ['an unknown field in a duration policy', { instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h', max: '2h' } } }] }, false],
+  ['policies that are no object', { instances: [{ instance_id: A, policies: ['latestAutoFailed'] }] }, false],
+  ['defaults that is no object', { defaults: null, instances: [{ instance_id: A }] }, false],
+];
+
+describe('the fleet file schema', () => {
+  it.each(corpus)('%s: schema and command agree', (_what, doc, valid) => {
+    const schemaSays = typeof doc === 'string' ? false : validFleet(doc);
+    expect({ schema: schemaSays, command: parserAccepts(doc) }).toEqual({ schema: valid, command: valid });
+  });
+
+  it('agrees with the command on generated files', () => {
+    // Mostly good values, now and then a bad one, so that both valid and invalid files come out.
+    const mostly = (good: unknown[], bad: unknown[]) =>
+      bad.length === 0 ? fc.constantFrom(...good) : fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 12 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+    const severity = mostly(['error', 'warning', null, undefined, undefined], ['fatal', 1]);
+    const duration = mostly(['7d', '90m', ' 36h', '1d12h', 3_600_000], [0, -1, '0m', '7 days', '', null, true]);
+    const durationPolicy = (field: string) =>
+      fc.oneof(
+        { arbitrary: fc.record({ [field]: duration, severity: mostly([undefined, 'error', 'warning'], ['fatal']), $comment: mostly([undefined, 'x'], []), extra: mostly([undefined], [1]) }, { requiredKeys: [] }), weight: 6 },
+        { arbitrary: mostly([null, undefined], ['2h', []]), weight: 2 },
+      );
+    const policies = fc.record(
+      { latestAutoFailed: severity, maxAutoScanAge: durationPolicy('maxAge'), requireSuccessfulScan: severity, stuckTask: durationPolicy('maxDuration'), onLookupFailure: severity, unknown: mostly([undefined], ['x']) },
+      { requiredKeys: [] },
+    );
+    const location = {
+      project_id: mostly([undefined, P, P.toUpperCase()], ['', 'abc', 7]),
+      region: mostly([undefined, undefined, undefined, 'cn-north-4', 'xx-private-1'], ['North 4', '']),
+      endpoint: mostly([undefined, undefined, undefined, 'http://127.0.0.1:8080', 'https://dcs.example.com/'], ['localhost:1', 'https://dcs.example.com/x', 'https://u:p@dcs.example.com']),
+    };
+    const entry = (id: string) =>
+      fc.record(
+        { instance_id: mostly([id, id.toUpperCase()], ['7c9e6679', undefined]), name: mostly([undefined, 'orders', '订单缓存'], ['', ' ', 'a\tb', 'x'.repeat(129), 5]), ...location, policies: fc.oneof(policies, mostly([undefined], [null, 'x'])), $comment: mostly([undefined, 'c'], []) },
+        { requiredKeys: [] },
+      );
+    const ids = Array.from({ length: 4 }, (_, i) => `${String(i).repeat(8)}-0000-4000-8000-00000000000${i}`);
+    const file = fc.record(
+      {
+        $schema: mostly([undefined, './schemas/fleet-file.schema.json'], []),
+        defaults: fc.oneof({ arbitrary: fc.record({ ...location, policies: fc.oneof(policies, fc.constant(undefined)) }, { requiredKeys: [] }), weight: 8 }, { arbitrary: mostly([undefined], [null, []]), weight: 2 }),
+        instances: fc.oneof({ arbitrary: fc.tuple(...ids.map(entry)).chain((entries) => fc.integer({ min: 1, max: 4 }).map((k) => entries.slice(0, k))), weight: 12 }, { arbitrary: fc.constantFrom<unknown>(undefined, [], {}, 'x'), weight: 1 }),
+        extra: mostly([undefined], [1]),
+      },
+      { requiredKeys: ['instances'] },
+    );
+    const seen = { valid: 0, invalid: 0 };
+    fc.assert(
+      fc.property(file, (doc) => {
+        const clean = JSON.parse(JSON.stringify(doc)); // as a file holds it: no undefined
+        const accepted = parserAccepts(clean);
+        seen[accepted ? 'valid' : 'invalid']++;
+        expect({ doc: clean, schema: validFleet(clean) }).toEqual({ doc: clean, schema: accepted });
+      }),
+      { numRuns: 400 },
+    );
+    // The generator reaches both sides (a corpus of only invalid files would prove little).
+    expect(seen.valid).toBeGreaterThan(20);
+    expect(seen.invalid).toBeGreaterThan(20);
+  });
+
+  it('what it cannot say, the command checks: an instance listed twice; a region outside the list without HW_CLOUD', () => {
+    const twice = { instances: [{ instance_id: A }, { instance_id: A.toUpperCase() }] };
+    expect([validFleet(twice), parserAccepts(twice)]).toEqual([true, false]);
+    const privateRegion = { instances: [{ instance_id: A, region: 'xx-private-1' }] };
+    expect([validFleet(privateRegion), parserAccepts(privateRegion, { HW_PROJECT_ID: P })]).toEqual([true, false]);
+  });
+
+  it('lists the known regions and every policy the command knows', () => {
+    expect(fleetSchema.definitions.region.anyOf[0].enum).toEqual(KNOWN_REGIONS);
+    expect(Object.keys(fleetSchema.definitions.policies.properties)).toEqual([...POLICY_KEYS]);
+  });
+});
+
+describe('the dcs-bigkey-gate/v1 report schema', () => {
+  const task = (id: string, status: 'success' | 'failed' | 'running', finished: boolean) => ({
+    id, scan_type: 'auto' as const, status, created_at: '2026-11-28T02:00:00.412Z', started_at: '2026-11-28T02:00:03.118Z', finished_at: finished ? '2026-11-28T02:01:47.905Z' : null,
+  });
+  const resultArb: fc.Arbitrary<InstanceResult> = fc.integer({ min: 0, max: 9999 }).chain((i) =>
+    fc.constantFrom<InstanceResult>(
+      { instanceId: `f1ee7000-0000-4000-8000-${String(i).padStart(12, '0')}`, projectId: P, verdict: 'pass', latestAuto: task('t', 'success', true), latestAutoAgeMs: 1_234_567, tasksRead: 3, findings: [] },
+      { name: `n${i}`, instanceId: A, projectId: P, verdict: 'blocked', latestAuto: task('t', 'failed', true), latestAutoAgeMs: 1, tasksRead: 1, findings: [{ policy: 'latest-auto-failed', severity: 'error', instanceId: A, message: 'm', taskId: 't' }] },
+      { name: `n${i}`, instanceId: A, projectId: P, verdict: 'warn', latestAuto: task('t', 'running', false), tasksRead: 1, findings: [{ policy: 'stuck-task', severity: 'warning', instanceId: A, message: 'm', taskId: 't' }] },
+      { instanceId: B, projectId: P, verdict: 'pass', tasksRead: 0, findings: [] },
+      { instanceId: B, projectId: P, verdict: 'error', findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsNetworkError', code: 'ECONNREFUSED' } },
+      { instanceId: B, projectId: P, verdict: 'error', findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsApiError', status: 400, errorCode: 'DCS.4919', requestId: 'r' } },
+    ),
+  );
+
+  it('real reports validate and declare every field they carry', () => {
+    fc.assert(
+      fc.property(fc.array(resultArb, { maxLength: 12 }), (results) => {
+        const doc = JSON.parse(JSON.stringify(toGateJson(buildReport(results, new Date('2026-11-29T12:00:00.000Z')))));
+        expectValidGateReport(doc);
+      }),
+    );
+  });
+
+  it('rejects reports that break the contract', () => {
+    const good = JSON.parse(JSON.stringify(toGateJson(buildReport([], new Date()))));
+    expect(validReport(good)).toBe(true);
+    expect(validReport({ ...good, schema: 'dcs-bigkey-gate/v2' })).toBe(false);
+    expect(validReport({ ...good, exit_code: 2 })).toBe(false);
+    expect(undeclared({ ...good, extra: 1 })).toEqual(['$.extra']);
+    const instance = { name: null, instance_id: A, project_id: P, verdict: 'pass', latest_auto: null, tasks_read: 1, findings: [{ policy: 'stuck-task', severity: 'warning', message: 'm', task_id: null }], lookup_error: null };
+    expect(validReport({ ...good, instances: [instance] })).toBe(false); // a pass has no findings
+    expect(validReport({ ...good, instances: [{ ...instance, verdict: 'error', findings: [] }] })).toBe(false); // an error has a lookup_error
+  });
+});

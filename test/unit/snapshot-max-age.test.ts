@@ -1,0 +1,93 @@
+/**
+ * A replayed snapshot entry older than the configured maximum age (DCS_BIGKEY_SNAPSHOT_MAX_AGE or
+ * context dcs-bigkey:snapshotMaxAge) is an error annotation (default) or a warning: gating on
+ * stale data is visible, naming the instance, its age and the refresh command. No network.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing, TerraformStack } from 'cdktf';
+import { DcsConfigError } from '../../lib/client/errors';
+import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
+import { resolveSnapshotMaxAge, snapshotStaleness, SnapshotEntry } from '../../lib/lookup/snapshot-file';
+
+const PROJECT = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
+const OLD = '5560df16-cebf-4473-95c4-d1b573c16e79';
+const FRESH = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const DAY = 86_400_000;
+const record = { id: 'c37728fa-ef30-4bcb-8cd4-2b7f5a5ccb06', scan_type: 'auto', status: 'success', created_at: '2026-11-01T02:00:00.000Z', started_at: '2026-11-01T02:00:03.000Z', finished_at: '2026-11-01T02:01:47.000Z' };
+
+function entry(instanceId: string, fetchedAt: Date): SnapshotEntry {
+  return { project_id: PROJECT, instance_id: instanceId, status_filter: null, region: 'cn-north-4', endpoint: null, source: 'live', fetched_at: fetchedAt.toISOString(), count: 1, records: [record as SnapshotEntry['records'][number]] };
+}
+
+function snapshotFile(): string {
+  const now = Date.now();
+  const entries = { [`${PROJECT}/${OLD}`]: entry(OLD, new Date(now - 10 * DAY - 3 * 3_600_000)), [`${PROJECT}/${FRESH}`]: entry(FRESH, new Date(now - 3_600_000)) };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-maxage-')), 'dcs-bigkey.context.json');
+  fs.writeFileSync(file, JSON.stringify({ version: 1, entries }));
+  return file;
+}
+
+function synthAnnotations(context: Record<string, unknown>) {
+  const app = Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshotFile(), ...context } });
+  const stack = new TerraformStack(app, 'producer');
+  const old = new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: OLD, projectId: PROJECT });
+  new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: FRESH, projectId: PROJECT });
+  const outdir = Testing.fullSynth(stack);
+  return { old, annotations: JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks.producer.annotations as { constructPath: string; level: string; message: string }[] };
+}
+
+beforeAll(() => {
+  process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = 'true';
+});
+afterEach(() => {
+  delete process.env.DCS_BIGKEY_SNAPSHOT_MAX_AGE;
+  delete process.env.DCS_BIGKEY_SNAPSHOT_MAX_AGE_SEVERITY;
+});
+
+it('an entry older than the maximum age is an error annotation naming the instance, its age and the refresh command', () => {
+  const { old, annotations } = synthAnnotations({ 'dcs-bigkey:snapshotMaxAge': '7d' });
+  expect(annotations).toEqual([
+    expect.objectContaining({
+      constructPath: 'producer/orders-cache',
+      level: '@cdktf/error',
+      message: expect.stringMatching(
+        new RegExp(`^\\[snapshot-max-age\\] the snapshot entry for instance ${OLD} \\(project ${PROJECT}\\) was recorded 10d 3h ago \\(fetched_at .*\\), older than the maximum age 7d .* refresh it with \`npx dcs-bigkey snapshot refresh --instance-id ${OLD}\` and commit the file`),
+      ),
+    }),
+  ]);
+  // The data is still there to read (the annotation fails synth; app code keeps working).
+  expect(old.latestAuto?.id).toBe(record.id);
+  expect(old.staleSnapshot).toMatchObject({ severity: 'error' });
+});
+
+it('is a warning with severity "warning"; the environment wins over the context', () => {
+  process.env.DCS_BIGKEY_SNAPSHOT_MAX_AGE = '1d';
+  const { annotations } = synthAnnotations({ 'dcs-bigkey:snapshotMaxAge': '30d', 'dcs-bigkey:snapshotMaxAgeSeverity': 'warning' });
+  expect(annotations.map((a) => [a.constructPath, a.level])).toEqual([['producer/orders-cache', '@cdktf/warn']]);
+  expect(annotations[0].message).toContain('older than the maximum age 1d');
+});
+
+it('no maximum age, or entries within it: nothing', () => {
+  expect(synthAnnotations({}).annotations).toEqual([]);
+  expect(synthAnnotations({ 'dcs-bigkey:snapshotMaxAge': '11d' }).annotations).toEqual([]);
+});
+
+it('a bad value is a configuration error before anything is read', () => {
+  process.env.DCS_BIGKEY_SNAPSHOT_MAX_AGE = '7 days';
+  const app = Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay' } });
+  const stack = new TerraformStack(app, 'producer');
+  expect(() => new DcsBigKeyScanTasks(stack, 'c', { instanceId: OLD, projectId: PROJECT })).toThrow(DcsConfigError);
+  expect(() => resolveSnapshotMaxAge({ DCS_BIGKEY_SNAPSHOT_MAX_AGE: '7 days' }, () => undefined)).toThrow(
+    'invalid snapshot maximum age "7 days" (DCS_BIGKEY_SNAPSHOT_MAX_AGE or context dcs-bigkey:snapshotMaxAge): expected a duration such as 7d, 36h or 1d12h',
+  );
+  expect(() => resolveSnapshotMaxAge({ DCS_BIGKEY_SNAPSHOT_MAX_AGE_SEVERITY: 'fatal' }, () => undefined)).toThrow(/expected "error" or "warning"/);
+});
+
+it('the age is measured against the clock given', () => {
+  const e = entry(OLD, new Date('2026-11-01T00:00:00.000Z'));
+  const maxAge = { text: '7d', ms: 7 * DAY, severity: 'error' as const };
+  expect(snapshotStaleness(e, maxAge, new Date('2026-11-08T00:00:00.000Z'))).toBeUndefined();
+  expect(snapshotStaleness(e, maxAge, new Date('2026-11-08T00:00:01.000Z'))).toMatchObject({ ageMs: 7 * DAY + 1000 });
+});
