@@ -292,7 +292,9 @@ export function consumerTable(bench: ConsumerBench): string {
     ...bench.rows.map((r) => `| ${r.goal} | ${ms(r.oursMs)} | ${ms(r.bareMs)} | ${r.limitMs ? `${ms(r.limitMs)} (${r.limit})` : `0 (${r.limit})`} | **${figure(r)}** | ${r.target} |`),
     '',
     `Lookup time the library reported (its summary line, from the first lookup sent to the last answer): ` +
-      Object.entries(bench.reportedLookupMs).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', ') + '.',
+      (Object.keys(bench.reportedLookupMs).length
+        ? Object.entries(bench.reportedLookupMs).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', ') + '.'
+        : 'no summary line on stdout (builds before it moved there printed it on stderr).'),
     '',
     `CPU time of the synth process, all threads (the cores the synth has): ` +
       Object.entries(bench.cpuMs).map(([v, x]) => `${v} ${ms(x!)} ms`).join(', ') + '. ' +
