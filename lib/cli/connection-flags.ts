@@ -5,7 +5,8 @@
  */
 import { DcsBigKeyClient } from '../client/client';
 import { ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, resolveEndpoint, resolveProjectId } from '../client/connection';
-import { validateEndpoint, validateProjectId } from '../client/validation';
+import { resolveCredentials } from '../client/credentials';
+import { allowInsecureHttp, validateEndpoint, validateProjectId } from '../client/validation';
 import { CREDENTIALS_ADVICE, hasCredentialsInEnv } from './args';
 import { UsageError } from './io';
 
@@ -40,15 +41,16 @@ export function resolveLocation(
     throw new UsageError(`no region or endpoint: pass ${names.region} (e.g. cn-north-4) or ${names.endpoint}, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
   }
   if (flags.projectId !== undefined) validateProjectId(flags.projectId, names.projectId);
-  if (flags.endpoint !== undefined) validateEndpoint(flags.endpoint, names.endpoint);
+  if (flags.endpoint !== undefined) validateEndpoint(flags.endpoint, names.endpoint, { allowInsecureHttp: allowInsecureHttp(undefined, env) });
   const projectId = resolveProjectId({ projectId: flags.projectId }, env);
   const endpoint = resolveEndpoint({ region: flags.region, endpoint: flags.endpoint }, env);
   return { endpoint: endpoint.origin, projectId };
 }
 
-/** Fails before any request when the environment holds no credentials. */
+/** Fails before any request when the environment holds no usable credentials (DcsConfigError naming the variable). */
 export function requireCredentials(env: NodeJS.ProcessEnv): void {
   if (!hasCredentialsInEnv(env)) throw new UsageError(`no credentials: ${CREDENTIALS_ADVICE}`);
+  resolveCredentials({}, env);
 }
 
 /** A client for one location, credentials from the environment; the constructor checks everything. */

@@ -12,7 +12,7 @@ import { DcsConfigError, DcsError, errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
 import { validateInstanceId } from '../client/validation';
 import { parseDuration } from '../policy/duration';
-import { evaluateGate, GATE_POLICY_KEYS, GatePolicies, GateSubject, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
+import { enabledPolicies, evaluateGate, GatePolicies, GateSubject, hasTaskPolicy, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
 import { parseChoice, parseFlags, parseInteger } from './args';
@@ -43,6 +43,7 @@ const FLAGS = {
   endpoint: { type: 'string' },
   fleet: { type: 'string' },
   'fail-on-latest-auto-failed': { type: 'boolean' },
+  'no-latest-auto-failed': { type: 'boolean' },
   'max-auto-age': { type: 'string' },
   'require-success': { type: 'boolean' },
   'stuck-after': { type: 'string' },
@@ -70,8 +71,10 @@ target:
                           instance; see below)
   --concurrency N         instances checked at once, 1-${MAX_FLEET_CONCURRENCY} (default ${DEFAULT_FLEET_CONCURRENCY})
 
-policies (when none of the first four is given, --fail-on-latest-auto-failed applies):
-  --fail-on-latest-auto-failed   block when the newest automatic scan failed
+policies (the headline policy latest-auto-failed is on unless turned off; the others add to it):
+  --fail-on-latest-auto-failed   block when the newest automatic scan failed (on by default)
+  --no-latest-auto-failed        turn the headline policy off (another policy must then be on:
+                                 a gate that checks nothing is a usage error)
   --max-auto-age DURATION        block when no automatic scan finished within DURATION (e.g. 7d, 36h)
   --require-success              block when no scan (manual or automatic) ever succeeded
   --stuck-after DURATION         block when a scan has been waiting or running longer than DURATION
@@ -79,7 +82,10 @@ policies (when none of the first four is given, --fail-on-latest-auto-failed app
                                  latest-auto-failed, max-auto-age, require-success, stuck-after
                                  (a lookup that fails is never a warning here: the gate fails closed)
 
-output:
+durations: digits and a unit w, d, h, m or s, units largest first and each at most once, no
+  spaces (90m, 36h, 7d, 1d12h, 1w, 60s); from 1s to 3650d
+
+output (every format states, per instance, the policies evaluated):
   --format table|json|markdown|github
                           table (default) for people; json: the dcs-bigkey-gate/v1 schema;
                           markdown: a pull-request comment or $GITHUB_STEP_SUMMARY;
@@ -101,8 +107,9 @@ fleet file (JSON):
                      "policies": { … } } ] }
   policies use the GatePolicies names: latestAutoFailed, maxAutoScanAge {maxAge, severity},
   requireSuccessfulScan, stuckTask {maxDuration, severity}, onLookupFailure; severities are
-  "error" or "warning", null turns a policy off. The policy flags apply to every instance,
-  defaults.policies override them, an entry's policies override both.
+  "error" or "warning", "off" (or null) turns a policy off. latestAutoFailed is on unless
+  turned off. The policy flags apply to every instance, defaults.policies override them, an
+  entry's policies override both. An entry whose policies are all off is a usage error.
 
 credentials come from the environment only (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,
 HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK), never from flags.
@@ -257,6 +264,16 @@ export function planGate(flags: GateFlags, env: NodeJS.ProcessEnv): GatePlan {
     }];
   }
 
+  for (const target of targets) {
+    if (hasTaskPolicy(target.policies)) continue;
+    // A gate that checks nothing must not run: it would pass whatever the tasks say.
+    throw new UsageError(
+      fleet
+        ? `fleet file ${flags.fleet}: ${fleetWhere(target)}: every policy is off, so its gate would check nothing; turn one on for it (e.g. "latestAutoFailed": "error") or remove it from the fleet`
+        : '--no-latest-auto-failed turns off the headline policy and no other policy flag is given, so the gate would check nothing; add --max-auto-age, --require-success or --stuck-after, or drop --no-latest-auto-failed',
+    );
+  }
+
   for (const key of warnOnly) {
     if (!targets.some((t) => t.policies[key] !== undefined)) {
       throw new UsageError(`--warn-only names ${WARN_ONLY_LABEL[key]}, which is not enabled${fleet ? ' for any instance' : ''}: add ${FLAG_OF[key]}${fleet ? ' or set it in the fleet file' : ''}`);
@@ -266,18 +283,22 @@ export function planGate(flags: GateFlags, env: NodeJS.ProcessEnv): GatePlan {
   return { targets, format, concurrency, verbose: flags.verbose === true, fleet };
 }
 
-/** The policy flags as the lowest layer. */
+/** The policy flags as the lowest layer (the headline policy is on below every layer). */
 function policyFlags(flags: GateFlags): PolicyLayer {
+  if (flags['fail-on-latest-auto-failed'] && flags['no-latest-auto-failed']) {
+    throw new UsageError('--fail-on-latest-auto-failed and --no-latest-auto-failed contradict each other: give one');
+  }
   const duration = (flag: string, value: string): string => {
     try {
-      parseDuration(value, `--${flag}`);
+      parseDuration(value, `--${flag}`, { milliseconds: false });
     } catch (error) {
-      throw new UsageError((error as Error).message.replace(/ \(or milliseconds\)$/, ''));
+      throw new UsageError((error as Error).message);
     }
     return value;
   };
   return {
     ...(flags['fail-on-latest-auto-failed'] ? { latestAutoFailed: 'error' as const } : {}),
+    ...(flags['no-latest-auto-failed'] ? { latestAutoFailed: 'off' as const } : {}),
     ...(flags['max-auto-age'] !== undefined ? { maxAutoScanAge: { maxAge: duration('max-auto-age', flags['max-auto-age']) } } : {}),
     ...(flags['require-success'] ? { requireSuccessfulScan: 'error' as const } : {}),
     ...(flags['stuck-after'] !== undefined ? { stuckTask: { maxDuration: duration('stuck-after', flags['stuck-after']) } } : {}),
@@ -300,21 +321,25 @@ function parseWarnOnly(raw: string): Exclude<PolicyKey, 'onLookupFailure'>[] {
 }
 
 /**
- * Later layers override earlier ones field by field (`null` turns a policy off). When no layer
- * mentions any gate policy, the gate's default applies: the latest automatic scan must not
- * have failed. --warn-only then lowers the named policies to warnings.
+ * Later layers override earlier ones field by field; `"off"` (or `null`) turns a policy off.
+ * Below every layer the headline policy is on: the latest automatic scan must not have failed.
+ * --warn-only then lowers the named policies to warnings.
  */
 export function resolveLayers(layers: readonly (PolicyLayer | undefined)[], warnOnly: readonly PolicyKey[], where: string): ResolvedGatePolicies {
-  const merged: PolicyLayer = {};
+  const merged: PolicyLayer = { latestAutoFailed: 'error' };
   for (const layer of layers) if (layer) Object.assign(merged, layer);
-  if (!GATE_POLICY_KEYS.some((key) => key in merged)) merged.latestAutoFailed = 'error';
   const policies: Record<string, unknown> = { ...withoutNulls(merged) };
   for (const key of warnOnly) {
     const value = policies[key];
-    if (value === undefined) continue;
+    if (value === undefined || value === 'off') continue;
     policies[key] = typeof value === 'object' ? { ...(value as object), severity: 'warning' } : 'warning';
   }
   return resolveGatePolicies(policies as GatePolicies, where);
+}
+
+/** How a fleet target is named in errors, e.g. `instances[3] ("orders-cache")`. */
+function fleetWhere(target: GateTarget): string {
+  return `instances[${target.index}]${target.name !== undefined ? ` (${JSON.stringify(target.name)})` : ''}`;
 }
 
 function entryLocation(entry: FleetEntry, defaults: FleetEntry['location'], env: NodeJS.ProcessEnv): Location {
@@ -335,7 +360,12 @@ function entryLocation(entry: FleetEntry, defaults: FleetEntry['location'], env:
 /** Looks one instance up and applies its policies. Never throws: a failure is the `error` verdict. */
 export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: () => Date): Promise<InstanceResult> {
   const subject: GateSubject = { instanceId: target.instanceId, ...(target.name !== undefined ? { name: target.name } : {}) };
-  const base = { ...(target.name !== undefined ? { name: target.name } : {}), instanceId: target.instanceId, projectId: target.location.projectId };
+  const base = {
+    ...(target.name !== undefined ? { name: target.name } : {}),
+    instanceId: target.instanceId,
+    projectId: target.location.projectId,
+    policies: enabledPolicies(target.policies),
+  };
   let records: readonly BigKeyTask[];
   try {
     records = (await client.listAllBigKeyTasks(target.instanceId)).records;

@@ -11,7 +11,7 @@ import { DcsConfigError } from '../client/errors';
 import { BigKeyTaskStatus } from '../client/types';
 import { validateEndpoint } from '../client/validation';
 import { lookupMany } from '../lookup/batch';
-import { LookupRequest, LookupTarget } from '../lookup/lookup-request';
+import { clientSettingsFromEnv, LookupRequest, LookupTarget } from '../lookup/lookup-request';
 import {
   DEFAULT_SNAPSHOT_FILE,
   readSnapshot,
@@ -113,7 +113,9 @@ function snapshotFileOf(flags: { file?: string }, env: NodeJS.ProcessEnv): strin
 
 function planRefresh(flags: { file?: string; endpoint?: string }, env: NodeJS.ProcessEnv) {
   const file = snapshotFileOf(flags, env);
-  const override = flags.endpoint === undefined ? undefined : validateEndpoint(flags.endpoint, '--endpoint').origin;
+  const client = clientSettingsFromEnv(env);
+  const insecure = { allowInsecureHttp: client.allowInsecureHttp };
+  const override = flags.endpoint === undefined ? undefined : validateEndpoint(flags.endpoint, '--endpoint', insecure).origin;
   const snapshot = readSnapshot(file);
   const entries = Object.values(snapshot.entries);
   if (entries.length === 0) throw new UsageError(`${file} has no entries to refresh; record some with ${RECORD_ADVICE}`);
@@ -121,9 +123,10 @@ function planRefresh(flags: { file?: string; endpoint?: string }, env: NodeJS.Pr
   const { accessKey, secretKey, securityToken } = resolveCredentials({}, env);
   const requests = entries.map((entry): LookupRequest => {
     const target: LookupTarget = { instanceId: entry.instance_id, projectId: entry.project_id, ...(entry.status_filter ? { status: entry.status_filter as BigKeyTaskStatus } : {}) };
-    const endpoint = override ?? entry.endpoint ?? (entry.region ? endpointForRegion(entry.region, env).origin : undefined);
-    if (!endpoint) throw new UsageError(`entry ${entry.project_id}/${entry.instance_id} has neither region nor endpoint; pass --endpoint`);
-    return { ...target, endpoint, ...(entry.region ? { region: entry.region } : {}), credentials: { accessKey, secretKey, ...(securityToken ? { securityToken } : {}) } };
+    const key = `entry ${entry.project_id}/${entry.instance_id}`;
+    // An endpoint read from the file is checked like any other (it could have been edited in a pull request).
+    const endpoint = override ?? (entry.endpoint !== null ? validateEndpoint(entry.endpoint, `${key} endpoint`, insecure).origin : endpointForRegion(entry.region!, env).origin);
+    return { ...target, endpoint, ...(entry.region ? { region: entry.region } : {}), credentials: { accessKey, secretKey, ...(securityToken ? { securityToken } : {}) }, client };
   });
   return { file, requests, entries };
 }

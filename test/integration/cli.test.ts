@@ -198,7 +198,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
     const run = await cli('gate', '--instance-id', ORDERS, '--name', 'orders-cache');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^dcs-bigkey gate: PASS \(exit code 0\)/);
-    expect(run.stdout).toMatch(new RegExp(`pass\\s+orders-cache\\s+${ORDERS}\\s+success\\s+${ORDERS_LATEST_AUTO}\\s+2026-11-28T02:01:47.905Z\\s+.+ ago\\s+12\\s+-$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`pass\\s+orders-cache\\s+${ORDERS}\\s+success\\s+${ORDERS_LATEST_AUTO}\\s+2026-11-28T02:01:47.905Z\\s+.+ ago\\s+12\\s+latest-auto-failed\\s+-$`, 'm'));
   });
 
   it('blocks sessions-cache (latest automatic scan failed): exit 1, naming the task, its status and times', async () => {
@@ -218,12 +218,14 @@ describe('dcs-bigkey gate on the demo instances', () => {
   });
 
   it('applies the policy flags through lib/policy', async () => {
-    const run = await cli('gate', '--instance-id', CATALOG, '--stuck-after', '1h', '--require-success', '--max-auto-age', '5000d', '--format', 'json');
+    const run = await cli('gate', '--instance-id', CATALOG, '--stuck-after', '1h', '--require-success', '--max-auto-age', '3650d', '--format', 'json');
     const doc = JSON.parse(run.stdout);
     expect(run.code).toBe(1);
     // catalog-cache has a waiting and a running manual task from 2026-11-28: stuck for longer than 1h.
     expect(doc.instances[0].findings.map((f: { policy: string }) => f.policy)).toEqual(['stuck-task', 'stuck-task']);
     expect(doc.instances[0].findings.map((f: { task_id: string }) => f.task_id)).toEqual(['8f3f6de8-d2a0-46d3-97b3-85422aedaaf8', 'a57b57a2-28e1-43a2-b25b-bc7c12059db7']);
+    // the flags add to the headline policy, which was evaluated too
+    expect(doc.instances[0].policies).toEqual(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task']);
   });
 
   it('a lookup that fails is an error verdict and exit 3, never a pass: DCS.4919', async () => {
@@ -294,25 +296,33 @@ describe('dcs-bigkey gate on the demo instances', () => {
       const md = run.stdout;
       expect(md.split('\n')[0]).toBe('### ❌ DCS big key gate: error');
       expect(md).toContain('4 instances: ✅ 1 pass · ⚠️ 1 warn · ⛔ 1 blocked · ❌ 1 error — exit code 3');
-      expect(md).toContain('| | Name | Instance | Latest automatic scan | Finished | Age | Reason |');
+      expect(md).toContain('| | Name | Instance | Latest automatic scan | Finished | Age | Policies | Reason |');
       const rows = md.split('\n').filter((l) => /^\| (✅|⚠️|⛔|❌) \|/.test(l));
       expect(rows).toHaveLength(4);
-      expect(rows[0]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| — \\|$`));
+      expect(rows[0]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| latest-auto-failed \\| — \\|$`));
       expect(rows[1]).toMatch(/^\| ⛔ \| sessions-cache \| .* \| failed `e8043eda-5371-47de-b413-4c25a0c8f6ba` \| .* \| latest automatic scan failed \|$/);
-      expect(rows[2]).toMatch(/^\| ⚠️ \| catalog-cache \| .* scan stuck waiting or running \(2 tasks\) \|$/);
+      expect(rows[2]).toMatch(/^\| ⚠️ \| catalog-cache \| .* \| latest-auto-failed, stuck-task 1h \(warning\) \| scan stuck waiting or running \(2 tasks\) \|$/);
       expect(rows[3]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| lookup failed: HTTP 400 DCS\.4919 \|$/);
-      for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
+      for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(10);
       expect(md).toContain('#### ⛔ sessions-cache (`7c9e6679-7425-40de-944b-e07fc1f90ae7`): blocked');
       expect(md).toContain('#### ❌ legacy-cache');
       expect(md).not.toContain('#### ✅');
     });
 
-    it('github: one ::error/::warning line per finding, then a ::notice:: summary', async () => {
+    it('github: one ::error/::warning line per finding, the policies per instance in a log group, then a ::notice:: summary', async () => {
       const run = await runBuiltCli(['gate', '--fleet', fleet(), '--format', 'github'], demoEnv());
       expect(run.code).toBe(3);
       const lines = run.stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(1 + 2 + 1 + 1);
-      for (const line of lines.slice(0, -1)) expect(line).toMatch(/^::(error|warning) title=[^:]*::\S/);
+      expect(lines).toHaveLength(1 + 2 + 1 + (2 + 4) + 1);
+      for (const line of lines.slice(0, 4)) expect(line).toMatch(/^::(error|warning) title=[^:]*::\S/);
+      expect(lines.slice(4, 10)).toEqual([
+        '::group::DCS big key gate: policies evaluated per instance',
+        `- orders-cache (${ORDERS}): pass; policies: latest-auto-failed`,
+        `- sessions-cache (${SESSIONS}): blocked; policies: latest-auto-failed`,
+        `- catalog-cache (${CATALOG}): warn; policies: latest-auto-failed, stuck-task 1h (warning)`,
+        `- legacy-cache (${LEGACY}): error; policies: latest-auto-failed`,
+        '::endgroup::',
+      ]);
       expect(lines.filter((l) => l.startsWith('::error'))).toHaveLength(2);
       expect(lines.filter((l) => l.startsWith('::warning'))).toHaveLength(2);
       expect(lines[0]).toContain('sessions-cache');
@@ -339,7 +349,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['a missing instance id', { instances: [{ name: 'x' }] }, /instances\[0\] \("x"\) has no instance_id/],
       ['a duplicate instance id', { instances: [good, { name: 'again', instance_id: ORDERS.toUpperCase() }] }, /instances\[1\] \("again"\)\.instance_id ".*" is already listed as instances\[0\] \("orders-cache"\)/],
       ['an unknown field', { instances: [{ ...good, instanceId: ORDERS }] }, /instances\[0\] \("orders-cache"\) has an unknown field "instanceId"/],
-      ['a bad severity', { instances: [{ ...good, policies: { latestAutoFailed: 'fatal' } }] }, /instances\[0\] \("orders-cache"\)\.policies\.latestAutoFailed is "fatal": expected "error", "warning" or null/],
+      ['a bad severity', { instances: [{ ...good, policies: { latestAutoFailed: 'fatal' } }] }, /instances\[0\] \("orders-cache"\)\.policies\.latestAutoFailed is "fatal": expected "error", "warning" or "off"/],
       ['a bad duration', { defaults: { policies: { maxAutoScanAge: { maxAge: '7 days' } } }, instances: [good] }, /invalid defaults\.policies\.maxAutoScanAge\.maxAge "7 days"/],
       ['an unknown policy', { instances: [{ ...good, policies: { maxAge: '7d' } }] }, /policies has an unknown field "maxAge"/],
       ['a policy of the wrong shape', { instances: [{ ...good, policies: { stuckTask: '2h' } }] }, /policies\.stuckTask is "2h": expected an object/],

@@ -168,7 +168,13 @@ describe('gates', () => {
       tasks: [{ id: newInstanceId(), scan_type: 'auto', status: 'failed', created_at: isoMinutesAgo(60), started_at: isoMinutesAgo(59), finished_at: isoMinutesAgo(58) }],
     });
     const r = gated(id, { requireSuccessfulScan: 'error' }).result();
-    expect(r.annotations.producer.map((a) => a.message)).toEqual([expect.stringMatching(/\[require-successful-scan\] instance .* has no successful big key scan \(1 tasks read/)]);
+    // It adds to the headline policy, which blocks this failed automatic scan too.
+    expect(r.annotations.producer.map((a) => a.message)).toEqual([
+      expect.stringMatching(/^\[latest-auto-failed\] the latest automatic big key scan of instance .* failed/),
+      expect.stringMatching(/\[require-successful-scan\] instance .* has no successful big key scan \(1 tasks read/),
+    ]);
+    const alone = gated(id, { latestAutoFailed: 'off', requireSuccessfulScan: 'error' }).result();
+    expect(alone.annotations.producer.map((a) => a.message)).toEqual([expect.stringMatching(/^\[require-successful-scan\]/)]);
   });
 
   it('fails closed when the lookup fails, even with no policy, and values throw', () => {
@@ -214,10 +220,10 @@ describe('bad props', () => {
     [{ instanceId: DEMO.instances.ordersCache, endpoint: 'ftp://x' }, /invalid endpoint "ftp:\/\/x"/],
     [{ instanceId: DEMO.instances.ordersCache, endpoint: undefined, region: 'mars-1' }, /unknown region "mars-1"/],
     [{ instanceId: DEMO.instances.ordersCache, status: 'done' }, /invalid status "done": expected one of waiting, running, success, failed/],
-    [{ instanceId: DEMO.instances.ordersCache, gates: { latestAutoFailed: 'fatal' } }, /invalid gates.latestAutoFailed "fatal": expected "error" or "warning"/],
+    [{ instanceId: DEMO.instances.ordersCache, gates: { latestAutoFailed: 'fatal' } }, /invalid gates.latestAutoFailed "fatal": expected "error", "warning" or "off"/],
     [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: { maxAge: 'a week' } } }, /invalid gates.maxAutoScanAge.maxAge "a week"/],
     [{ instanceId: DEMO.instances.ordersCache, gates: { failFast: true } }, /unknown gates policy "failFast"/],
-    [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: {} } }, /invalid gates.maxAutoScanAge.maxAge undefined: expected a positive duration/],
+    [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: {} } }, /invalid gates.maxAutoScanAge.maxAge \(missing\): expected a duration such as 90m/],
     [{ instanceId: DEMO.instances.ordersCache, accessKey: undefined, secretKey: 'only-secret' }, /incomplete credentials: accessKey is missing/],
     [{ instanceId: DEMO.instances.ordersCache, status: 'success', gates: { latestAutoFailed: 'error' } }, /gates cannot be checked on tasks filtered by status "success"/],
   ])('%#: throws a DcsConfigError at construction, before any request', async (props, message) => {

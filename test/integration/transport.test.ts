@@ -41,10 +41,9 @@ afterEach(() => {
   }
 });
 
-/** Sets the proxy variables, then builds the client (EnvHttpProxyAgent reads them at construction). */
-function clientWithEnv(env: Partial<Record<(typeof PROXY_ENV)[number], string>>, options: ConstructorParameters<typeof DcsBigKeyClient>[0]): DcsBigKeyClient {
-  for (const [name, value] of Object.entries(env)) process.env[name] = value;
-  return new DcsBigKeyClient(options);
+/** A client whose environment holds these proxy variables (the client reads them from its `env` and hands them to undici). */
+function clientWithEnv(env: Partial<Record<(typeof PROXY_ENV)[number], string>>, options: NonNullable<ConstructorParameters<typeof DcsBigKeyClient>[0]>): DcsBigKeyClient {
+  return new DcsBigKeyClient({ ...options, env: { ...options.env, ...env } });
 }
 
 async function withClient<T>(client: DcsBigKeyClient, use: (client: DcsBigKeyClient) => Promise<T>): Promise<T> {

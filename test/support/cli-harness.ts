@@ -112,7 +112,10 @@ export function expectGateJsonSchema(doc: any): void {
   expect(doc.summary.total).toBe(doc.instances.length);
   for (const v of verdicts) expect(doc.summary[v]).toBe(doc.instances.filter((i: any) => i.verdict === v).length);
   for (const i of doc.instances) {
-    expect(Object.keys(i).sort()).toEqual(['findings', 'instance_id', 'latest_auto', 'lookup_error', 'name', 'project_id', 'tasks_read', 'verdict']);
+    expect(Object.keys(i).sort()).toEqual(['findings', 'instance_id', 'latest_auto', 'lookup_error', 'name', 'policies', 'project_id', 'tasks_read', 'verdict']);
+    // Which task policies were evaluated: never none (a gate that checks nothing must not run).
+    expect(i.policies.length).toBeGreaterThan(0);
+    for (const p of i.policies) expect(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task']).toContain(p);
     expect(i.name === null || typeof i.name === 'string').toBe(true);
     expect(i.instance_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(i.project_id).toMatch(/^[0-9a-f]{32}$/);

@@ -4,7 +4,7 @@
  * full findings of every instance that did not pass. Text from outside (names, API messages)
  * is escaped: it can neither break the table nor inject markup.
  */
-import { GateReport, InstanceResult, MARKS, ageText, shortReason } from './model';
+import { GateReport, InstanceResult, MARKS, ageText, policiesText, shortReason } from './model';
 
 export function renderGateMarkdown(report: GateReport): string {
   const s = report.summary;
@@ -14,8 +14,8 @@ export function renderGateMarkdown(report: GateReport): string {
     `${s.total} instance${s.total === 1 ? '' : 's'}: ${MARKS.pass} ${s.pass} pass · ${MARKS.warn} ${s.warn} warn · ` +
       `${MARKS.blocked} ${s.blocked} blocked · ${MARKS.error} ${s.error} error — exit code ${report.exitCode}, checked ${report.generatedAt.toISOString()}\n\n`,
   );
-  out.push('| | Name | Instance | Latest automatic scan | Finished | Age | Reason |\n');
-  out.push('|---|---|---|---|---|---|---|\n');
+  out.push('| | Name | Instance | Latest automatic scan | Finished | Age | Policies | Reason |\n');
+  out.push('|---|---|---|---|---|---|---|---|\n');
   for (const r of report.instances) {
     const cells = [
       MARKS[r.verdict],
@@ -24,6 +24,7 @@ export function renderGateMarkdown(report: GateReport): string {
       latestAutoCell(r),
       r.latestAuto?.finished_at ? cell(r.latestAuto.finished_at) : '—',
       r.latestAutoAgeMs === undefined ? '—' : cell(ageText(r.latestAutoAgeMs)),
+      cell(policiesText(r)),
       cell(shortReason(r)) || '—',
     ];
     out.push(`| ${cells.join(' | ')} |\n`);

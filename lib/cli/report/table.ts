@@ -3,7 +3,7 @@
  */
 import { BigKeyTask } from '../../client/types';
 import { formatDuration } from '../../policy/duration';
-import { ageText, GateReport, shortReason, summaryLine } from './model';
+import { ageText, GateReport, policiesText, shortReason, summaryLine } from './model';
 
 /**
  * Text from outside (names, API messages) on a terminal: control characters (line breaks,
@@ -64,9 +64,10 @@ export function renderGateTable(report: GateReport): string {
     r.latestAuto?.finished_at ?? '-',
     ageText(r.latestAutoAgeMs) || '-',
     r.tasksRead === undefined ? '-' : String(r.tasksRead),
+    policiesText(r),
     shortReason(r) || '-',
   ]);
-  out.push(renderTable(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'REASON'], rows));
+  out.push(renderTable(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'POLICIES', 'REASON'], rows));
   const failing = report.instances.filter((r) => r.findings.length > 0);
   if (failing.length > 0) {
     out.push('\n');
