@@ -220,14 +220,14 @@ export class DcsBigKeyClient {
       const response = await this.dispatcher.request(requestOptions as Dispatcher.RequestOptions);
       const requestId = header(response.headers, 'x-request-id');
       if (response.statusCode >= 300 && response.statusCode < 400) {
-        response.body.destroy();
+        await discard(response.body);
         const location = header(response.headers, 'location');
         throw new DcsApiError({ operation, instanceId, status: response.statusCode, requestId, attempts, ...(location !== undefined ? { location: this.redact(location.slice(0, 1024)) } : {}) });
       }
       const declared = Number(header(response.headers, 'content-length'));
       if (declared > this.maxResponseBytes) {
-        // Refused before reading a byte of it; undici counts the bytes of bodies that declare no length.
-        response.body.destroy();
+        // Refused before reading it; undici counts the bytes of bodies that declare no length.
+        await discard(response.body);
         throw this.tooLarge(operation, instanceId, `the body is ${declared} bytes (Content-Length)`, requestId);
       }
       const text = await response.body.text();
@@ -270,6 +270,11 @@ export class DcsBigKeyClient {
     const { accessKey, secretKey, securityToken } = this.connection.credentials;
     return redact(text, [secretKey, securityToken, accessKey]);
   }
+}
+
+/** Drops a body that will not be used: a little is read (so a short one keeps the connection), then the socket is closed. */
+async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
+  await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
 }
 
 function header(headers: Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {

@@ -53,10 +53,15 @@ export function demoEnv(endpoint?: string, extra: Readonly<Record<string, string
   });
 }
 
-/** Runs the built executable as a real process. */
-export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000): Promise<CliRun> {
+/** Runs the built executable as a real process (`nodeArgs` e.g. a small `--max-old-space-size`). */
+export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000, nodeArgs: readonly string[] = []): Promise<CliRun> {
+  return runNode([...nodeArgs, BUILT_CLI, ...args], env, timeoutMs);
+}
+
+/** Runs `node ARGS…` as a real process, capturing its output. */
+export function runNode(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
