@@ -87,7 +87,8 @@ export function resolveCredentials(options: CredentialOptions, env: NodeJS.Proce
 export function checkedCredential(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') {
-    throw new DcsConfigError(`invalid ${name}: it is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a string; pass the credential as a string`);
+    const kind = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+    throw new DcsConfigError(`invalid ${name}: it is ${kind}, not a string; pass the credential as a string`);
   }
   const problem = credentialProblem(value);
   if (problem === undefined) return value;

@@ -109,6 +109,13 @@ describe('dcs-bigkey tasks', () => {
     expect(table.stdout.split('\n')[0]).toContain('showing 2 from offset 0 (limit 2)');
   });
 
+  it('normalises an upper-case instance id to lower case (the API answers 404 to upper case)', async () => {
+    const run = await cli('tasks', '--instance-id', ORDERS.toUpperCase(), '--format', 'json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ instance_id: ORDERS, count: 12 });
+    expect((await context.emulator.admin.stats()).log.map((e) => e.path)).toEqual([`/v2/${DEMO.projectId}/instances/${ORDERS}/bigkey-tasks`]);
+  });
+
   it('--status filters on the server', async () => {
     const run = await cli('tasks', '--instance-id', SESSIONS, '--status', 'failed', '--format', 'json');
     expect(run.code).toBe(0);
@@ -160,6 +167,18 @@ describe('dcs-bigkey tasks', () => {
       ['no credentials in the environment', ['--instance-id', ORDERS], /no credentials: .*HUAWEICLOUD_SDK_AK/, (url) => cleanEnv({ DCS_BIGKEY_ENDPOINT: url, HW_PROJECT_ID: DEMO.projectId })],
       ['no project id anywhere', ['--instance-id', ORDERS], /no project id: pass --project-id, or set HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_PROJECT_ID: undefined })],
       ['an access key without its secret key', ['--instance-id', ORDERS], /HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: undefined })],
+      ['a secret key without its access key', ['--instance-id', ORDERS], /HW_SECRET_KEY is set but HW_ACCESS_KEY is not; set both/, (url) => cleanEnv({ DCS_BIGKEY_ENDPOINT: url, HW_PROJECT_ID: DEMO.projectId, HW_SECRET_KEY: DEMO_CREDENTIALS.secretKey })],
+      ['a secret key with a trailing newline (as CI secrets often have)', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SK: it ends with a line break \(the value is not shown\).*trailing newline/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: `${DEMO_CREDENTIALS.secretKey}\n` })],
+      ['a secret key with a trailing space', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SK: it ends with a space/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: `${DEMO_CREDENTIALS.secretKey} ` })],
+      ['an access key with a leading space', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_AK: it starts with a space/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_AK: ` ${DEMO_CREDENTIALS.accessKey}` })],
+      ['a non-ASCII secret key', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SK: it contains a character outside printable ASCII/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: `${DEMO_CREDENTIALS.secretKey}é` })],
+      ['a CRLF in the security token', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SECURITY_TOKEN: it contains a control character/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SECURITY_TOKEN: 'token-1234\r\nX-Injected: yes' })],
+      ['a malformed HTTPS_PROXY', ['--instance-id', ORDERS], /invalid HTTPS_PROXY: it is not a URL/, (url) => demoEnv(url, { HTTPS_PROXY: 'not a url' })],
+      ['a malformed http_proxy', ['--instance-id', ORDERS], /invalid http_proxy: its scheme "proxy.example.com:" is not http: or https:/, (url) => demoEnv(url, { http_proxy: 'proxy.example.com:3128' })],
+      ['a malformed NO_PROXY', ['--instance-id', ORDERS], /invalid NO_PROXY entry "https:\/\/internal"/, (url) => demoEnv(url, { NO_PROXY: 'localhost,https://internal' })],
+      ['an http:// endpoint beyond loopback', ['--instance-id', ORDERS, '--endpoint', 'http://dcs.example.invalid'], /invalid --endpoint "http:\/\/dcs.example.invalid": http:\/\/ would send signed requests .* in clear text; use https:\/\/, or on a network you trust set DCS_BIGKEY_ALLOW_INSECURE_HTTP=1/, null],
+      ['an http:// DCS_BIGKEY_ENDPOINT beyond loopback', ['--instance-id', ORDERS], /invalid DCS_BIGKEY_ENDPOINT "http:\/\/dcs.example.invalid": http:\/\/ would send/, () => demoEnv('http://dcs.example.invalid')],
+      ['a bad DCS_BIGKEY_ALLOW_INSECURE_HTTP', ['--instance-id', ORDERS], /invalid DCS_BIGKEY_ALLOW_INSECURE_HTTP "true": expected 1/, (url) => demoEnv(url, { DCS_BIGKEY_ALLOW_INSECURE_HTTP: 'true' })],
     ];
     it.each(cases)('%s', async (_what, args, pattern, envFor) => {
       const runEnv = envFor ? envFor(context.emulator.url) : env;
@@ -280,6 +299,13 @@ describe('dcs-bigkey gate on the demo instances', () => {
       expect(doc.instances[2].findings.every((f: { severity: string }) => f.severity === 'warning')).toBe(true);
     });
 
+    it('accepts a fleet file that starts with a UTF-8 byte order mark', async () => {
+      const file = fleetFile('bom-fleet.json', `\uFEFF${JSON.stringify({ defaults: { endpoint: context.emulator.url }, instances: [{ instance_id: ORDERS }] })}`);
+      const run = await runBuiltCli(['gate', '--fleet', file], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('1 instance: 1 pass');
+    });
+
     it('exit 1 when instances are blocked and every lookup worked', async () => {
       const file = fleetFile('blocked-fleet.json', {
         defaults: { endpoint: context.emulator.url },
@@ -300,9 +326,9 @@ describe('dcs-bigkey gate on the demo instances', () => {
       const rows = md.split('\n').filter((l) => /^\| (✅|⚠️|⛔|❌) \|/.test(l));
       expect(rows).toHaveLength(4);
       expect(rows[0]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| latest-auto-failed \\| — \\|$`));
-      expect(rows[1]).toMatch(/^\| ⛔ \| sessions-cache \| .* \| failed `e8043eda-5371-47de-b413-4c25a0c8f6ba` \| .* \| latest automatic scan failed \|$/);
+      expect(rows[1]).toMatch(/^\| ⛔ \| sessions-cache \| .* \| failed `e8043eda-5371-47de-b413-4c25a0c8f6ba` \| .* \| latest-auto-failed \| latest automatic scan failed \|$/);
       expect(rows[2]).toMatch(/^\| ⚠️ \| catalog-cache \| .* \| latest-auto-failed, stuck-task 1h \(warning\) \| scan stuck waiting or running \(2 tasks\) \|$/);
-      expect(rows[3]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| lookup failed: HTTP 400 DCS\.4919 \|$/);
+      expect(rows[3]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| latest-auto-failed \| lookup failed: HTTP 400 DCS\.4919 \|$/);
       for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(10);
       expect(md).toContain('#### ⛔ sessions-cache (`7c9e6679-7425-40de-944b-e07fc1f90ae7`): blocked');
       expect(md).toContain('#### ❌ legacy-cache');
@@ -358,6 +384,10 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['a bad endpoint', { defaults: { endpoint: 'localhost:8080' }, instances: [good] }, /invalid defaults\.endpoint "localhost:8080"/],
       ['a bad project id', { instances: [{ ...good, project_id: 'nope' }] }, /invalid instances\[0\] \("orders-cache"\)\.project_id "nope"/],
       ['instances that is no array', { instances: { a: good } }, /instances is an object: expected an array/],
+      ['an http:// endpoint beyond loopback', { defaults: { endpoint: 'http://dcs.example.invalid' }, instances: [good] }, /invalid defaults\.endpoint "http:\/\/dcs\.example\.invalid": http:\/\/ would send signed requests/],
+      ['a duration of 1e308 milliseconds', { instances: [{ ...good, policies: { maxAutoScanAge: { maxAge: 1e308 } } }] }, /invalid instances\[0\] \("orders-cache"\)\.policies\.maxAutoScanAge\.maxAge 1e\+308: a duration must be from 1s to 3650d/],
+      ['a duration past 10 years', { defaults: { policies: { stuckTask: { maxDuration: '99999999999d' } } }, instances: [good] }, /invalid defaults\.policies\.stuckTask\.maxDuration "99999999999d": a duration must be from 1s to 3650d/],
+      ['an entry whose policies are all off', { instances: [good, { name: 'nothing', instance_id: SESSIONS, policies: { latestAutoFailed: 'off' } }] }, /instances\[1\] \("nothing"\): every policy is off, so its gate would check nothing/],
     ];
     it.each(cases)('%s', async (_what, content, pattern) => {
       const file = fleetFile('bad.json', content);
@@ -380,6 +410,11 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['concurrency 0', ['--fleet', 'x.json', '--concurrency', '0'], /invalid --concurrency "0": expected an integer from 1 to 256/],
       ['an unknown flag', ['--instance-id', ORDERS, '--fail-on-everything'], /Unknown option '--fail-on-everything'/],
       ['an access key as a flag', ['--instance-id', ORDERS, '--access-key', DEMO_CREDENTIALS.accessKey], /credentials are never taken from flags/],
+      ['a device as the fleet file (it would never end)', ['--fleet', '/dev/zero'], /cannot read fleet file \/dev\/zero: it is a device, not a regular file/],
+      ['a directory as the fleet file', ['--fleet', '/'], /cannot read fleet file \/: it is a directory, not a regular file/],
+      ['--no-latest-auto-failed and no other policy', ['--instance-id', ORDERS, '--no-latest-auto-failed'], /--no-latest-auto-failed turns off the headline policy and no other policy flag is given, so the gate would check nothing/],
+      ['a duration of 400 digits', ['--instance-id', ORDERS, '--stuck-after', `1${'0'.repeat(400)}d`], /invalid --stuck-after "10+\.\.\.": a duration must be from 1s to 3650d/],
+      ['a duration with units out of order', ['--instance-id', ORDERS, '--max-auto-age', '12h1d'], /invalid --max-auto-age "12h1d": expected a duration such as/],
     ])('%s', async (_what, args, pattern) => {
       const run = await cli('gate', ...args);
       expect(run.code).toBe(2);

@@ -89,3 +89,30 @@ it('is a usage error, with nothing sent, without credentials, entries or a known
   expect((await emulator.admin.stats()).requests).toBe(requests);
   expect((await run(['--help'])).code).toBe(0);
 });
+
+it('checks endpoints read from the file like any other: http:// beyond loopback is refused, nothing sent', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'dcs-bigkey.context.json');
+  const entry = {
+    project_id: DEMO.projectId, instance_id: DEMO.instances.ordersCache, status_filter: null, region: null, endpoint: 'http://dcs.example.invalid',
+    source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: 0, records: [],
+  };
+  fs.writeFileSync(file, JSON.stringify({ version: 1, entries: { [`${DEMO.projectId}/${DEMO.instances.ordersCache}`]: entry } }));
+  const before = fs.readFileSync(file, 'utf8');
+  const requests = (await emulator.admin.stats()).requests;
+  const result = await run(['refresh', '--file', file]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/invalid entry 0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b\/5560df16-cebf-4473-95c4-d1b573c16e79 endpoint "http:\/\/dcs.example.invalid": http:\/\/ would send signed requests/);
+  // --endpoint overrides it (here: the emulator on loopback)
+  expect((await run(['refresh', '--file', file, '--endpoint', emulator.url])).code).toBe(0);
+  expect(fs.readFileSync(file, 'utf8')).not.toBe(before);
+  expect((await emulator.admin.stats()).requests).toBe(requests + 1);
+});
+
+it('refuses a file that is not a snapshot without quoting it', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'not-a-snapshot');
+  fs.writeFileSync(file, 'aws_secret_access_key = hunter2hunter2\n');
+  const result = await run(['refresh', '--file', file]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/is not valid JSON \(not JSON\)/);
+  expect(result.stderr).not.toContain('hunter2');
+});

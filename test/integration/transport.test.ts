@@ -80,6 +80,17 @@ describe('proxy from the environment (plain http:// endpoint)', () => {
     expect(await proxy.stats()).toEqual({ tunnels: 0, requests: 0, targets: [] });
   });
 
+  it('uses the proxy variables of the client\'s env, not whatever process.env holds (what is checked is what is used)', async () => {
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.http_proxy = proxy.url;
+    const client = new DcsBigKeyClient(demoClientOptions(emulator)); // env: {}
+    await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
+    expect(await proxy.stats()).toEqual({ tunnels: 0, requests: 0, targets: [] });
+    // and a malformed one in process.env is no concern of a client given its own env
+    process.env.HTTPS_PROXY = 'not a url';
+    await withClient(new DcsBigKeyClient(demoClientOptions(emulator)), (c) => c.listAllBigKeyTasks(ORDERS));
+  });
+
   it('still uses the proxy when the NO_PROXY entry names the host with another port', async () => {
     const client = clientWithEnv({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1:1' }, demoClientOptions(emulator));
     await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
