@@ -22,10 +22,10 @@ const SMALL_HEAP = ['--max-old-space-size=64'];
 const context = useCliEmulator('dcs-bigkey-rogue-', async () => requireBuiltCli());
 
 /** A fresh instance with `count` generated tasks and these faults on it. */
-async function rogue(count: number, ...faults: Omit<FaultSpec, 'instance_id'>[]): Promise<string> {
+async function rogue(count: number, ...faults: FaultSpec[]): Promise<string> {
   const id = newInstanceId();
   await context.emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
-  for (const fault of faults) await context.emulator.admin.addFaults({ ...fault, instance_id: id } as FaultSpec);
+  for (const fault of faults) await context.emulator.admin.addFaults({ ...fault, instance_id: id });
   return id;
 }
 
