@@ -27,6 +27,12 @@ export const CREDENTIALS_ADVICE =
   'credentials are read from the environment only: set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK ' +
   '(or HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and CLOUD_SDK_SK; plus HUAWEICLOUD_SDK_SECURITY_TOKEN or HW_SECURITY_TOKEN for temporary credentials)';
 
+/** The environment every command reads besides credentials, for the --help texts. */
+export const ENVIRONMENT_HELP = `credentials must be printable ASCII without spaces (a trailing newline is refused).
+environment, checked before any request: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (or lower case);
+DCS_BIGKEY_ALLOW_INSECURE_HTTP=1 allows http:// endpoints beyond loopback hosts (127.0.0.0/8,
+::1, localhost); DCS_BIGKEY_MAX_TASKS caps the tasks read per instance (default 100000).`;
+
 export function parseFlags<S extends FlagSpecs>(argv: readonly string[], specs: S): FlagValues<S> {
   for (const arg of argv) {
     if (arg === '--') break;

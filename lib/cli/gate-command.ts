@@ -15,7 +15,7 @@ import { parseDuration } from '../policy/duration';
 import { enabledPolicies, evaluateGate, GatePolicies, GateSubject, hasTaskPolicy, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
-import { parseChoice, parseFlags, parseInteger } from './args';
+import { ENVIRONMENT_HELP, parseChoice, parseFlags, parseInteger } from './args';
 import { Location, requireCredentials, resolveLocation } from './connection-flags';
 import { FleetEntry, PolicyLayer, readFleetFile, withoutNulls } from './fleet-file';
 import { CliIo, EXIT, UsageError } from './io';
@@ -89,14 +89,16 @@ output (every format states, per instance, the policies evaluated):
   --format table|json|markdown|github
                           table (default) for people; json: the dcs-bigkey-gate/v1 schema;
                           markdown: a pull-request comment or $GITHUB_STEP_SUMMARY;
-                          github: ::error/::warning workflow commands and a ::notice:: summary
+                          github: ::error/::warning workflow commands, the policies per
+                          instance in a ::group::, and a ::notice:: summary
   --verbose               progress on stderr even when it is not a terminal
   -h, --help              this help
 
 exit codes:
   0  every instance passes (warnings allowed)
   1  at least one instance is blocked by a policy
-  2  usage error: bad flag, value, fleet file or configuration (no request was sent)
+  2  usage error: bad flag, value, fleet file or configuration, or an instance whose
+     policies are all off (no request was sent)
   3  at least one lookup failed (network, 401/403/404, DCS.4919, malformed data): the gate
      cannot pass without data; 3 wins over 1 (only a fleet entry with
      "onLookupFailure": "warning" turns its failed lookup into a warning)
@@ -113,6 +115,7 @@ fleet file (JSON):
 
 credentials come from the environment only (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,
 HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK), never from flags.
+${ENVIRONMENT_HELP}
 `;
 
 type GateFlags = ReturnType<typeof parseFlags<typeof FLAGS>>;

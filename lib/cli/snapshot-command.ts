@@ -22,7 +22,7 @@ import {
   SnapshotError,
   writeSnapshot,
 } from '../lookup/snapshot-file';
-import { parseFlags } from './args';
+import { ENVIRONMENT_HELP, parseFlags } from './args';
 import { requireCredentials } from './connection-flags';
 import { CliIo, EXIT, UsageError } from './io';
 
@@ -46,6 +46,7 @@ If any lookup fails, nothing is written. Commit the file to make synths reproduc
 
 credentials come from the environment only (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,
 HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK).
+${ENVIRONMENT_HELP}
 
 exit codes: 0 refreshed; 1 a lookup failed (file unchanged); 2 usage error (nothing was sent).
 `;

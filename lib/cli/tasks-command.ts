@@ -6,7 +6,7 @@ import { DcsBigKeyClient } from '../client/client';
 import { DcsConfigError, DcsError } from '../client/errors';
 import { BigKeyTaskStatus, MAX_PAGE_LIMIT, TASK_STATUSES } from '../client/types';
 import { validateInstanceId, validateStatus } from '../client/validation';
-import { parseChoice, parseFlags, parseInteger } from './args';
+import { ENVIRONMENT_HELP, parseChoice, parseFlags, parseInteger } from './args';
 import { clientFor, Location, resolveLocation } from './connection-flags';
 import { CliIo, EXIT, UsageError } from './io';
 import { redactingIo } from './redact';
@@ -46,6 +46,7 @@ With either: that one page, exactly as the API returns it (the API's default lim
 
 credentials come from the environment only (HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK,
 HW_ACCESS_KEY/HW_SECRET_KEY or CLOUD_SDK_AK/CLOUD_SDK_SK), never from flags.
+${ENVIRONMENT_HELP}
 
 exit codes: 0 listed; 1 the API or the network failed (the message has the error code and
 request id); 2 usage error (nothing was sent).

@@ -201,9 +201,12 @@ describe('dcs-bigkey tasks', () => {
     expect(tasks.stdout).toContain('--instance-id ID');
     expect(tasks.stdout).toContain('credentials come from the environment only');
     const gate = await cli('gate', '--help');
-    for (const flag of ['--fleet FILE', '--fail-on-latest-auto-failed', '--max-auto-age', '--require-success', '--stuck-after', '--warn-only', '--concurrency']) {
+    for (const flag of ['--fleet FILE', '--fail-on-latest-auto-failed', '--no-latest-auto-failed', '--max-auto-age', '--require-success', '--stuck-after', '--warn-only', '--concurrency']) {
       expect(gate.stdout).toContain(flag);
     }
+    expect(gate.stdout).toContain('the headline policy latest-auto-failed is on unless turned off; the others add to it');
+    expect(gate.stdout).toContain('units largest first and each at most once');
+    for (const text of [tasks.stdout, gate.stdout]) expect(text).toMatch(/DCS_BIGKEY_ALLOW_INSECURE_HTTP=1 allows http:\/\/ endpoints beyond loopback hosts .*\n.* DCS_BIGKEY_MAX_TASKS caps the tasks read per instance \(default 100000\)/);
     const unknown = await cli('scan');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command "scan"/);

@@ -236,6 +236,23 @@ describe('gates', () => {
     expect(annotations.filter((a) => a.level === '@cdktf/error').map((a) => a.message)).toEqual([expect.stringMatching(/^\[lookup-failed\] .*\(legacy-failed\) could not be read/)]);
   });
 
+  it('DCS_BIGKEY_MAX_TASKS caps the tasks read at synth: a larger count fails closed after one request', async () => {
+    const id = newInstanceId();
+    await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 12, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+    process.env.DCS_BIGKEY_MAX_TASKS = '10';
+    try {
+      const app = newApp();
+      new DcsBigKeyScanTasks(new TerraformStack(app, 'producer'), 'capped', { ...connection, instanceId: id });
+      const errors = synthApp(app).annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
+      expect(errors).toEqual([expect.stringMatching(/\[lookup-failed\] .* malformed body: count is 12, more than the 10 tasks this client reads for one instance \(maxTasks, DCS_BIGKEY_MAX_TASKS\)/)]);
+      process.env.DCS_BIGKEY_MAX_TASKS = 'many';
+      expect(() => new DcsBigKeyScanTasks(new TerraformStack(newApp(), 'producer'), 'c', { ...connection, instanceId: id })).toThrow(/invalid DCS_BIGKEY_MAX_TASKS "many"/);
+    } finally {
+      delete process.env.DCS_BIGKEY_MAX_TASKS;
+    }
+    expect((await emulator.admin.stats()).by_instance[id].list_requests).toBe(1);
+  });
+
   it('normalises an upper-case instance id to lower case (the API knows lower case only)', () => {
     const app = newApp();
     const scans = new DcsBigKeyScanTasks(new TerraformStack(app, 'producer'), 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache.toUpperCase() });

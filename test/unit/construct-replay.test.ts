@@ -80,6 +80,15 @@ describe('DcsBigKeyScanTasks replayed from a snapshot (no network)', () => {
     ]);
   });
 
+  it('fails closed, naming the problem, when the snapshot file is a device (it would never end)', () => {
+    const app = Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': '/dev/zero' } });
+    const stack = new TerraformStack(app, 'producer');
+    new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
+    expect(manifestOf(Testing.fullSynth(stack)).annotations).toEqual([
+      expect.objectContaining({ level: '@cdktf/error', message: expect.stringMatching(/^\[lookup-failed\] .* could not be read, so the gate cannot pass: cannot read snapshot file \/dev\/zero: it is a device, not a regular file/) }),
+    ]);
+  });
+
   it('writes the outputs with no network', () => {
     const stack = replayStack();
     new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
