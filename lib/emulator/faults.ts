@@ -176,19 +176,14 @@ export function validateFault(value: unknown, field: string): FaultSpec {
       return { kind, ...common, ms: expectInteger(raw.ms, childPath(field, 'ms'), 0, 600_000) };
     case 'throttle':
       return { kind, ...common, retry_after_s: raw.retry_after_s === undefined ? 1 : expectInteger(raw.retry_after_s, childPath(field, 'retry_after_s'), 0, 86_400) };
-    case 'error': {
-      const status = raw.status === undefined ? 500 : raw.status;
-      if (!(FAULT_ERROR_STATUSES as readonly unknown[]).includes(status)) {
-        fail(childPath(field, 'status'), `must be one of ${FAULT_ERROR_STATUSES.join(', ')} (got ${show(raw.status)})`);
-      }
+    case 'error':
       return {
         kind,
         ...common,
-        status: status as FaultErrorStatus,
+        status: statusField(raw.status, FAULT_ERROR_STATUSES, 500, field),
         ...(raw.error_code !== undefined && { error_code: expectString(raw.error_code, childPath(field, 'error_code')) }),
         ...(raw.error_msg !== undefined && { error_msg: expectString(raw.error_msg, childPath(field, 'error_msg')) }),
       };
-    }
     case 'reset':
       return { kind, ...common };
     case 'malformed':
@@ -204,19 +199,21 @@ export function validateFault(value: unknown, field: string): FaultSpec {
         mib: expectInteger(raw.mib, childPath(field, 'mib'), 1, 1024),
         length: raw.length === undefined ? 'declared' : expectOneOf(raw.length, HUGE_LENGTHS, childPath(field, 'length')),
       };
-    case 'redirect': {
-      const status = raw.status === undefined ? 302 : raw.status;
-      if (!(REDIRECT_STATUSES as readonly unknown[]).includes(status)) {
-        fail(childPath(field, 'status'), `must be one of ${REDIRECT_STATUSES.join(', ')} (got ${show(raw.status)})`);
-      }
+    case 'redirect':
       return {
         kind,
         ...common,
-        status: status as RedirectStatus,
+        status: statusField(raw.status, REDIRECT_STATUSES, 302, field),
         location: raw.location === undefined ? 'https://dcs.example.invalid/' : expectString(raw.location, childPath(field, 'location')),
       };
-    }
   }
+}
+
+/** A rule's `status`: one of `allowed`, `fallback` when absent. */
+function statusField<T extends number>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
+  const status = value === undefined ? fallback : value;
+  if (!(allowed as readonly unknown[]).includes(status)) fail(childPath(field, 'status'), `must be one of ${allowed.join(', ')} (got ${show(value)})`);
+  return status as T;
 }
 
 /** Validates a rule or an array of rules (the admin API accepts both). */
