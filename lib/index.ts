@@ -26,12 +26,14 @@ export type { LookupOutcome, LookupSuccess, LookupFailure } from './lookup/batch
 export { DEFAULT_SNAPSHOT_FILE } from './lookup/snapshot-file';
 export type { SnapshotEntry, SnapshotFile } from './lookup/snapshot-file';
 
-// cdktf constructs.
+// Constructs, for cdktf and cdktn stacks alike (each builds with the framework of its stack).
 export { DcsBigKeyScanTasks, DcsLookupFailedError } from './construct/dcs-bigkey-scan-tasks';
 export type { DcsBigKeyScanTasksProps } from './construct/dcs-bigkey-scan-tasks';
-export { DcsBigKeyScanGate, GATE_ENFORCEMENTS, PASSING_AUTO_STATUSES } from './construct/dcs-bigkey-scan-gate';
+export { DcsBigKeyScanGate, DEFAULT_GATE_ENFORCEMENT, GATE_ENFORCEMENTS, PASSING_AUTO_STATUSES } from './construct/dcs-bigkey-scan-gate';
 export type { DcsBigKeyScanGateProps, GateEnforcement } from './construct/dcs-bigkey-scan-gate';
 export { OUTPUT_SUFFIXES, outputName } from './construct/outputs';
 export type { OutputSuffix } from './construct/outputs';
+export { FRAMEWORK_PACKAGES } from './construct/terraform-types';
+export type { FrameworkName, RemoteStateLike, TerraformElementLike, TerraformOutputLike, TerraformResourceLike } from './construct/terraform-types';
 export { SNAPSHOT_MODES, SNAPSHOT_MODE_ENV, SNAPSHOT_FILE_ENV, SNAPSHOT_MODE_CONTEXT, SNAPSHOT_FILE_CONTEXT } from './construct/lookup-registry';
 export type { SnapshotMode } from './construct/lookup-registry';

@@ -1,14 +1,15 @@
 /**
- * The example's two stacks.
+ * The example's two stacks, built with the framework main.ts chose (cdktf or cdktn: this code is
+ * the same for both).
  *
- * ProducerStack reads the big key scan tasks of a DCS instance at synth time, uses them as plain
- * values, publishes them as outputs, and gates synth on them. ConsumerStack (which could be in
- * another app or repository) reads the producer's outputs from its state and fails its own
- * `terraform plan` when the producer's latest automatic scan failed.
+ * The producer stack reads the big key scan tasks of a DCS instance at synth time, uses them as
+ * plain values, publishes them as outputs, and gates synth on them. The consumer stack (which
+ * could be in another app or repository) reads the producer's outputs from its state and fails
+ * its own `terraform plan` when the producer's latest automatic scan failed.
  */
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DcsBigKeyScanGate, DcsBigKeyScanTasks, GateEnforcement, Severity } from '../../lib';
+import type { Cdk } from './framework';
 
 export interface ProducerStackProps {
   /** Construct id of the lookup, and so the prefix of its outputs. */
@@ -18,31 +19,28 @@ export interface ProducerStackProps {
   readonly latestAutoFailed?: Severity;
 }
 
-export class ProducerStack extends TerraformStack {
-  readonly scans: DcsBigKeyScanTasks;
+export function producerStack(cdk: Cdk, scope: Construct, id: string, props: ProducerStackProps) {
+  const stack = new cdk.TerraformStack(scope, id);
+  new cdk.LocalBackend(stack, { path: `terraform.${id}.tfstate` });
 
-  constructor(scope: Construct, id: string, props: ProducerStackProps) {
-    super(scope, id);
-    new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+  // Connection (project, region or endpoint, credentials) comes from the environment.
+  const scans = new DcsBigKeyScanTasks(stack, props.cacheName, {
+    instanceId: props.instanceId,
+    gates: {
+      latestAutoFailed: props.latestAutoFailed ?? 'error',
+      stuckTask: { maxDuration: '6h', severity: 'warning' },
+    },
+  });
 
-    // Connection (project, region or endpoint, credentials) comes from the environment.
-    this.scans = new DcsBigKeyScanTasks(this, props.cacheName, {
-      instanceId: props.instanceId,
-      gates: {
-        latestAutoFailed: props.latestAutoFailed ?? 'error',
-        stuckTask: { maxDuration: '6h', severity: 'warning' },
-      },
-    });
-
-    // The tasks are plain values here, not tokens: construct code can branch on them.
-    const auto = this.scans.latestAuto;
-    new TerraformOutput(this, 'review_note', {
-      staticId: true,
-      value: auto
-        ? `latest automatic big key scan of ${props.cacheName}: ${auto.status} (task ${auto.id}, created ${auto.created_at})`
-        : `${props.cacheName} has no automatic big key scan yet`,
-    });
-  }
+  // The tasks are plain values here, not tokens: construct code can branch on them.
+  const auto = scans.latestAuto;
+  new cdk.TerraformOutput(stack, 'review_note', {
+    staticId: true,
+    value: auto
+      ? `latest automatic big key scan of ${props.cacheName}: ${auto.status} (task ${auto.id}, created ${auto.created_at})`
+      : `${props.cacheName} has no automatic big key scan yet`,
+  });
+  return { stack, scans };
 }
 
 export interface ConsumerStackProps {
@@ -50,22 +48,19 @@ export interface ConsumerStackProps {
   readonly producerOutputPrefix: string;
   /** The producer's stack id; its local state is read from ../<id>/terraform.<id>.tfstate. */
   readonly producerStackId: string;
-  /** @default both */
+  /** @default ['terraform-data', 'output'] */
   readonly enforcement?: readonly GateEnforcement[];
 }
 
-export class ConsumerStack extends TerraformStack {
-  readonly gate: DcsBigKeyScanGate;
-
-  constructor(scope: Construct, id: string, props: ConsumerStackProps) {
-    super(scope, id);
-    new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-    this.gate = new DcsBigKeyScanGate(this, `${props.producerOutputPrefix}-gate`, {
-      producerOutputPrefix: props.producerOutputPrefix,
-      localStatePath: `../${props.producerStackId}/terraform.${props.producerStackId}.tfstate`,
-      enforcement: props.enforcement,
-    });
-    // Real resources would declare `dependsOn: [this.gate.resource!]` so they are never planned
-    // past a failed scan.
-  }
+export function consumerStack(cdk: Cdk, scope: Construct, id: string, props: ConsumerStackProps) {
+  const stack = new cdk.TerraformStack(scope, id);
+  new cdk.LocalBackend(stack, { path: `terraform.${id}.tfstate` });
+  const gate = new DcsBigKeyScanGate(stack, `${props.producerOutputPrefix}-gate`, {
+    producerOutputPrefix: props.producerOutputPrefix,
+    localStatePath: `../${props.producerStackId}/terraform.${props.producerStackId}.tfstate`,
+    enforcement: props.enforcement,
+  });
+  // Real resources would declare `dependsOn: [gate.resource!]` so they are never planned past a
+  // failed scan.
+  return { stack, gate };
 }

@@ -7,7 +7,6 @@
  *
  * The lookup runs lazily, batched with every other instance of the app (lookup-registry.ts).
  */
-import { Annotations, Aspects, IAspect, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { DcsConnectionOptions } from '../client/connection';
 import { DcsConfigError, DcsError } from '../client/errors';
@@ -17,8 +16,10 @@ import { LookupOutcome, lookupMany, LookupSuccess, toFailure } from '../lookup/b
 import { resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
 import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailureFinding, ResolvedGatePolicies, resolveLookupPolicies } from '../policy/gate-policy';
 import { ageMs, summarizeTasks, TaskSummary } from '../policy/task-summary';
+import { addAspect, Aspect, Framework, frameworkOf } from './framework';
 import { LookupHandle, LookupRegistry } from './lookup-registry';
-import { createOutputs, OutputSuffix, outputName, validateOutputPrefix } from './outputs';
+import { OUTPUT_SUFFIXES, OutputSuffix, outputName, validateOutputPrefix } from './outputs';
+import { FrameworkName, TerraformOutputLike } from './terraform-types';
 
 export interface DcsBigKeyScanTasksProps extends DcsConnectionOptions {
   /** The DCS instance id (a UUID). */
@@ -51,7 +52,7 @@ export interface DcsBigKeyScanTasksProps extends DcsConnectionOptions {
 /** Thrown when a typed value is read but the lookup failed. */
 export class DcsLookupFailedError extends DcsError {}
 
-const outputPrefixesByStack = new WeakMap<TerraformStack, Set<string>>();
+const outputPrefixesByStack = new WeakMap<IConstruct, Set<string>>();
 
 export class DcsBigKeyScanTasks extends Construct {
   /**
@@ -59,6 +60,7 @@ export class DcsBigKeyScanTasks extends Construct {
    * event loop (no worker), then the construct is created with its result.
    */
   static async fromLookup(scope: Construct, id: string, props: DcsBigKeyScanTasksProps): Promise<DcsBigKeyScanTasks> {
+    frameworkOf(scope, `DcsBigKeyScanTasks ${scope.node.path}/${id}`); // a bad scope fails before any request
     const registry = LookupRegistry.of(scope);
     if (registry.settings.mode !== 'replay') {
       const request = withConstructPath(`${scope.node.path}/${id}`, () => resolveLookupRequest(props, process.env));
@@ -77,14 +79,20 @@ export class DcsBigKeyScanTasks extends Construct {
   readonly projectId: string;
   /** Prefix of this construct's output names. */
   readonly outputPrefix: string;
-  /** The outputs, by suffix; empty when `createOutputs` is false. */
-  readonly outputs: Partial<Record<OutputSuffix, TerraformOutput>>;
+  /** The outputs, by suffix (`TerraformOutput`s of the stack's framework); empty when `createOutputs` is false. */
+  readonly outputs: Partial<Record<OutputSuffix, TerraformOutputLike>>;
+  /** The package of the stack this construct is in, whose outputs, aspects and annotations it uses. */
+  readonly framework: FrameworkName;
+  private readonly fw: Framework;
   private readonly policies: ResolvedGatePolicies;
   private readonly lookup: LookupHandle;
   private summaryCache?: TaskSummary;
 
   constructor(scope: Construct, id: string, props: DcsBigKeyScanTasksProps) {
     super(scope, id);
+    // First: a scope in no stack of an installed framework fails before anything else is done.
+    this.fw = frameworkOf(this, `DcsBigKeyScanTasks ${this.node.path}`);
+    this.framework = this.fw.name;
     const registry = LookupRegistry.of(this);
     const resolved = withConstructPath(this.node.path, () => {
       const target = resolveLookupTarget(props, process.env);
@@ -100,7 +108,8 @@ export class DcsBigKeyScanTasks extends Construct {
     this.policies = resolved.policies;
     this.lookup = registry.register(resolved.target, resolved.request);
     this.outputs = resolved.withOutputs ? this.createOutputs() : {};
-    Aspects.of(this).add(new GateAspect(this, registry));
+    // With the stack's own framework: the other package's aspects are never visited at synth.
+    addAspect(this.fw, this, new GateAspect(this, registry, this.fw), `DcsBigKeyScanTasks ${this.node.path}`);
   }
 
   /** All tasks read, newest first by `created_at`. */
@@ -181,14 +190,21 @@ export class DcsBigKeyScanTasks extends Construct {
   }
 
   private createOutputs() {
-    const stack = TerraformStack.of(this);
+    const stack = this.fw.api.TerraformStack.of(this);
     const taken = outputPrefixesByStack.get(stack) ?? new Set<string>();
     outputPrefixesByStack.set(stack, taken);
     if (taken.has(this.outputPrefix)) {
       throw new DcsConfigError(`DcsBigKeyScanTasks ${this.node.path}: output prefix "${this.outputPrefix}" is already used in stack ${stack.node.id}; give this construct another id or pass a distinct outputPrefix`);
     }
     taken.add(this.outputPrefix);
-    return createOutputs(this, this.outputPrefix, (suffix) => this.outputValue(suffix));
+    // Values are produced lazily, at synth, from the lookup.
+    const { Lazy, TerraformOutput } = this.fw.api;
+    const outputs = {} as Record<OutputSuffix, TerraformOutputLike>;
+    for (const suffix of Object.keys(OUTPUT_SUFFIXES) as OutputSuffix[]) {
+      const value = suffix === 'count' ? Lazy.numberValue({ produce: () => this.outputValue(suffix) as number }) : Lazy.stringValue({ produce: () => String(this.outputValue(suffix)) });
+      outputs[suffix] = new TerraformOutput(this, outputName(this.outputPrefix, suffix), { value, staticId: true, description: OUTPUT_SUFFIXES[suffix] });
+    }
+    return outputs;
   }
 
   private outputValue(suffix: OutputSuffix): string | number {
@@ -230,12 +246,13 @@ export class DcsBigKeyScanTasks extends Construct {
   }
 }
 
-/** Turns findings into annotations once, when cdktf synthesizes the stack. */
-class GateAspect implements IAspect {
+/** Turns findings into annotations once, when the framework synthesizes the stack. */
+class GateAspect implements Aspect {
   private applied = false;
   constructor(
     private readonly target: DcsBigKeyScanTasks,
     private readonly registry: LookupRegistry,
+    private readonly framework: Framework,
   ) {}
 
   visit(node: IConstruct): void {
@@ -243,12 +260,13 @@ class GateAspect implements IAspect {
     this.applied = true;
     this.registry.resolvePending();
     this.registry.printSummaryOnce();
+    const annotations = this.framework.api.Annotations.of(this.target);
     const unchecked = this.target.uncheckedReason();
-    if (unchecked) Annotations.of(this.target).addInfo(unchecked);
+    if (unchecked) annotations.addInfo(unchecked);
     for (const finding of this.target.findings()) {
       const message = `[${finding.policy}] ${finding.message}`;
-      if (finding.severity === 'error') Annotations.of(this.target).addError(message);
-      else Annotations.of(this.target).addWarning(message);
+      if (finding.severity === 'error') annotations.addError(message);
+      else annotations.addWarning(message);
     }
   }
 }

@@ -4,8 +4,6 @@
  * Values hold task data only — never credentials — and nothing from the synth's clock, so two
  * synths of unchanged data are byte-identical.
  */
-import { Lazy, TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
 import { DcsConfigError } from '../client/errors';
 import { show } from '../client/validation';
 
@@ -38,14 +36,4 @@ export function validateOutputPrefix(prefix: string, name = 'outputPrefix', fix 
 
 export function outputName(prefix: string, suffix: OutputSuffix): string {
   return `${prefix}_${suffix}`;
-}
-
-/** Creates every output, its value produced lazily at synth by `valueOf`. */
-export function createOutputs(scope: Construct, prefix: string, valueOf: (suffix: OutputSuffix) => string | number): Record<OutputSuffix, TerraformOutput> {
-  const outputs = {} as Record<OutputSuffix, TerraformOutput>;
-  for (const suffix of Object.keys(OUTPUT_SUFFIXES) as OutputSuffix[]) {
-    const value = suffix === 'count' ? Lazy.numberValue({ produce: () => valueOf(suffix) as number }) : Lazy.stringValue({ produce: () => String(valueOf(suffix)) });
-    outputs[suffix] = new TerraformOutput(scope, outputName(prefix, suffix), { value, staticId: true, description: OUTPUT_SUFFIXES[suffix] });
-  }
-  return outputs;
 }

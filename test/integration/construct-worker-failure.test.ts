@@ -2,10 +2,10 @@
  * When the lookup worker itself fails (here: it does not answer within its timeout), every
  * lookup of the batch fails closed with a message saying so — synth does not hang or pass.
  */
-import { TerraformStack } from 'cdktf';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { EmulatorProcess } from '../../lib/emulator';
 import { DEMO, startDemoEmulator } from '../support/emulator-fixture';
+import { FRAMEWORKS } from '../support/frameworks';
 import { continueOnErrorAnnotations, newApp, synthApp } from '../support/synth';
 
 let emulator: EmulatorProcess;
@@ -20,9 +20,9 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-it('fails closed with an error annotation naming the worker failure', () => {
-  const app = newApp();
-  const stack = new TerraformStack(app, 'producer');
+it.each(FRAMEWORKS)('fails closed with an error annotation naming the worker failure, under %s', (_name, cdk) => {
+  const app = newApp({}, cdk);
+  const stack = new cdk.TerraformStack(app, 'producer');
   new DcsBigKeyScanTasks(stack, 'orders-cache', { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: DEMO.instances.ordersCache });
   const result = synthApp(app);
   const errors = result.annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);

@@ -1,26 +1,14 @@
 /**
  * The main job as a user runs it: `npx cdktf synth` of the example on a machine with no cloud
- * configured (the example starts the embedded emulator), and with the failing-gate switch.
+ * configured (the example starts the embedded emulator), with the failing-gate switch, and built
+ * with CDK Terrain (DCS_BIGKEY_FRAMEWORK=cdktn; cdktn-cli itself runs in cdktn-cli.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { cdktfSynth, cleanEnv } from '../support/cli-synth';
 import { DEMO, REPO_ROOT, SECRETS } from '../support/emulator-fixture';
 import { outputs, readOutdir } from '../support/synth';
-
-/** The environment of a fresh machine: no Huawei Cloud variables at all. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HUAWEICLOUD_|HW_|CLOUD_SDK_|DCS_BIGKEY_|CDKTF_CONTINUE)/.test(k)));
-  return { ...env, CHECKPOINT_DISABLE: '1', CI: 'true', ...extra };
-}
-
-function cdktfSynth(env: NodeJS.ProcessEnv) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-example-'));
-  const cli = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdktf');
-  const run = spawnSync(cli, ['synth', '--output', outdir], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 180_000 });
-  return { ...run, outdir, text: `${run.stdout}\n${run.stderr}` };
-}
 
 describe('npx cdktf synth of the example', () => {
   it('passes against the embedded emulator, says so, and writes the outputs', () => {
@@ -47,5 +35,20 @@ describe('npx cdktf synth of the example', () => {
     expect(run.text).toMatch(/run a new scan/);
     // the stacks are still written, so the failure can be inspected
     expect(outputs(readOutdir(run.outdir).stacks.producer)['sessions-cache_latest_auto_status']).toBe('failed');
+  });
+});
+
+describe('the example built with CDK Terrain', () => {
+  it('synthesizes with DCS_BIGKEY_FRAMEWORK=cdktn under cdktf-cli too (Node 20), writing the stacks with cdktn', () => {
+    const run = cdktfSynth(cleanEnv({ DCS_BIGKEY_FRAMEWORK: 'cdktn' }));
+    expect(run.status).toBe(0);
+    const cdktnVersion = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'cdktn', 'package.json'), 'utf8')).version;
+    expect(JSON.parse(fs.readFileSync(path.join(run.outdir, 'manifest.json'), 'utf8')).version).toBe(cdktnVersion);
+    expect(outputs(readOutdir(run.outdir).stacks.producer)['orders-cache_latest_auto_status']).toBe('success');
+  });
+
+  it('rejects an unknown DCS_BIGKEY_FRAMEWORK, listing the valid ones', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'examples/app/main.ts'], { cwd: REPO_ROOT, env: cleanEnv({ DCS_BIGKEY_FRAMEWORK: 'cdk' }), encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 1, stderr: 'invalid DCS_BIGKEY_FRAMEWORK "cdk": expected one of cdktf, cdktn\n' });
   });
 });

@@ -5,7 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
+import type { App } from 'cdktf';
+import * as cdktf from 'cdktf';
+import type { Cdk } from './frameworks';
 
 export interface SynthResult {
   readonly outdir: string;
@@ -17,9 +19,10 @@ export interface SynthResult {
   readonly allText: string;
 }
 
-export function newApp(context: Record<string, unknown> = {}): App {
+/** A new App of the given framework (cdktf by default) writing to a fresh temporary directory. */
+export function newApp(context: Record<string, unknown> = {}, cdk: Cdk = cdktf): App {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-synth-'));
-  return new App({ outdir, context });
+  return new cdk.App({ outdir, context });
 }
 
 /**

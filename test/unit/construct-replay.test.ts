@@ -1,15 +1,16 @@
 /**
  * The construct with no network at all: lookups replayed from a snapshot file built from the
- * bundled demo data. Uses cdktf's Testing.fullSynth, which runs aspects and collects annotations.
+ * bundled demo data. Uses the framework's Testing.fullSynth, which runs aspects and collects
+ * annotations. Under both frameworks (cdktf and cdktn).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Testing, TerraformStack } from 'cdktf';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { BigKeyTask } from '../../lib/client/types';
 import { sortNewestFirst } from '../../lib/client/paging';
 import { DEMO } from '../../lib/emulator';
+import { Cdk, FRAMEWORKS } from '../support/frameworks';
 
 const demo = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'emulator-demo.json'), 'utf8'));
 const demoTasks = (instanceId: string): BigKeyTask[] => sortNewestFirst(demo.projects[DEMO.projectId].instances[instanceId].tasks);
@@ -28,22 +29,22 @@ function snapshotFile(): string {
   return file;
 }
 
-function replayStack() {
-  const app = Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshotFile() } });
-  return new TerraformStack(app, 'producer');
+function replayStack(cdk: Cdk) {
+  const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshotFile() } });
+  return new cdk.TerraformStack(app, 'producer');
 }
 
 function manifestOf(outdir: string) {
   return JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks.producer;
 }
 
-describe('DcsBigKeyScanTasks replayed from a snapshot (no network)', () => {
+describe.each(FRAMEWORKS)('DcsBigKeyScanTasks replayed from a snapshot (no network), under %s', (_name, cdk) => {
   beforeAll(() => {
     process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = 'true';
   });
 
   it('derives the typed values from the records', () => {
-    const scans = new DcsBigKeyScanTasks(replayStack(), 'catalog-cache', { instanceId: DEMO.instances.catalogCache, projectId: DEMO.projectId });
+    const scans = new DcsBigKeyScanTasks(replayStack(cdk), 'catalog-cache', { instanceId: DEMO.instances.catalogCache, projectId: DEMO.projectId });
     const tasks = demoTasks(DEMO.instances.catalogCache);
     expect(scans.source).toBe('snapshot');
     expect(scans.fetchedAt).toBe('2026-11-28T12:00:00.000Z');
@@ -55,7 +56,7 @@ describe('DcsBigKeyScanTasks replayed from a snapshot (no network)', () => {
   });
 
   it('evaluates time-based gates against the given clock', () => {
-    const scans = new DcsBigKeyScanTasks(replayStack(), 'catalog-cache', {
+    const scans = new DcsBigKeyScanTasks(replayStack(cdk), 'catalog-cache', {
       instanceId: DEMO.instances.catalogCache, projectId: DEMO.projectId,
       gates: { maxAutoScanAge: { maxAge: '1d' }, stuckTask: { maxDuration: '2h', severity: 'warning' } },
     });
@@ -71,28 +72,28 @@ describe('DcsBigKeyScanTasks replayed from a snapshot (no network)', () => {
   });
 
   it('turns findings into annotations in Testing.fullSynth', () => {
-    const stack = replayStack();
+    const stack = replayStack(cdk);
     new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: DEMO.instances.sessionsCache, projectId: DEMO.projectId, gates: { latestAutoFailed: 'error' } });
     new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId, gates: { latestAutoFailed: 'error' } });
-    const annotations = manifestOf(Testing.fullSynth(stack)).annotations;
+    const annotations = manifestOf(cdk.Testing.fullSynth(stack)).annotations;
     expect(annotations).toEqual([
       expect.objectContaining({ constructPath: 'producer/sessions-cache', level: '@cdktf/error', message: expect.stringContaining('[latest-auto-failed] the latest automatic big key scan of instance 7c9e6679-7425-40de-944b-e07fc1f90ae7 (sessions-cache) failed') }),
     ]);
   });
 
   it('fails closed, naming the problem, when the snapshot file is a device (it would never end)', () => {
-    const app = Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': '/dev/zero' } });
-    const stack = new TerraformStack(app, 'producer');
+    const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': '/dev/zero' } });
+    const stack = new cdk.TerraformStack(app, 'producer');
     new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
-    expect(manifestOf(Testing.fullSynth(stack)).annotations).toEqual([
+    expect(manifestOf(cdk.Testing.fullSynth(stack)).annotations).toEqual([
       expect.objectContaining({ level: '@cdktf/error', message: expect.stringMatching(/^\[lookup-failed\] .* could not be read, so the gate cannot pass: cannot read snapshot file \/dev\/zero: it is a device, not a regular file/) }),
     ]);
   });
 
   it('writes the outputs with no network', () => {
-    const stack = replayStack();
+    const stack = replayStack(cdk);
     new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
-    const out = JSON.parse(Testing.synth(stack)).output;
+    const out = JSON.parse(cdk.Testing.synth(stack)).output;
     const tasks = demoTasks(DEMO.instances.ordersCache);
     expect(out['orders-cache_count'].value).toBe(tasks.length);
     expect(out['orders-cache_latest_auto_status'].value).toBe('success');
