@@ -8,6 +8,7 @@
  */
 import { Dispatcher, EnvHttpProxyAgent, interceptors } from 'undici';
 import { Credentials } from './credentials';
+import { NO_PROXY_SETTINGS, ProxySettings } from './proxy';
 import { authorizationHeader, formatSdkDate } from './signer';
 
 export interface TransportOptions {
@@ -19,6 +20,10 @@ export interface TransportOptions {
   readonly connections?: number;
   /** Clock for X-Sdk-Date; tests use it to prove the date window. */
   readonly now?: () => Date;
+  /** Proxies, already checked (proxy.ts); passed to undici explicitly, so process.env is not read again. @default none */
+  readonly proxy?: ProxySettings;
+  /** Largest response body in bytes: undici aborts the connection past it (UND_ERR_RES_EXCEEDED_MAX_SIZE). @default no limit */
+  readonly maxResponseBytes?: number;
 }
 
 export function signingInterceptor(options: Pick<TransportOptions, 'credentials' | 'projectId' | 'now'>): Dispatcher.DispatcherComposeInterceptor {
@@ -45,6 +50,8 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
   const ca = options.ca === undefined ? undefined : Array.isArray(options.ca) ? [...options.ca] : options.ca;
   const tls = ca === undefined ? undefined : { ca: ca as string | Buffer | (string | Buffer)[] };
   const agent = new EnvHttpProxyAgent({
+    ...(options.proxy ?? NO_PROXY_SETTINGS),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseSize: options.maxResponseBytes } : {}),
     connections: options.connections ?? 32,
     keepAliveTimeout: 10_000,
     // `connect` is TLS to the endpoint directly (and to an https proxy); through a proxy tunnel,

@@ -173,8 +173,10 @@ export class LookupRegistry {
     try {
       return lookupManySync(pending.map((e) => e.request!), { concurrency: this.settings.concurrency });
     } catch (error) {
-      // The worker itself failed (it could not start, or did not answer in time): every lookup
-      // of the batch failed, and says so.
+      // A batch refused before it started (a configuration error) says why; otherwise the worker
+      // itself failed (it could not start, or did not answer in time): every lookup of the batch
+      // failed, and says so.
+      if (error instanceof DcsConfigError) return pending.map((e) => failure(e.target, error.message, 'DcsConfigError'));
       const reason = `the lookup worker failed (${(error as Error).message}); retry, and report it if it persists`;
       return pending.map((e) => failure(e.target, reason, 'LookupWorkerError'));
     }

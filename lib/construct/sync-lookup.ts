@@ -10,6 +10,7 @@
 import * as path from 'node:path';
 import { createSyncFn } from 'synckit';
 import { DcsConfigError } from '../client/errors';
+import { refuseInProcessServers } from '../lookup/in-process-guard';
 import type { BatchOptions, LookupOutcome } from '../lookup/batch';
 import type { LookupRequest } from '../lookup/lookup-request';
 
@@ -39,6 +40,7 @@ export function warmUpLookupWorker(): void {
 
 export function lookupManySync(requests: readonly LookupRequest[], options: BatchOptions = {}): LookupOutcome[] {
   if (requests.length === 0) return [];
+  refuseInProcessServers(requests);
   warmUpLookupWorker();
   return lookupManyFn!(requests, options);
 }

@@ -26,15 +26,18 @@ export type {
 } from './data-file';
 export { FAULT_KINDS } from './faults';
 export type {
+  BadCountFault,
   ErrorFault,
   FaultCommon,
   FaultKind,
   FaultRoute,
   FaultSpec,
   FaultState,
+  HugeFault,
   LatencyFault,
   MalformedFault,
   MutateFault,
+  RedirectFault,
   ResetFault,
   ThrottleFault,
 } from './faults';

@@ -9,7 +9,7 @@ import { DcsClientPool } from '../client/client-pool';
 import { errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
 import { mapWithConcurrency } from '../util/concurrency';
-import { LookupRequest } from './lookup-request';
+import { clientSettingsFromEnv, LookupRequest } from './lookup-request';
 import type { SnapshotStaleness } from './snapshot-file';
 
 export interface LookupSuccess {
@@ -52,7 +52,8 @@ export async function lookupMany(requests: readonly LookupRequest[], options: Ba
   try {
     return await mapWithConcurrency(requests, options.concurrency ?? DEFAULT_BATCH_CONCURRENCY, async (request) => {
       try {
-        const client = pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, env: {} });
+        const settings = request.client ?? clientSettingsFromEnv(process.env);
+        const client = pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, ...settings, env: {} });
         const listing = await client.listAllBigKeyTasks(request.instanceId, { status: request.status });
         return {
           ok: true as const,
