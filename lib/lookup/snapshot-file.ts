@@ -5,8 +5,9 @@
  * Written atomically (temporary file + rename) with sorted keys, so an unchanged snapshot is
  * byte-identical and a crash never leaves half a file.
  */
-import { BigKeyTask } from '../client/types';
+import { REGION_SHAPE } from '../client/endpoint';
 import { parseTask, ResponseShapeError } from '../client/response';
+import { BigKeyTask } from '../client/types';
 import { durationText, formatDuration, parseDuration } from '../policy/duration';
 import { SEVERITIES, Severity } from '../policy/gate-policy';
 import { writeFileAtomic } from '../util/atomic-file';
@@ -147,7 +148,6 @@ export function readSnapshot(file: string): SnapshotFile {
 }
 
 const KEY_SHAPE = /^[0-9a-f]{32}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?status=(waiting|running|success|failed))?$/;
-const REGION_SHAPE = /^[a-z]{2}(-[a-z0-9]+)+$/;
 
 /** What is wrong with an entry (naming the field and what is expected, not the value), or undefined. */
 function entryProblem(key: string, entry: unknown): string | undefined {

@@ -106,6 +106,9 @@ it('reads cdktf.json like any configuration file: bounded, a regular file, its e
     fs.rmSync('cdktf.json');
     fs.mkdirSync('cdktf.json');
     expect(await run(['list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read cdktf configuration cdktf.json: it is a directory, not a regular file; fix it or pass --file') });
+    fs.rmdirSync('cdktf.json');
+    fs.writeFileSync('cdktf.json', ' '.repeat(1024 * 1024 + 1));
+    expect(await run(['list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('cdktf.json: it is 1048577 bytes, more than the 1 MiB a cdktf configuration may have') });
   } finally {
     process.chdir(cwd);
   }
@@ -217,6 +220,10 @@ describe('snapshot list', () => {
       source: 'emulator', region: null, endpoint: emulator.url, fetched_at: '2026-01-01T00:00:00.000Z', age_seconds: 885_600, count: 5, stale: null,
     });
     expect((await list([], { COLUMNS: '60', DCS_BIGKEY_SNAPSHOT_MAX_AGE: '7d' })).stdout.split('\n').every((l) => l.length <= 60)).toBe(true);
+    // A maximum age outside the bounded duration grammar is a usage error: it can never turn the check off.
+    for (const maxAge of ['99999999999d', '7 days']) {
+      expect(await list([], { DCS_BIGKEY_SNAPSHOT_MAX_AGE: maxAge })).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^dcs-bigkey snapshot: invalid snapshot maximum age .*\(set by DCS_BIGKEY_SNAPSHOT_MAX_AGE or context dcs-bigkey:snapshotMaxAge\)/) });
+    }
   });
 });
 
