@@ -1,7 +1,10 @@
 // Client layer (no cdktf): types, signer, client, errors.
 export * from './client/types';
 export * from './client/errors';
-export { DcsBigKeyClient } from './client/client';
+export { DcsBigKeyClient, DEFAULT_MAX_RESPONSE_BYTES, MAX_TASKS_ENV } from './client/client';
+export { DEFAULT_MAX_TASKS } from './client/paging';
+export type { ProxySettings } from './client/proxy';
+export { ALLOW_INSECURE_HTTP_ENV } from './client/validation';
 export type { DcsClientOptions, RetryEvent, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
 export { resolveConnection, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV } from './client/connection';
 export type { DcsConnectionOptions } from './client/connection';

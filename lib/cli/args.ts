@@ -67,9 +67,9 @@ export function parseChoice<T extends string>(flag: string, raw: string, choices
   return raw as T;
 }
 
-/** True when some credential source is complete in the environment (the client checks the details). */
+/** True when any credential variable is set (the client checks the rest: a lone secret key is its error to report). */
 export function hasCredentialsInEnv(env: NodeJS.ProcessEnv): boolean {
-  return CREDENTIAL_ENV_SOURCES.some((source) => !!env[source.ak]);
+  return CREDENTIAL_ENV_SOURCES.some((source) => [source.ak, source.sk, source.token].some((name) => name !== undefined && !!env[name]));
 }
 
 function oneLine(text: string): string {

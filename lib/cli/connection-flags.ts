@@ -5,7 +5,8 @@
  */
 import { DcsBigKeyClient } from '../client/client';
 import { ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, resolveEndpoint, resolveProjectId } from '../client/connection';
-import { validateEndpoint, validateProjectId } from '../client/validation';
+import { resolveCredentials } from '../client/credentials';
+import { allowInsecureHttp, validateEndpoint, validateProjectId } from '../client/validation';
 import { CREDENTIALS_ADVICE, hasCredentialsInEnv } from './args';
 import { UsageError } from './io';
 
@@ -40,15 +41,16 @@ export function resolveLocation(
     throw new UsageError(`no region or endpoint: pass ${names.region} (e.g. cn-north-4) or ${names.endpoint}, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
   }
   if (flags.projectId !== undefined) validateProjectId(flags.projectId, names.projectId);
-  if (flags.endpoint !== undefined) validateEndpoint(flags.endpoint, names.endpoint);
+  if (flags.endpoint !== undefined) validateEndpoint(flags.endpoint, names.endpoint, { allowInsecureHttp: allowInsecureHttp(undefined, env) });
   const projectId = resolveProjectId({ projectId: flags.projectId }, env);
   const endpoint = resolveEndpoint({ region: flags.region, endpoint: flags.endpoint }, env);
   return { endpoint: endpoint.origin, projectId };
 }
 
-/** Fails before any request when the environment holds no credentials. */
+/** Fails before any request when the environment holds no usable credentials (DcsConfigError naming the variable). */
 export function requireCredentials(env: NodeJS.ProcessEnv): void {
   if (!hasCredentialsInEnv(env)) throw new UsageError(`no credentials: ${CREDENTIALS_ADVICE}`);
+  resolveCredentials({}, env);
 }
 
 /** A client for one location, credentials from the environment; the constructor checks everything. */
@@ -76,7 +78,13 @@ export function locationFlagsHelp(column: number): string {
   );
 }
 
-/** The closing paragraph of every command's help that sends requests. */
+/** The closing paragraphs of every command's help that sends requests: credentials, then the rest of the environment. */
 export const CREDENTIALS_HELP = `credentials come from the environment only (HUAWEICLOUD_SDK_AK and
 HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and
-CLOUD_SDK_SK), never from flags.`;
+CLOUD_SDK_SK), never from flags; printable ASCII without spaces (a trailing
+newline is refused).
+
+environment, checked before any request: HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+(or lower case); DCS_BIGKEY_ALLOW_INSECURE_HTTP=1 allows http:// endpoints
+beyond loopback hosts (127.0.0.0/8, ::1, localhost); DCS_BIGKEY_MAX_TASKS
+caps the tasks read per instance (default 100000).`;

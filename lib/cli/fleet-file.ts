@@ -10,14 +10,16 @@
  *     "instances": [                                   at least one; each instance id once
  *       { "name": "orders-cache", "instance_id": "5560df16-cebf-4473-95c4-d1b573c16e79" },
  *       { "instance_id": "…", "project_id": "…", "endpoint": "http://127.0.0.1:8080",
- *         "policies": { "requireSuccessfulScan": "warning", "latestAutoFailed": null } }
+ *         "policies": { "requireSuccessfulScan": "warning", "latestAutoFailed": "off" } }
  *     ]
  *   }
  *
  * `policies` uses the GatePolicies field names of lib/policy (latestAutoFailed,
  * maxAutoScanAge {maxAge, severity?}, requireSuccessfulScan, stuckTask {maxDuration, severity?},
- * onLookupFailure); `null` turns a policy off for that layer. Layers, lowest first: the command's
- * policy flags, `defaults.policies`, the entry's `policies`. An entry's `region`/`endpoint`
+ * onLookupFailure); `"off"` (or its synonym `null`) turns a policy off for that layer. Layers,
+ * lowest first: the headline policy (latestAutoFailed "error", on unless turned off), the
+ * command's policy flags, `defaults.policies`, the entry's `policies`. An entry whose policies
+ * are all off is refused (a gate that checks nothing must not run). An entry's `region`/`endpoint`
  * replaces the defaults' location; anything left unset comes from the environment.
  * Keys starting with `$` (e.g. `$comment`, and `"$schema": "…/schemas/fleet-file.schema.json"` so
  * editors complete and check the file) are ignored; any other unknown key is an error. The JSON
@@ -27,17 +29,16 @@
  * default an entry overrides): every error names the entry (index and name), the field and
  * the value.
  */
-import { readFileSync } from 'node:fs';
 import { DcsConfigError } from '../client/errors';
 import { REGION_SHAPE } from '../client/endpoint';
 import { show, validateEndpoint, validateInstanceId, validateProjectId } from '../client/validation';
 import { GATE_POLICY_KEYS, GatePolicies, resolveGatePolicies, Severity } from '../policy/gate-policy';
+import { FileReadError, parseJsonText, readBoundedTextFile } from '../util/bounded-file';
 import { UsageError } from './io';
 
-type Nullable<T> = { -readonly [K in keyof T]?: T[K] | null };
 
-/** One layer of policies from a fleet file; `null` turns a policy off. */
-export type PolicyLayer = Nullable<Required<GatePolicies>>;
+/** One layer of policies from a fleet file (or the command's flags); `"off"` or `null` turns a policy off. */
+export type PolicyLayer = { -readonly [K in keyof GatePolicies]?: GatePolicies[K] | 'off' | null };
 
 export const POLICY_KEYS = [...GATE_POLICY_KEYS, 'onLookupFailure'] as const;
 
@@ -66,38 +67,44 @@ export interface FleetFile {
 /** Upper bound on entries: a typo'd generator should not start a million lookups. */
 export const MAX_FLEET_INSTANCES = 100_000;
 
-export function readFleetFile(file: string): FleetFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read fleet file ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
-  }
-  return parseFleetFile(text, file);
+/** Upper bound on the file itself (about 300 bytes per entry at the entry limit). */
+export const MAX_FLEET_FILE_BYTES = 32 * 1024 * 1024;
+
+/** What the environment allows in a fleet file (read where the command runs). */
+export interface FleetFileOptions {
+  /** DCS_BIGKEY_ALLOW_INSECURE_HTTP=1: http:// endpoints beyond loopback hosts. @default false */
+  readonly allowInsecureHttp?: boolean;
 }
 
-export function parseFleetFile(text: string, file: string): FleetFile {
+export function readFleetFile(file: string, options: FleetFileOptions = {}): FleetFile {
+  let text: string;
+  try {
+    text = readBoundedTextFile(file, MAX_FLEET_FILE_BYTES, 'fleet file');
+  } catch (error) {
+    if (error instanceof FileReadError) throw new UsageError(error.message);
+    throw error;
+  }
+  return parseFleetFile(text, file, options);
+}
+
+export function parseFleetFile(text: string, file: string, options: FleetFileOptions = {}): FleetFile {
   const fail = (message: string): never => {
     throw new UsageError(`fleet file ${file}: ${message}`);
   };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return fail(`not valid JSON (${(error as Error).message})`);
-  }
+  const parsed = parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (!parsed.ok) return fail(`not valid JSON (${parsed.problem})`);
+  const json = parsed.value;
   const root = object(json, 'the top level', fail);
   knownKeys(root, ['defaults', 'instances'], 'the top level', fail);
 
   const defaultsRaw = root.defaults === undefined ? {} : object(root.defaults, 'defaults', fail);
   knownKeys(defaultsRaw, ['project_id', 'region', 'endpoint', 'policies'], 'defaults', fail);
   const defaults = {
-    location: location(defaultsRaw, 'defaults', fail),
+    location: location(defaultsRaw, 'defaults', fail, options),
     ...(defaultsRaw.policies !== undefined ? { policies: policyLayer(defaultsRaw.policies, 'defaults.policies', fail) } : {}),
   };
 
-  if (!Array.isArray(root.instances)) return fail(`instances is ${shown(root.instances)}: expected an array of {"instance_id": "…"} entries`);
+  if (!Array.isArray(root.instances)) return fail(`instances is ${show(root.instances)}: expected an array of {"instance_id": "…"} entries`);
   if (root.instances.length === 0) return fail('instances is empty: list at least one instance (a gate over nothing would pass without checking anything)');
   if (root.instances.length > MAX_FLEET_INSTANCES) return fail(`instances has ${root.instances.length} entries: at most ${MAX_FLEET_INSTANCES}`);
 
@@ -107,26 +114,26 @@ export function parseFleetFile(text: string, file: string): FleetFile {
     const entry = object(raw, where, fail);
     if (entry.name !== undefined) {
       if (typeof entry.name !== 'string' || entry.name.trim() === '' || [...entry.name].length > 128 || /[\u0000-\u001f\u007f]/.test(entry.name)) {
-        fail(`${where}.name is ${shown(entry.name)}: expected a non-empty string of at most 128 characters without control characters`);
+        fail(`${where}.name is ${show(entry.name)}: expected a non-empty string of at most 128 characters without control characters`);
       }
       where = `${where} (${JSON.stringify(entry.name)})`;
     }
     knownKeys(entry, ['name', 'instance_id', 'project_id', 'region', 'endpoint', 'policies'], where, fail);
     if (entry.instance_id === undefined) fail(`${where} has no instance_id: every entry needs the DCS instance id (a UUID)`);
+    let instanceId = '';
     try {
-      validateInstanceId(entry.instance_id, `${where}.instance_id`);
+      instanceId = validateInstanceId(entry.instance_id, `${where}.instance_id`);
     } catch (error) {
       fail((error as Error).message);
     }
-    const instanceId = entry.instance_id as string;
-    const previous = seen.get(instanceId.toLowerCase());
-    if (previous !== undefined) fail(`${where}.instance_id ${show(instanceId)} is already listed as ${previous}: list each instance once`);
-    seen.set(instanceId.toLowerCase(), where);
+    const previous = seen.get(instanceId);
+    if (previous !== undefined) fail(`${where}.instance_id ${show(entry.instance_id)} is already listed as ${previous}: list each instance once`);
+    seen.set(instanceId, where);
     return {
       index,
       ...(entry.name !== undefined ? { name: entry.name as string } : {}),
       instanceId,
-      location: location(entry, where, fail),
+      location: location(entry, where, fail, options),
       ...(entry.policies !== undefined ? { policies: policyLayer(entry.policies, `${where}.policies`, fail) } : {}),
       where,
     };
@@ -138,7 +145,7 @@ type Fail = (message: string) => never;
 type Json = Record<string, unknown>;
 
 function object(value: unknown, where: string, fail: Fail): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${where} is ${shown(value)}: expected an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${where} is ${show(value)}: expected an object`);
   return value as Json;
 }
 
@@ -151,11 +158,11 @@ function knownKeys(value: Json, allowed: readonly string[], where: string, fail:
 
 function optionalString(value: unknown, where: string, fail: Fail): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') return fail(`${where} is ${shown(value)}: expected a non-empty string`);
+  if (typeof value !== 'string' || value === '') return fail(`${where} is ${show(value)}: expected a non-empty string`);
   return value;
 }
 
-function location(value: Json, where: string, fail: Fail): FleetLocation {
+function location(value: Json, where: string, fail: Fail, options: FleetFileOptions): FleetLocation {
   const projectId = optionalString(value.project_id, `${where}.project_id`, fail);
   const region = optionalString(value.region, `${where}.region`, fail);
   const endpoint = optionalString(value.endpoint, `${where}.endpoint`, fail);
@@ -165,7 +172,7 @@ function location(value: Json, where: string, fail: Fail): FleetLocation {
   // Checked where written, even where an entry's own values leave them unused: a typo is a typo.
   try {
     if (projectId !== undefined) validateProjectId(projectId, `${where}.project_id`);
-    if (endpoint !== undefined) validateEndpoint(endpoint, `${where}.endpoint`);
+    if (endpoint !== undefined) validateEndpoint(endpoint, `${where}.endpoint`, { allowInsecureHttp: options.allowInsecureHttp === true });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -177,21 +184,21 @@ function location(value: Json, where: string, fail: Fail): FleetLocation {
 function policyLayer(value: unknown, where: string, fail: Fail): PolicyLayer {
   const raw = object(value, where, fail);
   knownKeys(raw, POLICY_KEYS, where, fail);
-  const severity = (key: string): Severity | null | undefined => {
+  const severity = (key: string): Severity | 'off' | null | undefined => {
     const v = raw[key];
-    if (v === undefined || v === null) return v as undefined | null;
-    if (v !== 'error' && v !== 'warning') fail(`${where}.${key} is ${shown(v)}: expected "error", "warning" or null (off)`);
+    if (v === undefined || v === null || v === 'off') return v as undefined | null | 'off';
+    if (v !== 'error' && v !== 'warning') fail(`${where}.${key} is ${show(v)}: expected "error", "warning" or "off"`);
     return v as Severity;
   };
   const withDuration = (key: string, field: string) => {
     const v = raw[key];
-    if (v === undefined || v === null) return v as undefined | null;
+    if (v === undefined || v === null || v === 'off') return v as undefined | null | 'off';
     const o = object(v, `${where}.${key}`, fail);
     knownKeys(o, [field, 'severity'], `${where}.${key}`, fail);
     const d = o[field];
-    if (typeof d !== 'string' && typeof d !== 'number') fail(`${where}.${key}.${field} is ${shown(d)}: expected a duration such as "90m", "36h" or "7d"`);
+    if (typeof d !== 'string' && typeof d !== 'number') fail(`${where}.${key}.${field} is ${show(d)}: expected a duration such as "90m", "36h", "7d" or "1d12h"`);
     if (o.severity !== undefined && o.severity !== 'error' && o.severity !== 'warning') {
-      fail(`${where}.${key}.severity is ${shown(o.severity)}: expected "error" or "warning"`);
+      fail(`${where}.${key}.severity is ${show(o.severity)}: expected "error" or "warning"`);
     }
     return { [field]: d, ...(o.severity !== undefined ? { severity: o.severity } : {}) };
   };
@@ -211,16 +218,18 @@ function policyLayer(value: unknown, where: string, fail: Fail): PolicyLayer {
   return layer;
 }
 
-/** The policies a layer turns on (its `null`s dropped). */
+/**
+ * A layer as GatePolicies: a policy turned off (`"off"` or `null`) is dropped, except the
+ * headline policy, which is on unless it says `'off'`.
+ */
 export function withoutNulls(layer: PolicyLayer): GatePolicies {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(layer)) if (value !== null && value !== undefined) out[key] = value;
+  for (const [key, value] of Object.entries(layer)) {
+    const off = value === null || value === 'off';
+    if (key === 'latestAutoFailed' && off) out[key] = 'off';
+    else if (!off && value !== undefined) out[key] = value;
+  }
   return out as GatePolicies;
 }
 
-/** A value in an error message: objects and arrays by kind, anything else as `show` does. */
-function shown(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return show(value);
-}
+

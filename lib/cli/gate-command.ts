@@ -11,9 +11,9 @@ import { DcsBigKeyClient, RetryEvent } from '../client/client';
 import { DcsClientPool } from '../client/client-pool';
 import { DcsConfigError, DcsError, errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
-import { validateInstanceId } from '../client/validation';
+import { allowInsecureHttp, validateInstanceId } from '../client/validation';
 import { parseDuration } from '../policy/duration';
-import { evaluateGate, GATE_POLICY_KEYS, GatePolicies, GateSubject, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
+import { enabledPolicies, evaluateGate, GatePolicies, GateSubject, hasTaskPolicy, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
 import { parseChoice, parseFlags, parseInteger } from './args';
@@ -45,6 +45,7 @@ const FLAGS = {
   endpoint: { type: 'string' },
   fleet: { type: 'string' },
   'fail-on-latest-auto-failed': { type: 'boolean' },
+  'no-latest-auto-failed': { type: 'boolean' },
   'max-auto-age': { type: 'string' },
   'require-success': { type: 'boolean' },
   'stuck-after': { type: 'string' },
@@ -74,9 +75,15 @@ ${locationFlagsHelp(24)}
                         and policies per instance; see below)
   --concurrency N       instances checked at once, 1-${MAX_FLEET_CONCURRENCY} (default ${DEFAULT_FLEET_CONCURRENCY})
 
-policies (with none of the first four, --fail-on-latest-auto-failed applies):
+policies (latest-auto-failed, the headline policy, is on unless turned off;
+the others add to it):
   --fail-on-latest-auto-failed
-                        block when the newest automatic scan failed
+                        block when the newest automatic scan failed (on by
+                        default)
+  --no-latest-auto-failed
+                        turn the headline policy off (another policy must
+                        then be on: a gate that checks nothing is a usage
+                        error)
   --max-auto-age DURATION
                         block when no automatic scan finished within DURATION
                         (e.g. 7d, 36h)
@@ -90,7 +97,10 @@ policies (with none of the first four, --fail-on-latest-auto-failed applies):
                         stuck-after (a lookup that fails is never a warning
                         here: the gate fails closed)
 
-output:
+durations: digits and a unit w, d, h, m or s, units largest first and each at
+most once, no spaces (90m, 36h, 7d, 1d12h, 1w, 60s); from 1s to 3650d.
+
+output (every format states, per instance, the policies evaluated):
   --format F            the report on stdout, one of:
                         table (default): for people; fits the terminal
                         (COLUMNS, else its width; unlimited when not one)
@@ -100,7 +110,8 @@ output:
                         characters; a larger fleet's is shortened (problems
                         first) and says what it left out
                         github: ::error/::warning workflow commands (at most
-                        10 of each) and a ::notice summary; with
+                        10 of each), the policies per instance in a
+                        ::group::, and a ::notice summary; with
                         GITHUB_STEP_SUMMARY set, the markdown report is
                         appended to that file
   --report F=FILE,...   also write reports of this run to files, e.g.
@@ -114,8 +125,8 @@ output:
 exit codes:
   0  every instance passes (warnings allowed)
   1  at least one instance is blocked by a policy
-  2  usage error: bad flag, value, fleet file, report path or configuration
-     (no request was sent)
+  2  usage error: bad flag, value, fleet file, report path or configuration,
+     or an instance whose policies are all off (no request was sent)
   3  at least one lookup failed (network, 401/403/404, DCS.4919, malformed
      data): the gate cannot pass without data; 3 wins over 1 (only a fleet
      entry with "onLookupFailure": "warning" turns its failed lookup into a
@@ -128,9 +139,11 @@ fleet file (JSON; schema: schemas/fleet-file.schema.json, "$schema" allowed):
                      "region" | "endpoint": "…", "policies": { … } } ] }
   policies use the GatePolicies names: latestAutoFailed, maxAutoScanAge
   {maxAge, severity}, requireSuccessfulScan, stuckTask {maxDuration,
-  severity}, onLookupFailure; severities are "error" or "warning", null turns
-  a policy off. The policy flags apply to every instance, defaults.policies
-  override them, an entry's policies override both.
+  severity}, onLookupFailure; severities are "error" or "warning", "off" (or
+  null) turns a policy off. latestAutoFailed is on unless turned off. The
+  policy flags apply to every instance, defaults.policies override them, an
+  entry's policies override both. An entry whose policies are all off is a
+  usage error.
 
 ${CREDENTIALS_HELP}
 `;
@@ -285,7 +298,7 @@ export function planGate(flags: GateFlags, env: NodeJS.ProcessEnv): GatePlan {
       }
     }
     fleet = true;
-    const file = readFleetFile(flags.fleet);
+    const file = readFleetFile(flags.fleet, { allowInsecureHttp: allowInsecureHttp(undefined, env) });
     targets = file.instances.map((entry) => {
       try {
         return {
@@ -316,6 +329,16 @@ export function planGate(flags: GateFlags, env: NodeJS.ProcessEnv): GatePlan {
     }];
   }
 
+  for (const target of targets) {
+    if (hasTaskPolicy(target.policies)) continue;
+    // A gate that checks nothing must not run: it would pass whatever the tasks say.
+    throw new UsageError(
+      fleet
+        ? `fleet file ${flags.fleet}: ${fleetWhere(target)}: every policy is off, so its gate would check nothing; turn one on for it (e.g. "latestAutoFailed": "error") or remove it from the fleet`
+        : '--no-latest-auto-failed turns off the headline policy and no other policy flag is given, so the gate would check nothing; add --max-auto-age, --require-success or --stuck-after, or drop --no-latest-auto-failed',
+    );
+  }
+
   for (const key of warnOnly) {
     if (!targets.some((t) => t.policies[key] !== undefined)) {
       throw new UsageError(`--warn-only names ${WARN_ONLY_LABEL[key]}, which is not enabled${fleet ? ' for any instance' : ''}: add ${FLAG_OF[key]}${fleet ? ' or set it in the fleet file' : ''}`);
@@ -326,18 +349,22 @@ export function planGate(flags: GateFlags, env: NodeJS.ProcessEnv): GatePlan {
   return { targets, format, concurrency, verbose: flags.verbose === true, fleet, reports };
 }
 
-/** The policy flags as the lowest layer. */
+/** The policy flags as the lowest layer (the headline policy is on below every layer). */
 function policyFlags(flags: GateFlags): PolicyLayer {
+  if (flags['fail-on-latest-auto-failed'] && flags['no-latest-auto-failed']) {
+    throw new UsageError('--fail-on-latest-auto-failed and --no-latest-auto-failed contradict each other: give one');
+  }
   const duration = (flag: string, value: string): string => {
     try {
-      parseDuration(value, `--${flag}`);
+      parseDuration(value, `--${flag}`, { milliseconds: false });
     } catch (error) {
-      throw new UsageError((error as Error).message.replace(/ \(or milliseconds\)$/, ''));
+      throw new UsageError((error as Error).message);
     }
     return value;
   };
   return {
     ...(flags['fail-on-latest-auto-failed'] ? { latestAutoFailed: 'error' as const } : {}),
+    ...(flags['no-latest-auto-failed'] ? { latestAutoFailed: 'off' as const } : {}),
     ...(flags['max-auto-age'] !== undefined ? { maxAutoScanAge: { maxAge: duration('max-auto-age', flags['max-auto-age']) } } : {}),
     ...(flags['require-success'] ? { requireSuccessfulScan: 'error' as const } : {}),
     ...(flags['stuck-after'] !== undefined ? { stuckTask: { maxDuration: duration('stuck-after', flags['stuck-after']) } } : {}),
@@ -360,21 +387,25 @@ function parseWarnOnly(raw: string): Exclude<PolicyKey, 'onLookupFailure'>[] {
 }
 
 /**
- * Later layers override earlier ones field by field (`null` turns a policy off). When no layer
- * mentions any gate policy, the gate's default applies: the latest automatic scan must not
- * have failed. --warn-only then lowers the named policies to warnings.
+ * Later layers override earlier ones field by field; `"off"` (or `null`) turns a policy off.
+ * Below every layer the headline policy is on: the latest automatic scan must not have failed.
+ * --warn-only then lowers the named policies to warnings.
  */
 export function resolveLayers(layers: readonly (PolicyLayer | undefined)[], warnOnly: readonly PolicyKey[], where: string): ResolvedGatePolicies {
-  const merged: PolicyLayer = {};
+  const merged: PolicyLayer = { latestAutoFailed: 'error' };
   for (const layer of layers) if (layer) Object.assign(merged, layer);
-  if (!GATE_POLICY_KEYS.some((key) => key in merged)) merged.latestAutoFailed = 'error';
   const policies: Record<string, unknown> = { ...withoutNulls(merged) };
   for (const key of warnOnly) {
     const value = policies[key];
-    if (value === undefined) continue;
+    if (value === undefined || value === 'off') continue;
     policies[key] = typeof value === 'object' ? { ...(value as object), severity: 'warning' } : 'warning';
   }
   return resolveGatePolicies(policies as GatePolicies, where);
+}
+
+/** How a fleet target is named in errors, e.g. `instances[3] ("orders-cache")`. */
+function fleetWhere(target: GateTarget): string {
+  return `instances[${target.index}]${target.name !== undefined ? ` (${JSON.stringify(target.name)})` : ''}`;
 }
 
 function entryLocation(entry: FleetEntry, defaults: FleetEntry['location'], env: NodeJS.ProcessEnv): Location {
@@ -395,7 +426,12 @@ function entryLocation(entry: FleetEntry, defaults: FleetEntry['location'], env:
 /** Looks one instance up and applies its policies. Never throws: a failure is the `error` verdict. */
 export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: () => Date): Promise<InstanceResult> {
   const subject: GateSubject = { instanceId: target.instanceId, ...(target.name !== undefined ? { name: target.name } : {}) };
-  const base = { ...(target.name !== undefined ? { name: target.name } : {}), instanceId: target.instanceId, projectId: target.location.projectId };
+  const base = {
+    ...(target.name !== undefined ? { name: target.name } : {}),
+    instanceId: target.instanceId,
+    projectId: target.location.projectId,
+    policies: enabledPolicies(target.policies),
+  };
   let records: readonly BigKeyTask[];
   try {
     records = (await client.listAllBigKeyTasks(target.instanceId)).records;

@@ -11,7 +11,6 @@
  * one, on a throwaway 127.0.0.1 port) cannot be re-read from the address they name: refresh
  * skips them, saying so, unless `--endpoint` gives the address of a running emulator.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveCredentials } from '../client/credentials';
 import { endpointForRegion } from '../client/endpoint';
@@ -19,7 +18,7 @@ import { DcsConfigError } from '../client/errors';
 import { BigKeyTaskStatus } from '../client/types';
 import { validateEndpoint, validateInstanceId } from '../client/validation';
 import { lookupMany } from '../lookup/batch';
-import { LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
+import { clientSettingsFromEnv, LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
 import {
   DEFAULT_SNAPSHOT_FILE,
   entryAgeMs,
@@ -37,6 +36,7 @@ import {
   writeSnapshot,
 } from '../lookup/snapshot-file';
 import { formatDuration } from '../policy/duration';
+import { FileReadError, parseJsonText, readBoundedTextFile } from '../util/bounded-file';
 import { parseChoice, parseFlags } from './args';
 import { CREDENTIALS_HELP, requireCredentials } from './connection-flags';
 import { CliIo, EXIT, terminalWidth, UsageError } from './io';
@@ -218,14 +218,25 @@ function snapshotSettings(flags: { file?: string }, env: NodeJS.ProcessEnv): { f
   return { file, ...(maxAge ? { maxAge } : {}) };
 }
 
-/** cdktf.json's "context" in the current directory (where `cdktf synth` runs), or nothing. */
+/** Upper bound on cdktf.json: an app's configuration, a few hundred bytes in practice. */
+const MAX_CDKTF_JSON_BYTES = 1024 * 1024;
+
+/**
+ * cdktf.json's "context" in the current directory (where `cdktf synth` runs), or nothing. Read
+ * like every configuration file here: a regular file, bounded, its errors never quoting it.
+ */
 function cdktfContext(): Record<string, unknown> {
-  if (!fs.existsSync('cdktf.json')) return {};
+  let text: string;
   try {
-    return (JSON.parse(fs.readFileSync('cdktf.json', 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+    text = readBoundedTextFile('cdktf.json', MAX_CDKTF_JSON_BYTES, 'cdktf configuration');
   } catch (error) {
-    throw new UsageError(`cdktf.json is not valid JSON (${(error as Error).message}); fix it or pass --file`);
+    if (error instanceof FileReadError && error.code === 'ENOENT') return {};
+    throw new UsageError(`${(error as Error).message}; fix it or pass --file`);
   }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new UsageError(`cdktf.json is not valid JSON (${parsed.problem}); fix it or pass --file`);
+  const context = (parsed.value as { context?: unknown } | null)?.context;
+  return typeof context === 'object' && context !== null && !Array.isArray(context) ? (context as Record<string, unknown>) : {};
 }
 
 function entryCount(n: number, kind = ''): string {
@@ -238,11 +249,14 @@ function entryKey(entry: SnapshotEntry): string {
 
 function planRefresh(flags: { file?: string; 'instance-id'?: string; endpoint?: string }, env: NodeJS.ProcessEnv) {
   const { file } = snapshotSettings(flags, env);
-  const override = flags.endpoint === undefined ? undefined : validateEndpoint(flags.endpoint, '--endpoint').origin;
-  const only = flags['instance-id'] === undefined ? undefined : validateInstanceId(flags['instance-id'], '--instance-id').toLowerCase();
+  const client = clientSettingsFromEnv(env);
+  const insecure = { allowInsecureHttp: client.allowInsecureHttp };
+  const override = flags.endpoint === undefined ? undefined : validateEndpoint(flags.endpoint, '--endpoint', insecure).origin;
+  // Both sides lower case: ids are normalised (validateInstanceId) and the file holds them in lower case.
+  const only = flags['instance-id'] === undefined ? undefined : validateInstanceId(flags['instance-id'], '--instance-id');
   const all = Object.values(readSnapshot(file).entries);
   if (all.length === 0) throw new UsageError(`${file} has no entries to refresh; record some with ${RECORD_ADVICE}`);
-  const selected = only === undefined ? all : all.filter((e) => e.instance_id.toLowerCase() === only);
+  const selected = only === undefined ? all : all.filter((e) => e.instance_id === only);
   if (selected.length === 0) {
     const known = [...new Set(all.map((e) => e.instance_id))];
     throw new UsageError(`${file} has no entry for instance ${flags['instance-id']}: it has ${known.slice(0, 5).join(', ')}${known.length > 5 ? ` and ${known.length - 5} more` : ''}; record it with ${RECORD_ADVICE}`);
@@ -261,9 +275,9 @@ function planRefresh(flags: { file?: string; 'instance-id'?: string; endpoint?: 
   const { accessKey, secretKey, securityToken } = resolveCredentials({}, env);
   const requests = entries.map((entry): LookupRequest => {
     const target: LookupTarget = { instanceId: entry.instance_id, projectId: entry.project_id, ...(entry.status_filter ? { status: entry.status_filter as BigKeyTaskStatus } : {}) };
-    const endpoint = override ?? entry.endpoint ?? (entry.region ? endpointForRegion(entry.region, env).origin : undefined);
-    if (!endpoint) throw new UsageError(`entry ${entryKey(entry)} has neither region nor endpoint; pass --endpoint`);
-    return { ...target, endpoint, ...(entry.region ? { region: entry.region } : {}), credentials: { accessKey, secretKey, ...(securityToken ? { securityToken } : {}) } };
+    // An endpoint read from the file is checked like any other (it could have been edited in a pull request).
+    const endpoint = override ?? (entry.endpoint !== null ? validateEndpoint(entry.endpoint, `entry ${entryKey(entry)} endpoint`, insecure).origin : endpointForRegion(entry.region!, env).origin);
+    return { ...target, endpoint, ...(entry.region ? { region: entry.region } : {}), credentials: { accessKey, secretKey, ...(securityToken ? { securityToken } : {}) }, client };
   });
   return { file, requests, entries, skipped };
 }

@@ -3,7 +3,7 @@
  * No cdktf here: the construct, the command line and the benchmarks all stand on this.
  */
 import type { Dispatcher } from 'undici';
-import { DcsConnectionOptions, ResolvedConnection, resolveConnection } from './connection';
+import { DcsConnectionOptions, EndpointOptions, ResolvedConnection, resolveConnection } from './connection';
 import {
   DcsApiError,
   DcsConfigError,
@@ -15,18 +15,36 @@ import {
   DcsThrottledError,
   redact,
 } from './errors';
-import { InconsistentPagesError, listAllPages } from './paging';
+import { DEFAULT_MAX_TASKS, InconsistentPagesError, listAllPages, MalformedPagesError } from './paging';
+import { ProxySettings, resolveProxySettings, validateProxySettings } from './proxy';
 import { parseListResponse, ResponseShapeError } from './response';
 import { AdaptiveRateController, DEADLINE_OPTION, PAUSE_OBSERVER_OPTION, RateControlDeadlineError, RateControlOptions, RateControlState } from './rate-control';
 import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
 import type * as Transport from './transport';
-import { BigKeyTaskStatus, DcsErrorBody, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
+import { BigKeyTaskStatus, DcsErrorBody, DEFAULT_PAGE_LIMIT, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
 import { undici } from './undici';
 import { validateInstanceId, validatePositiveInteger, validateQuery, validateStatus } from './validation';
 
-export interface DcsClientOptions extends DcsConnectionOptions {
-  /** Environment to read defaults from. @default process.env */
+export interface DcsClientOptions extends DcsConnectionOptions, EndpointOptions {
+  /** Environment to read defaults from (credentials, project, endpoint, proxies, limits). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Proxies, checked before any request (see proxy.ts).
+   * @default from `env`: http_proxy/HTTP_PROXY, https_proxy/HTTPS_PROXY, no_proxy/NO_PROXY
+   */
+  readonly proxy?: ProxySettings;
+  /**
+   * Most tasks read for one instance by `listAllBigKeyTasks`: a larger `count` is refused after
+   * the first page (DcsMalformedResponseError), never paged through.
+   * @default DCS_BIGKEY_MAX_TASKS, else 100000
+   */
+  readonly maxTasks?: number;
+  /**
+   * Largest HTTP response body, in bytes: a larger one is aborted (its Content-Length checked
+   * first, streamed bytes counted otherwise) and reported as DcsMalformedResponseError.
+   * @default 16 MiB (a full page of 1000 tasks is about 250 KB)
+   */
+  readonly maxResponseBytes?: number;
   /** Extra trusted CA certificate(s), PEM (for a TLS-inspecting proxy or a private endpoint). @default the system's */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Pages of one listing in flight at once. @default 8 */
@@ -89,6 +107,20 @@ export interface TaskListing extends ListBigKeyTasksResponse {
 
 const USER_AGENT = 'cdktf-dcs-bigkey';
 
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024 * 1024;
+export const MAX_TASKS_ENV = 'DCS_BIGKEY_MAX_TASKS';
+/** Largest maxTasks accepted: ten million tasks already need gigabytes. */
+const MAX_TASKS_LIMIT = 10_000_000;
+
+/** maxTasks from the option, else DCS_BIGKEY_MAX_TASKS, else the default; checked. */
+export function resolveMaxTasks(option: unknown, env: NodeJS.ProcessEnv): number {
+  if (option !== undefined) return validatePositiveInteger(option, 'maxTasks', MAX_TASKS_LIMIT);
+  const raw = env[MAX_TASKS_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_MAX_TASKS;
+  return validatePositiveInteger(/^\d{1,9}$/.test(raw) ? Number(raw) : raw, MAX_TASKS_ENV, MAX_TASKS_LIMIT);
+}
+
 export class DcsBigKeyClient {
   readonly endpoint: URL;
   readonly projectId: string;
@@ -103,10 +135,13 @@ export class DcsBigKeyClient {
   private readonly deadlineMs: number;
   private readonly rereads: number;
   private readonly onRetry?: (event: RetryEvent) => void;
+  private readonly maxTasks: number;
+  private readonly maxResponseBytes: number;
 
   /** Resolves and checks all configuration; throws DcsConfigError before any request. */
   constructor(options: DcsClientOptions = {}) {
-    this.connection = resolveConnection(options, options.env ?? process.env);
+    const env = options.env ?? process.env;
+    this.connection = resolveConnection(options, env);
     this.endpoint = this.connection.endpoint;
     this.projectId = this.connection.projectId;
     this.credentialSource = this.connection.credentials.source;
@@ -119,10 +154,15 @@ export class DcsBigKeyClient {
     this.rereads = rereads;
     this.rateController = options.rateControl === false ? undefined : new AdaptiveRateController(validateRateControl(options.rateControl ?? {}));
     this.onRetry = options.onRetry;
+    this.maxTasks = resolveMaxTasks(options.maxTasks, env);
+    this.maxResponseBytes = validatePositiveInteger(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes', MAX_RESPONSE_BYTES_LIMIT);
+    const proxy = options.proxy === undefined ? resolveProxySettings(env) : validateProxySettings(options.proxy);
     // The HTTP stack (undici) is loaded here, by the first client created, not when this module
     // is: the constructs' main thread never sends a request (their worker does).
     const { createDispatcher } = require('./transport') as typeof Transport;
     this.dispatcher = createDispatcher({
+      proxy,
+      maxResponseBytes: this.maxResponseBytes,
       credentials: this.connection.credentials,
       projectId: this.projectId,
       ca: options.ca,
@@ -133,10 +173,14 @@ export class DcsBigKeyClient {
   }
 
   /** One page, exactly as the API returns it (server default limit 10 when `limit` is absent). */
-  async listBigKeyTasks(instanceId: string, query: ListBigKeyTasksQuery = {}): Promise<TaskPage> {
-    validateInstanceId(instanceId);
+  async listBigKeyTasks(rawInstanceId: string, query: ListBigKeyTasksQuery = {}): Promise<TaskPage> {
+    const instanceId = validateInstanceId(rawInstanceId);
     validateQuery(query);
     const result = await this.getList(instanceId, query);
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+    if (result.body.records.length > limit) {
+      throw new DcsMalformedResponseError('ListBigkeyScanTasks', instanceId, `the page has ${result.body.records.length} records, more than the limit of ${limit} asked for`, result.requestId);
+    }
     return { ...result.body, meta: { requests: result.attempts, requestIds: [result.requestId ?? ''], source: result.source } };
   }
 
@@ -144,8 +188,8 @@ export class DcsBigKeyClient {
    * Every record (optionally of one status), newest first by `created_at`, deduplicated by id,
    * read with the fewest requests and checked for consistency (see paging.ts).
    */
-  async listAllBigKeyTasks(instanceId: string, options: { readonly status?: BigKeyTaskStatus } = {}): Promise<TaskListing> {
-    validateInstanceId(instanceId);
+  async listAllBigKeyTasks(rawInstanceId: string, options: { readonly status?: BigKeyTaskStatus } = {}): Promise<TaskListing> {
+    const instanceId = validateInstanceId(rawInstanceId);
     if (options.status !== undefined) validateStatus(options.status);
     let requests = 0;
     let source: DataSource = 'live';
@@ -161,11 +205,15 @@ export class DcsBigKeyClient {
           instance = result.body.instance_id;
           return result.body;
         },
-        { concurrency: this.pageConcurrency, rereads: this.rereads },
+        { concurrency: this.pageConcurrency, rereads: this.rereads, maxTasks: this.maxTasks },
       );
       return { instance_id: instance, count: paged.count, records: paged.records, meta: { requests, requestIds, source, rereads: paged.rereads } };
     } catch (error) {
       if (error instanceof InconsistentPagesError) throw new DcsConsistencyError(instanceId, error.reason, error.attempts);
+      if (error instanceof MalformedPagesError) {
+        const advice = error.overLimit ? `if the instance really has that many tasks, raise maxTasks (or ${MAX_TASKS_ENV}); otherwise report the request id to Huawei Cloud support` : undefined;
+        throw new DcsMalformedResponseError('ListBigkeyScanTasks', instanceId, error.problem, requestIds.at(-1), advice);
+      }
       throw error;
     }
   }
@@ -224,13 +272,20 @@ export class DcsBigKeyClient {
     };
     try {
       const response = await this.dispatcher.request(requestOptions as Dispatcher.RequestOptions);
+      const requestId = header(response.headers, 'x-request-id');
+      if (response.statusCode >= 300 && response.statusCode < 400) {
+        await discard(response.body);
+        const location = header(response.headers, 'location');
+        throw new DcsApiError({ operation, instanceId, status: response.statusCode, requestId, attempts, ...(location !== undefined ? { location: this.redact(location.slice(0, 1024)) } : {}) });
+      }
+      const declared = Number(header(response.headers, 'content-length'));
+      if (declared > this.maxResponseBytes) {
+        // Refused before reading it; undici counts the bytes of bodies that declare no length.
+        await discard(response.body);
+        throw this.tooLarge(operation, instanceId, `the body is ${declared} bytes (Content-Length)`, requestId);
+      }
       const text = await response.body.text();
-      return {
-        text,
-        attempts,
-        requestId: header(response.headers, 'x-request-id'),
-        source: (header(response.headers, 'x-dcs-emulator') ? 'emulator' : 'live') as DataSource,
-      };
+      return { text, attempts, requestId, source: (header(response.headers, 'x-dcs-emulator') ? 'emulator' : 'live') as DataSource };
     } catch (error) {
       throw this.toDcsError(error, operation, instanceId, attempts);
     }
@@ -244,9 +299,20 @@ export class DcsBigKeyClient {
     }
   }
 
+  private tooLarge(operation: DcsOperation, instanceId: string, what: string, requestId?: string): DcsMalformedResponseError {
+    return new DcsMalformedResponseError(
+      operation,
+      instanceId,
+      `${what}, more than the ${this.maxResponseBytes} bytes allowed (maxResponseBytes); the request was aborted`,
+      requestId,
+      'check that the endpoint is the DCS API (not a proxy or web page), or raise maxResponseBytes if it is',
+    );
+  }
+
   private toDcsError(error: unknown, operation: DcsOperation, instanceId: string, attempts: number): Error {
     if (error instanceof DcsError) return error;
     if (error instanceof RateControlDeadlineError) return new DcsThrottledError(operation, instanceId, attempts - 1, Math.ceil(error.waitMs));
+    if ((error as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return this.tooLarge(operation, instanceId, 'the body grew past the limit while it was read');
     if (error instanceof undici().errors.ResponseError) {
       const body = (typeof error.body === 'object' && error.body !== null ? error.body : {}) as DcsErrorBody;
       return new DcsApiError({
@@ -282,6 +348,11 @@ function validateRateControl(options: RateControlOptions): RateControlOptions {
     throw new DcsConfigError(`invalid rateControl: minRatePerSecond ${options.minRatePerSecond} is above maxRatePerSecond ${options.maxRatePerSecond}`);
   }
   return options;
+}
+
+/** Drops a body that will not be used: a little is read (so a short one keeps the connection), then the socket is closed. */
+async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
+  await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
 }
 
 function header(headers: Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {

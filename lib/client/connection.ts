@@ -5,7 +5,7 @@
 import { CredentialOptions, ResolvedCredentials, resolveCredentials } from './credentials';
 import { endpointForRegion } from './endpoint';
 import { DcsConfigError } from './errors';
-import { validateEndpoint, validateProjectId } from './validation';
+import { allowInsecureHttp, validateEndpoint, validateProjectId } from './validation';
 
 export interface DcsConnectionOptions extends CredentialOptions {
   /**
@@ -25,6 +25,15 @@ export interface DcsConnectionOptions extends CredentialOptions {
   readonly endpoint?: string;
 }
 
+/** Where an endpoint may come from, and whether plain http:// may go beyond loopback hosts. */
+export interface EndpointOptions extends Pick<DcsConnectionOptions, 'endpoint' | 'region'> {
+  /**
+   * Allow `http://` endpoints on hosts other than loopback ones (127.0.0.0/8, ::1, localhost).
+   * @default DCS_BIGKEY_ALLOW_INSECURE_HTTP=1, else false
+   */
+  readonly allowInsecureHttp?: boolean;
+}
+
 export interface ResolvedConnection {
   readonly endpoint: URL;
   readonly projectId: string;
@@ -36,16 +45,17 @@ export const REGION_ENV = ['HW_REGION_NAME', 'HUAWEICLOUD_SDK_REGION'] as const;
 export const ENDPOINT_ENV = 'DCS_BIGKEY_ENDPOINT';
 
 /** The endpoint, and the region it was derived from when it was (snapshots record it for refresh). */
-export function resolveEndpointAndRegion(options: Pick<DcsConnectionOptions, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): { endpoint: URL; region?: string } {
-  if (options.endpoint !== undefined) return { endpoint: validateEndpoint(options.endpoint) };
+export function resolveEndpointAndRegion(options: EndpointOptions, env: NodeJS.ProcessEnv): { endpoint: URL; region?: string } {
+  const insecure = { allowInsecureHttp: allowInsecureHttp(options.allowInsecureHttp, env) };
+  if (options.endpoint !== undefined) return { endpoint: validateEndpoint(options.endpoint, 'endpoint', insecure) };
   if (options.region !== undefined) return { endpoint: endpointForRegion(options.region, env), region: options.region };
-  if (env[ENDPOINT_ENV]) return { endpoint: validateEndpoint(env[ENDPOINT_ENV], ENDPOINT_ENV) };
+  if (env[ENDPOINT_ENV]) return { endpoint: validateEndpoint(env[ENDPOINT_ENV], ENDPOINT_ENV, insecure) };
   const region = firstSet(env, REGION_ENV);
   if (region) return { endpoint: endpointForRegion(region, env), region };
   throw new DcsConfigError(`no region or endpoint: pass region (e.g. cn-north-4) or endpoint, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
 }
 
-export function resolveEndpoint(options: Pick<DcsConnectionOptions, 'endpoint' | 'region'>, env: NodeJS.ProcessEnv): URL {
+export function resolveEndpoint(options: EndpointOptions, env: NodeJS.ProcessEnv): URL {
   return resolveEndpointAndRegion(options, env).endpoint;
 }
 
@@ -55,7 +65,7 @@ export function resolveProjectId(options: Pick<DcsConnectionOptions, 'projectId'
   throw new DcsConfigError(`no project id: pass projectId, or set ${PROJECT_ID_ENV.join(' or ')}`);
 }
 
-export function resolveConnection(options: DcsConnectionOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConnection {
+export function resolveConnection(options: DcsConnectionOptions & EndpointOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConnection {
   return {
     endpoint: resolveEndpoint(options, env),
     projectId: resolveProjectId(options, env),

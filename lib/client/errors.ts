@@ -25,6 +25,8 @@ export interface DcsApiErrorDetails {
   readonly errorMsg?: string;
   readonly requestId?: string;
   readonly attempts: number;
+  /** A redirect's `Location` header (3xx). */
+  readonly location?: string;
 }
 
 /** The API answered with an error status (after retries, where the status is retryable). */
@@ -81,11 +83,10 @@ export class DcsMalformedResponseError extends DcsError {
     readonly instanceId: string,
     readonly problem: string,
     readonly requestId?: string,
+    /** What to do, when not the default (retry, then report the request id). */
+    advice = 'retry, and report the request id to Huawei Cloud support if it persists',
   ) {
-    super(
-      `${operation} for instance ${instanceId} returned a malformed body: ${problem}${requestIdSuffix(requestId)}. ` +
-        'the data was not used; retry, and report the request id to Huawei Cloud support if it persists',
-    );
+    super(`${operation} for instance ${instanceId} returned a malformed body: ${problem}${requestIdSuffix(requestId)}. the data was not used; ${advice}`);
   }
 }
 
@@ -104,7 +105,10 @@ export class DcsConsistencyError extends DcsError {
 }
 
 /** What to do, by HTTP status and `error_code`. */
-export function adviceFor(status: number, errorCode?: string): string {
+export function adviceFor(status: number, errorCode?: string, location?: string): string {
+  if (status >= 300 && status < 400) {
+    return `the endpoint answered with a redirect${location ? ` to ${JSON.stringify(location)}` : ' (no Location)'}, which is not followed: set the endpoint to the final URL${location ? ' (its origin)' : ''} of the DCS API`;
+  }
   if (errorCode === 'DCS.4919') return 'this instance does not support big key analysis (its engine or edition cannot run it); remove it from the lookup';
   if (errorCode === 'APIGW.0308' || status === 429) return 'the API is throttling requests; retry later or lower the concurrency';
   switch (status) {
@@ -125,7 +129,7 @@ function describeApiError(d: DcsApiErrorDetails): string {
   const code = d.errorCode ? ` ${d.errorCode}` : '';
   const msg = d.errorMsg ? ` "${d.errorMsg}"` : '';
   const attempts = d.attempts > 1 ? ` after ${plural(d.attempts, 'attempt')}` : '';
-  return `${d.operation} for instance ${d.instanceId} failed: HTTP ${d.status}${code}${msg}${requestIdSuffix(d.requestId)}${attempts}. ${adviceFor(d.status, d.errorCode)}`;
+  return `${d.operation} for instance ${d.instanceId} failed: HTTP ${d.status}${code}${msg}${requestIdSuffix(d.requestId)}${attempts}. ${adviceFor(d.status, d.errorCode, d.location)}`;
 }
 
 function requestIdSuffix(requestId?: string): string {

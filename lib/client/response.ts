@@ -8,7 +8,21 @@ import { show } from './validation';
 /** ISO-8601 UTC as the API writes it; milliseconds optional for tolerance. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
-export class ResponseShapeError extends Error {}
+/** What in a body breaks the contract. `field` and `expected` name it without the value seen (the message has that). */
+export class ResponseShapeError extends Error {
+  constructor(
+    message: string,
+    readonly field = '',
+    readonly expected = '',
+  ) {
+    super(message);
+  }
+}
+
+/** A field with a bad value: the message shows the value (and the task), `field`/`expected` do not. */
+function bad(field: string, value: unknown, expected: string, taskId?: string): ResponseShapeError {
+  return new ResponseShapeError(`${field} is ${show(value)}${taskId ? ` (task ${taskId})` : ''}, not ${expected}`, field, expected);
+}
 
 export function parseListResponse(text: string): ListBigKeyTasksResponse {
   let body: unknown;
@@ -17,31 +31,23 @@ export function parseListResponse(text: string): ListBigKeyTasksResponse {
   } catch {
     throw new ResponseShapeError(`the body is not JSON (${text.length} bytes, starting ${show(text.slice(0, 40))})`);
   }
-  if (!isObject(body)) throw new ResponseShapeError(`the body is ${show(JSON.stringify(body))}, not an object`);
-  if (typeof body.instance_id !== 'string') throw new ResponseShapeError(`instance_id is ${show(body.instance_id)}, not a string`);
-  if (typeof body.count !== 'number' || !Number.isInteger(body.count) || body.count < 0) {
-    throw new ResponseShapeError(`count is ${show(body.count)}, not an integer >= 0`);
-  }
-  if (!Array.isArray(body.records)) throw new ResponseShapeError(`records is ${show(body.records)}, not an array`);
+  if (!isObject(body)) throw bad('the body', JSON.stringify(body), 'an object');
+  if (typeof body.instance_id !== 'string') throw bad('instance_id', body.instance_id, 'a string');
+  if (typeof body.count !== 'number' || !Number.isSafeInteger(body.count) || body.count < 0) throw bad('count', body.count, 'an integer >= 0');
+  if (!Array.isArray(body.records)) throw bad('records', body.records, 'an array');
   return { instance_id: body.instance_id, count: body.count, records: body.records.map(parseTask) };
 }
 
 export function parseTask(value: unknown, index: number): BigKeyTask {
   const at = `records[${index}]`;
-  if (!isObject(value)) throw new ResponseShapeError(`${at} is ${show(JSON.stringify(value))}, not an object`);
+  if (!isObject(value)) throw bad(at, JSON.stringify(value), 'an object');
   const { id, status, scan_type, created_at, started_at, finished_at } = value;
-  if (typeof id !== 'string' || id === '') throw new ResponseShapeError(`${at}.id is ${show(id)}, not a task id`);
-  if (!(TASK_STATUSES as readonly unknown[]).includes(status)) {
-    throw new ResponseShapeError(`${at}.status is ${show(status)} (task ${id}), not one of ${TASK_STATUSES.join(', ')}`);
-  }
-  if (!(SCAN_TYPES as readonly unknown[]).includes(scan_type)) {
-    throw new ResponseShapeError(`${at}.scan_type is ${show(scan_type)} (task ${id}), not one of ${SCAN_TYPES.join(', ')}`);
-  }
-  if (!isTime(created_at)) throw new ResponseShapeError(`${at}.created_at is ${show(created_at)} (task ${id}), not an ISO-8601 UTC time`);
+  if (typeof id !== 'string' || id === '') throw bad(`${at}.id`, id, 'a task id');
+  if (!(TASK_STATUSES as readonly unknown[]).includes(status)) throw bad(`${at}.status`, status, `one of ${TASK_STATUSES.join(', ')}`, id);
+  if (!(SCAN_TYPES as readonly unknown[]).includes(scan_type)) throw bad(`${at}.scan_type`, scan_type, `one of ${SCAN_TYPES.join(', ')}`, id);
+  if (!isTime(created_at)) throw bad(`${at}.created_at`, created_at, 'an ISO-8601 UTC time', id);
   for (const [name, time] of [['started_at', started_at], ['finished_at', finished_at]] as const) {
-    if (time !== undefined && time !== null && !isTime(time)) {
-      throw new ResponseShapeError(`${at}.${name} is ${show(time)} (task ${id}), not an ISO-8601 UTC time or null`);
-    }
+    if (time !== undefined && time !== null && !isTime(time)) throw bad(`${at}.${name}`, time, 'an ISO-8601 UTC time or null', id);
   }
   const task: BigKeyTask = {
     id,

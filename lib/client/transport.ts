@@ -13,6 +13,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { Credentials } from './credentials';
+import { NO_PROXY_SETTINGS, ProxySettings } from './proxy';
 import { AdaptiveRateController, DEADLINE_OPTION, PAUSE_OBSERVER_OPTION, SendTicket } from './rate-control';
 import { retryAfterMs } from './retry-policy';
 import { authorizationHeader, formatSdkDate } from './signer';
@@ -29,6 +30,10 @@ export interface TransportOptions {
   readonly now?: () => Date;
   /** The client's rate controller; none: every attempt is sent at once. */
   readonly rateController?: AdaptiveRateController;
+  /** Proxies, already checked (proxy.ts); passed to undici explicitly, so process.env is not read again. @default none */
+  readonly proxy?: ProxySettings;
+  /** Largest response body in bytes: undici aborts the connection past it (UND_ERR_RES_EXCEEDED_MAX_SIZE). @default no limit */
+  readonly maxResponseBytes?: number;
 }
 
 export function signingInterceptor(options: Pick<TransportOptions, 'credentials' | 'projectId' | 'now'>): Dispatcher.DispatcherComposeInterceptor {
@@ -117,6 +122,8 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
   const tls = ca === undefined ? undefined : { ca: ca as string | Buffer | (string | Buffer)[] };
   const { EnvHttpProxyAgent, interceptors } = undici();
   const agent = new EnvHttpProxyAgent({
+    ...(options.proxy ?? NO_PROXY_SETTINGS),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseSize: options.maxResponseBytes } : {}),
     connections: options.connections ?? 32,
     keepAliveTimeout: 10_000,
     // `connect` is TLS to the endpoint directly (and to an https proxy); through a proxy tunnel,

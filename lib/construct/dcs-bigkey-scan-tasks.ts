@@ -10,11 +10,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { DcsConnectionOptions } from '../client/connection';
 import { DcsConfigError, DcsError } from '../client/errors';
+import { validateBoolean } from '../client/validation';
 import { BigKeyTask, BigKeyTaskStatus } from '../client/types';
 import { LookupOutcome, lookupMany, LookupSuccess, toFailure } from '../lookup/batch';
 import { resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
 import type { SnapshotStaleness } from '../lookup/snapshot-file';
-import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies } from '../policy/gate-policy';
+import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailureFinding, ResolvedGatePolicies, resolveLookupPolicies } from '../policy/gate-policy';
 import { ageMs, summarizeTasks, TaskSummary } from '../policy/task-summary';
 import { addAspect, Aspect, Framework, frameworkOf } from './framework';
 import { LookupHandle, LookupRegistry } from './lookup-registry';
@@ -31,8 +32,10 @@ export interface DcsBigKeyScanTasksProps extends DcsConnectionOptions {
   readonly status?: BigKeyTaskStatus;
   /**
    * Deployment gates checked at synth. An `error` finding makes `cdktf synth` exit non-zero.
-   * A failed lookup is an error unless `onLookupFailure: 'warning'`.
-   * @default - no policy; a failed lookup is still an error
+   * The headline policy `latestAutoFailed` is on unless set to `'off'`; the others add to it.
+   * A failed lookup is an error unless `onLookupFailure: 'warning'`. With `status`, no policy is
+   * evaluated (a filtered list has no latest automatic scan) and gates evaluating any are an error.
+   * @default - { latestAutoFailed: 'error' } (none with `status`); a failed lookup is an error in any case
    */
   readonly gates?: GatePolicies;
   /**
@@ -95,20 +98,17 @@ export class DcsBigKeyScanTasks extends Construct {
     const resolved = withConstructPath(this.node.path, () => {
       const target = resolveLookupTarget(props, process.env);
       const request = registry.settings.mode === 'replay' ? undefined : resolveLookupRequest(props, process.env);
-      const policies = resolveGatePolicies(props.gates, 'gates');
-      if (target.status !== undefined && hasTaskPolicy(policies)) {
-        // A filtered list has no "latest automatic scan": its newest auto task is only the newest of that status.
-        throw new DcsConfigError(`gates cannot be checked on tasks filtered by status "${target.status}" (the latest automatic scan of that list is only the latest ${target.status} one); remove status, or use a second DcsBigKeyScanTasks without it for the gates`);
-      }
+      const policies = resolveLookupPolicies(props.gates, target.status, 'gates');
       const prefix = validateOutputPrefix(props.outputPrefix ?? id);
-      return { target, request, policies, prefix };
+      const withOutputs = validateBoolean(props.createOutputs ?? true, 'createOutputs');
+      return { target, request, policies, prefix, withOutputs };
     });
     this.instanceId = resolved.target.instanceId;
     this.projectId = resolved.target.projectId;
     this.outputPrefix = resolved.prefix;
     this.policies = resolved.policies;
     this.lookup = registry.register(resolved.target, resolved.request);
-    this.outputs = props.createOutputs === false ? {} : this.createOutputs();
+    this.outputs = resolved.withOutputs ? this.createOutputs() : {};
     // With the stack's own framework: the other package's aspects are never visited at synth.
     addAspect(this.fw, this, new GateAspect(this, registry, this.fw), `DcsBigKeyScanTasks ${this.node.path}`);
   }
@@ -169,6 +169,16 @@ export class DcsBigKeyScanTasks extends Construct {
     const outcome = this.lookup.outcome();
     if (!outcome.ok) return [this.lookupFailure(outcome.message)];
     return evaluateGate(this.subject(), this.summary(), this.policies, now);
+  }
+
+  /** Why no gate policy is evaluated for this lookup (a status filter), or undefined when some is. */
+  uncheckedReason(): string | undefined {
+    if (hasTaskPolicy(this.policies)) return undefined;
+    const status = this.lookup.target.status;
+    const why = status !== undefined
+      ? `its tasks are filtered by status "${status}" (a filtered list has no latest automatic scan), and its gate_message output blocks consumers`
+      : "every policy is turned off (gates.latestAutoFailed: 'off' and no other policy)";
+    return `no gate policy is evaluated for ${label(this.subject())}: ${why}; only a failed lookup is reported`;
   }
 
   private subject() {
@@ -275,6 +285,8 @@ class GateAspect implements Aspect {
     this.registry.resolveForSynth();
     this.registry.printSummaryOnce();
     const annotations = this.framework.api.Annotations.of(this.target);
+    const unchecked = this.target.uncheckedReason();
+    if (unchecked) annotations.addInfo(unchecked);
     const stale = this.target.staleSnapshot;
     const notes = [...this.target.findings().map((f) => ({ severity: f.severity, message: `[${f.policy}] ${f.message}` })), ...(stale ? [{ severity: stale.severity, message: `[snapshot-max-age] ${stale.message}` }] : [])];
     for (const { severity, message } of notes) {

@@ -18,6 +18,7 @@ import { IConstruct } from 'constructs';
 import { DcsConfigError } from '../client/errors';
 import { show } from '../client/validation';
 import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/batch';
+import { inProcessRefusal } from '../lookup/in-process-guard';
 import { LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
 import {
   DEFAULT_SNAPSHOT_FILE,
@@ -118,8 +119,14 @@ export class LookupRegistry {
     const key = lookupKey(target);
     if (!this.entries.has(key)) {
       if (this.settings.mode !== 'replay' && !request) throw new Error(`a ${this.settings.mode} lookup of ${key} needs its request`);
-      const ticket = this.settings.mode !== 'replay' ? startLookup(request!, this.settings.concurrency) : undefined;
-      this.entries.set(key, { target, request, ticket });
+      const refused = request && inProcessRefusal(request);
+      if (refused !== undefined) {
+        // Refused before anything is sent: it fails like any lookup (an error annotation at synth).
+        this.entries.set(key, { target, request, outcome: failure(target, refused, 'DcsConfigError') });
+      } else {
+        const ticket = this.settings.mode !== 'replay' ? startLookup(request!, this.settings.concurrency) : undefined;
+        this.entries.set(key, { target, request, ticket });
+      }
     }
     return { target, outcome: () => this.outcomeOf(key) };
   }

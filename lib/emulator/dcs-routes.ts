@@ -86,9 +86,14 @@ export async function handleDcsRequest(ctx: DcsContext, request: DcsRequest): Pr
   if (outcome?.kind === 'throttle' || outcome?.kind === 'rate_limit') return { reply: throttled(outcome.retry_after_s ?? 1, requestId) };
   if (outcome?.kind === 'error') return { reply: injectedError(outcome.status ?? 500, requestId, outcome.error_code, outcome.error_msg) };
   if (outcome?.kind === 'reset') return { reply: { kind: 'reset' } };
+  if (outcome?.kind === 'redirect') return { reply: { kind: 'text', status: outcome.status ?? 302, text: '', headers: { Location: outcome.location ?? '' } } };
+  if (outcome?.kind === 'huge') {
+    const head = `{"instance_id":${JSON.stringify(route.instanceId)},"count":0,"records":[`;
+    return { reply: { kind: 'stream', status: 200, bytes: outcome.mib * 1024 * 1024, head, tail: ']}', declareLength: outcome.length !== 'chunked' } };
+  }
 
   const served = serve(ctx, request);
-  const reply = outcome?.kind === 'malformed' ? corrupt(served.reply, outcome) : served.reply;
+  const reply = outcome?.kind === 'malformed' ? corrupt(served.reply, outcome) : outcome?.kind === 'bad_count' ? withCount(served.reply, outcome.value) : served.reply;
   return { reply, afterSend: served.instance && reply.kind === 'json' && reply.status === 200 ? mutations(ctx, plan, served.instance) : undefined };
 }
 
@@ -187,6 +192,12 @@ function corrupt(reply: Reply, fault: MalformedFault): Reply {
     return json(200, { ...body, records });
   }
   return typeof body.id === 'string' ? json(200, breakRecord(body)) : reply;
+}
+
+/** The `bad_count` fault: a served list page with `count` replaced; other replies pass through. */
+function withCount(reply: Reply, count: number): Reply {
+  if (reply.kind !== 'json' || reply.status !== 200 || !Array.isArray((reply.body as { records?: unknown })?.records)) return reply;
+  return json(200, { ...(reply.body as object), count });
 }
 
 function breakRecord(record: Record<string, unknown>): Record<string, unknown> {

@@ -6,7 +6,8 @@
  * A rule is the same JSON object in the data file (`faults: [...]`) and in the admin API
  * (`POST /_emulator/faults`):
  *
- *   { "kind": "latency" | "throttle" | "rate_limit" | "error" | "reset" | "malformed" | "mutate",
+ *   { "kind": "latency" | "throttle" | "rate_limit" | "error" | "reset" | "malformed" | "mutate" |
+ *             "bad_count" | "huge" | "redirect",
  *     "instance_id": "<uuid>" | "*",          default "*"  (every instance)
  *     "route": "list" | "any",                default "list" (only GET …/bigkey-tasks)
  *     one selection, or none (= every matching request):
@@ -30,12 +31,20 @@
  *       malformed "mode": "truncated" (200, a cut-off JSON body) |
  *                         "schema" (200, valid JSON, a record with an unknown status and no created_at)
  *       mutate    after a list page is served, insert a new newest task (auto, running);
- *                 "keep_count": true also deletes the oldest task so `count` stays the same }
+ *                 "keep_count": true also deletes the oldest task so `count` stays the same
+ *       bad_count a lying server: the list page is served with `count` replaced by "value"
+ *                 (required; any number >= 0, e.g. 1e15), the records unchanged
+ *       huge      200 with a body of "mib" MiB (required, 1-1024), streamed (never held in
+ *                 memory): `{"instance_id":…,"count":0,"records":[` padded with spaces;
+ *                 "length": "declared" (default: a Content-Length header) | "chunked" (none),
+ *                 so a client's declared-size check and its byte counting can both be proven
+ *       redirect  "status" 301|302|303|307|308 (default 302) with a "location" header
+ *                 (default "https://dcs.example.invalid/") and an empty body }
  *
  * Semantics when several rules match one request: every rule counts every request it matches,
  * independently of the others (so a rule's selection does not depend on which other rules
- * exist); all hit latency rules add up; among hit throttle/error/reset/malformed rules the
- * earliest added one decides the response; mutate rules act only when the list page was
+ * exist); all hit latency rules add up; among hit throttle/error/reset/malformed/bad_count/
+ * huge/redirect rules the earliest added one decides the response; mutate rules act only when the list page was
  * actually served (status 200).
  */
 import {
@@ -52,7 +61,7 @@ import {
   show,
 } from './validate';
 
-export const FAULT_KINDS = ['latency', 'throttle', 'rate_limit', 'error', 'reset', 'malformed', 'mutate'] as const;
+export const FAULT_KINDS = ['latency', 'throttle', 'rate_limit', 'error', 'reset', 'malformed', 'mutate', 'bad_count', 'huge', 'redirect'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 export const FAULT_ROUTES = ['list', 'any'] as const;
 /** `list`: only `GET …/bigkey-tasks`; `any`: every DCS route (never the admin API). */
@@ -62,6 +71,9 @@ export const FAULT_ERROR_STATUSES = [403, 500, 502, 503, 504] as const;
 export type FaultErrorStatus = (typeof FAULT_ERROR_STATUSES)[number];
 export const MALFORMED_MODES = ['truncated', 'schema'] as const;
 export type MalformedMode = (typeof MALFORMED_MODES)[number];
+export const HUGE_LENGTHS = ['declared', 'chunked'] as const;
+export const REDIRECT_STATUSES = [301, 302, 303, 307, 308] as const;
+export type RedirectStatus = (typeof REDIRECT_STATUSES)[number];
 
 /** Fields every rule may have: where it applies and which matching requests it hits. */
 export interface FaultCommon {
@@ -112,7 +124,27 @@ export interface MutateFault extends FaultCommon {
   readonly kind: 'mutate';
   readonly keep_count?: boolean;
 }
-export type FaultSpec = LatencyFault | ThrottleFault | RateLimitFault | ErrorFault | ResetFault | MalformedFault | MutateFault;
+export interface BadCountFault extends FaultCommon {
+  readonly kind: 'bad_count';
+  /** The `count` served instead of the real one. */
+  readonly value: number;
+}
+export interface HugeFault extends FaultCommon {
+  readonly kind: 'huge';
+  /** Body size in MiB. */
+  readonly mib: number;
+  /** @default "declared" (a Content-Length header); "chunked": none */
+  readonly length?: (typeof HUGE_LENGTHS)[number];
+}
+export interface RedirectFault extends FaultCommon {
+  readonly kind: 'redirect';
+  /** @default 302 */
+  readonly status?: RedirectStatus;
+  /** @default "https://dcs.example.invalid/" */
+  readonly location?: string;
+}
+export type FaultSpec =
+  | LatencyFault | ThrottleFault | RateLimitFault | ErrorFault | ResetFault | MalformedFault | MutateFault | BadCountFault | HugeFault | RedirectFault;
 
 /** A rule as the emulator holds it, with its counters (what `GET /_emulator/faults` shows). */
 export interface FaultState {
@@ -137,6 +169,9 @@ const KIND_KEYS: Record<FaultKind, readonly string[]> = {
   reset: [],
   malformed: ['mode'],
   mutate: ['keep_count'],
+  bad_count: ['value'],
+  huge: ['mib', 'length'],
+  redirect: ['status', 'location'],
 };
 
 /** Validates one rule and fills in defaults; errors name the bad field under `field`. */
@@ -172,26 +207,44 @@ export function validateFault(value: unknown, field: string): FaultSpec {
       return { kind, ...common, ms: expectInteger(raw.ms, childPath(field, 'ms'), 0, 600_000) };
     case 'throttle':
       return { kind, ...common, retry_after_s: raw.retry_after_s === undefined ? 1 : expectInteger(raw.retry_after_s, childPath(field, 'retry_after_s'), 0, 86_400) };
-    case 'error': {
-      const status = raw.status === undefined ? 500 : raw.status;
-      if (!(FAULT_ERROR_STATUSES as readonly unknown[]).includes(status)) {
-        fail(childPath(field, 'status'), `must be one of ${FAULT_ERROR_STATUSES.join(', ')} (got ${show(raw.status)})`);
-      }
+    case 'error':
       return {
         kind,
         ...common,
-        status: status as FaultErrorStatus,
+        status: statusField(raw.status, FAULT_ERROR_STATUSES, 500, field),
         ...(raw.error_code !== undefined && { error_code: expectString(raw.error_code, childPath(field, 'error_code')) }),
         ...(raw.error_msg !== undefined && { error_msg: expectString(raw.error_msg, childPath(field, 'error_msg')) }),
       };
-    }
     case 'reset':
       return { kind, ...common };
     case 'malformed':
       return { kind, ...common, mode: expectOneOf(raw.mode, MALFORMED_MODES, childPath(field, 'mode')) };
     case 'mutate':
       return { kind, ...common, keep_count: raw.keep_count === undefined ? false : expectBoolean(raw.keep_count, childPath(field, 'keep_count')) };
+    case 'bad_count':
+      return { kind, ...common, value: expectNumber(raw.value, childPath(field, 'value'), (n) => Number.isFinite(n) && n >= 0, 'a number >= 0') };
+    case 'huge':
+      return {
+        kind,
+        ...common,
+        mib: expectInteger(raw.mib, childPath(field, 'mib'), 1, 1024),
+        length: raw.length === undefined ? 'declared' : expectOneOf(raw.length, HUGE_LENGTHS, childPath(field, 'length')),
+      };
+    case 'redirect':
+      return {
+        kind,
+        ...common,
+        status: statusField(raw.status, REDIRECT_STATUSES, 302, field),
+        location: raw.location === undefined ? 'https://dcs.example.invalid/' : expectString(raw.location, childPath(field, 'location')),
+      };
   }
+}
+
+/** A rule's `status`: one of `allowed`, `fallback` when absent. */
+function statusField<T extends number>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
+  const status = value === undefined ? fallback : value;
+  if (!(allowed as readonly unknown[]).includes(status)) fail(childPath(field, 'status'), `must be one of ${allowed.join(', ')} (got ${show(value)})`);
+  return status as T;
 }
 
 /** Validates a rule or an array of rules (the admin API accepts both). */
@@ -207,8 +260,8 @@ export type DcsRouteName = 'list' | 'create' | 'show' | 'delete';
 export interface FaultPlan {
   /** Total injected latency. */
   readonly latencyMs: number;
-  /** The rule that replaces the normal response, if any (a rate_limit with its Retry-After resolved). */
-  readonly outcome?: ThrottleFault | RateLimitOutcome | ErrorFault | ResetFault | MalformedFault;
+  /** The rule that replaces (or alters) the normal response, if any (a rate_limit with its Retry-After resolved). */
+  readonly outcome?: ThrottleFault | RateLimitOutcome | ErrorFault | ResetFault | MalformedFault | BadCountFault | HugeFault | RedirectFault;
   /** Mutations to apply after the list page is served. */
   readonly mutations: readonly MutateFault[];
 }

@@ -26,16 +26,19 @@ export type {
 } from './data-file';
 export { FAULT_KINDS } from './faults';
 export type {
+  BadCountFault,
   ErrorFault,
   FaultCommon,
   FaultKind,
   FaultRoute,
   FaultSpec,
   FaultState,
+  HugeFault,
   LatencyFault,
   MalformedFault,
   MutateFault,
   RateLimitFault,
+  RedirectFault,
   ResetFault,
   ThrottleFault,
 } from './faults';

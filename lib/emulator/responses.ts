@@ -9,8 +9,10 @@ import type { ServerResponse } from 'node:http';
 
 export type Reply =
   | { readonly kind: 'json'; readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> }
-  /** A body sent as is (the `malformed` fault's cut-off JSON). */
-  | { readonly kind: 'text'; readonly status: number; readonly text: string }
+  /** A body sent as is (the `malformed` fault's cut-off JSON, the `redirect` fault's empty body). */
+  | { readonly kind: 'text'; readonly status: number; readonly text: string; readonly headers?: Readonly<Record<string, string>> }
+  /** A body of `bytes` bytes written chunk by chunk, never held whole (the `huge` fault): `head`, spaces, `tail`. */
+  | { readonly kind: 'stream'; readonly status: number; readonly bytes: number; readonly head: string; readonly tail: string; readonly declareLength: boolean }
   /** Destroy the connection without a response (the `reset` fault). */
   | { readonly kind: 'reset' };
 
@@ -69,10 +71,42 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
     res.socket?.destroy();
     return;
   }
+  if (reply.kind === 'stream') {
+    streamReply(res, reply);
+    return;
+  }
   const text = reply.kind === 'text' ? reply.text : reply.body === undefined || reply.status === 204 ? '' : JSON.stringify(reply.body);
   res.statusCode = reply.status;
   res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-  if (reply.kind === 'json' && reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   if (reply.status !== 204) res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(reply.status === 204 ? undefined : text);
+}
+
+const STREAM_CHUNK = Buffer.alloc(64 * 1024, 0x20);
+
+/**
+ * Writes a huge body with backpressure, 64 KiB of spaces at a time between `head` and `tail`;
+ * stops as soon as the client goes away (a client that refuses the body closes the connection).
+ */
+function streamReply(res: ServerResponse, reply: Extract<Reply, { kind: 'stream' }>): void {
+  res.statusCode = reply.status;
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  if (reply.declareLength) res.setHeader('Content-Length', reply.bytes);
+  const head = Buffer.from(reply.head);
+  const tail = Buffer.from(reply.tail);
+  let padding = reply.bytes - head.length - tail.length;
+  res.write(head);
+  const pump = (): void => {
+    while (padding > 0 && !res.destroyed) {
+      const chunk = padding >= STREAM_CHUNK.length ? STREAM_CHUNK : STREAM_CHUNK.subarray(0, padding);
+      padding -= chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!res.destroyed) res.end(tail);
+  };
+  pump();
 }

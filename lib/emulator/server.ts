@@ -5,7 +5,8 @@
  *
  * In-process use suits asynchronous clients only. The library's synchronous lookup blocks its
  * thread with Atomics.wait, which would also block an in-process server: use spawnEmulator
- * (process.ts) for that.
+ * (process.ts) for that. A running server is registered (lib/util/in-process-servers.ts) so
+ * that a synchronous lookup aimed at it fails at once instead of hanging.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { DcsContext, handleDcsRequest, matchDcsRoute } from './dcs-routes';
 import { FaultSet } from './faults';
 import { Reply, dcsError, sendReply, unknownRoute } from './responses';
 import { StatsRecorder } from './stats';
+import { registerInProcessServer } from '../util/in-process-servers';
 import { EmulatorStore } from './store';
 
 /** PEM files for serving HTTPS. */
@@ -162,11 +164,14 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `${tls === undefined ? 'http' : 'https'}://${host}:${address.port}`;
+  // Known to the synchronous lookup, which refuses to wait on a server of its own process.
+  const forget = registerInProcessServer(url);
   let closing: Promise<void> | undefined;
   return {
-    url: `${tls === undefined ? 'http' : 'https'}://${host}:${address.port}`,
+    url,
     port: address.port,
-    close: () => (closing ??= closeServer(server, sockets, sleeper)),
+    close: () => (closing ??= closeServer(server, sockets, sleeper).finally(forget)),
   };
 }
 

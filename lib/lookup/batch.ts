@@ -10,7 +10,7 @@ import { DcsClientPool } from '../client/client-pool';
 import { errorFacts } from '../client/errors';
 import { BigKeyTask } from '../client/types';
 import { concurrencyLimit } from '../util/concurrency';
-import { LookupRequest } from './lookup-request';
+import { clientSettingsFromEnv, LookupRequest } from './lookup-request';
 import type { SnapshotStaleness } from './snapshot-file';
 
 export interface LookupSuccess {
@@ -63,7 +63,8 @@ export class LookupBatch {
   lookup(request: LookupRequest): Promise<LookupOutcome> {
     return this.limit(async () => {
       try {
-        const client = this.pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, env: {} });
+        const settings = request.client ?? clientSettingsFromEnv(process.env);
+        const client = this.pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, ...settings, env: {} });
         const listing = await client.listAllBigKeyTasks(request.instanceId, { status: request.status });
         return {
           ok: true as const,

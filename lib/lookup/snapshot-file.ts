@@ -5,12 +5,13 @@
  * Written atomically (temporary file + rename) with sorted keys, so an unchanged snapshot is
  * byte-identical and a crash never leaves half a file.
  */
-import * as fs from 'node:fs';
+import { REGION_SHAPE } from '../client/endpoint';
+import { parseTask, ResponseShapeError } from '../client/response';
 import { BigKeyTask } from '../client/types';
-import { parseTask } from '../client/response';
-import { Duration, formatDuration, parseDuration } from '../policy/duration';
+import { durationText, formatDuration, parseDuration } from '../policy/duration';
 import { SEVERITIES, Severity } from '../policy/gate-policy';
 import { writeFileAtomic } from '../util/atomic-file';
+import { FileReadError, parseJsonText, readBoundedTextFile } from '../util/bounded-file';
 import { LookupTarget, lookupKey } from './lookup-request';
 
 export const DEFAULT_SNAPSHOT_FILE = 'dcs-bigkey.context.json';
@@ -79,11 +80,12 @@ export function resolveSnapshotMaxAge(env: NodeJS.ProcessEnv, context: (key: str
   if (raw === undefined || raw === null || raw === '') return undefined;
   let ms: number;
   try {
-    ms = parseDuration(raw as Duration, 'snapshot maximum age');
-  } catch {
-    throw new SnapshotError(`invalid snapshot maximum age ${JSON.stringify(raw)} (${SNAPSHOT_MAX_AGE_ENV} or context ${SNAPSHOT_MAX_AGE_CONTEXT}): expected a duration such as 7d, 36h or 1d12h`);
+    // The bounded duration grammar of every policy (lib/policy/duration.ts): 1s to 3650d.
+    ms = parseDuration(raw, 'snapshot maximum age');
+  } catch (error) {
+    throw new SnapshotError(`${(error as Error).message} (set by ${SNAPSHOT_MAX_AGE_ENV} or context ${SNAPSHOT_MAX_AGE_CONTEXT})`);
   }
-  return { text: String(raw), ms, severity: severity as Severity };
+  return { text: typeof raw === 'string' ? raw : durationText(ms), ms, severity: severity as Severity };
 }
 
 /** The command that refreshes the entries of one instance. */
@@ -111,27 +113,83 @@ export function snapshotStaleness(entry: SnapshotEntry, maxAge: SnapshotMaxAge |
   };
 }
 
+/** Upper bound on the file (about 250,000 task records). */
+export const MAX_SNAPSHOT_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads and checks the whole file; a missing file is an empty snapshot. Errors name the file,
+ * the entry and the field, and never quote the file's contents: the path could name any file.
+ */
 export function readSnapshot(file: string): SnapshotFile {
-  if (!fs.existsSync(file)) return { version: SNAPSHOT_VERSION, entries: {} };
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    text = readBoundedTextFile(file, MAX_SNAPSHOT_FILE_BYTES, 'snapshot file');
   } catch (error) {
-    throw new SnapshotError(`snapshot file ${file} is not valid JSON (${(error as Error).message}); restore it from version control, or delete it and record it again with ${RECORD_ADVICE}`);
+    if (error instanceof FileReadError && error.code === 'ENOENT') return { version: SNAPSHOT_VERSION, entries: {} };
+    throw new SnapshotError(`${(error as Error).message}; point ${SNAPSHOT_FILE_ENV} (or the context key ${SNAPSHOT_FILE_CONTEXT}) at the snapshot file`);
   }
-  const snapshot = parsed as SnapshotFile;
-  if (snapshot?.version !== SNAPSHOT_VERSION || typeof snapshot.entries !== 'object' || snapshot.entries === null) {
-    throw new SnapshotError(`snapshot file ${file} has version ${JSON.stringify(snapshot?.version)}, expected ${SNAPSHOT_VERSION}; delete it and record it again with ${RECORD_ADVICE}`);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    throw new SnapshotError(`snapshot file ${file} is not valid JSON (${parsed.problem}); restore it from version control, or delete it and record it again with ${RECORD_ADVICE}`);
   }
-  for (const [key, entry] of Object.entries(snapshot.entries)) {
-    try {
-      entry.records.forEach(parseTask);
-      if (!Number.isInteger(entry.count) || entry.count !== entry.records.length) throw new Error(`count ${entry.count} does not match ${entry.records.length} records`);
-    } catch (error) {
-      throw new SnapshotError(`snapshot file ${file}, entry ${key}: ${(error as Error).message}; refresh it with \`${REFRESH_COMMAND}\``);
+  const snapshot = parsed.value as { version?: unknown; entries?: unknown };
+  if (!isObject(snapshot) || snapshot.version !== SNAPSHOT_VERSION || !isObject(snapshot.entries)) {
+    throw new SnapshotError(`snapshot file ${file} is not a version ${SNAPSHOT_VERSION} snapshot (an object with "version": ${SNAPSHOT_VERSION} and "entries"); delete it and record it again with ${RECORD_ADVICE}`);
+  }
+  Object.entries(snapshot.entries).forEach(([key, entry], index) => {
+    const problem = entryProblem(key, entry);
+    if (problem !== undefined) {
+      // The key is quoted only when it has the shape this library writes (ids and a status).
+      const which = KEY_SHAPE.test(key) ? `entry ${key}` : `entry #${index + 1} (its key is not <project id>/<instance id>)`;
+      throw new SnapshotError(`snapshot file ${file}, ${which}: ${problem}; refresh it with \`${REFRESH_COMMAND}\`, or delete the entry and record it again with ${RECORD_ADVICE}`);
     }
+  });
+  return snapshot as unknown as SnapshotFile;
+}
+
+const KEY_SHAPE = /^[0-9a-f]{32}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?status=(waiting|running|success|failed))?$/;
+
+/** What is wrong with an entry (naming the field and what is expected, not the value), or undefined. */
+function entryProblem(key: string, entry: unknown): string | undefined {
+  if (!KEY_SHAPE.test(key)) return 'the key is not <project id>/<instance id>[?status=…]';
+  if (!isObject(entry)) return 'it is not an object';
+  const e = entry as Record<string, unknown>;
+  const nullOrString = (field: string, shape: (v: string) => boolean, expected: string) =>
+    e[field] === null || (typeof e[field] === 'string' && shape(e[field] as string)) ? undefined : `${field} is not ${expected}`;
+  const status = e.status_filter === null ? undefined : e.status_filter;
+  if (typeof e.project_id !== 'string' || typeof e.instance_id !== 'string' || key !== lookupKey({ projectId: e.project_id, instanceId: e.instance_id, status: status as LookupTarget['status'] })) {
+    return 'project_id, instance_id and status_filter do not match its key';
   }
-  return snapshot;
+  const problem =
+    nullOrString('region', (v) => REGION_SHAPE.test(v), 'null or a region such as cn-north-4') ??
+    nullOrString('endpoint', isOrigin, 'null or a base URL such as https://dcs.cn-north-4.myhuaweicloud.com') ??
+    (e.region === null && e.endpoint === null ? 'it has neither region nor endpoint' : undefined) ??
+    (typeof e.source === 'string' ? undefined : 'source is not a string') ??
+    (typeof e.fetched_at === 'string' && !Number.isNaN(Date.parse(e.fetched_at)) ? undefined : 'fetched_at is not an ISO-8601 time') ??
+    (Array.isArray(e.records) ? undefined : 'records is not an array');
+  if (problem !== undefined) return problem;
+  try {
+    (e.records as unknown[]).forEach(parseTask);
+  } catch (error) {
+    if (error instanceof ResponseShapeError) return `${error.field} is not ${error.expected}`;
+    throw error;
+  }
+  if (e.count !== (e.records as unknown[]).length) return 'count does not match the number of records';
+  return undefined;
+}
+
+/** An http(s) origin: what the library writes as an entry's endpoint. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function findEntry(snapshot: SnapshotFile, target: LookupTarget): SnapshotEntry | undefined {

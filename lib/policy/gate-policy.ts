@@ -3,13 +3,16 @@
  * (as annotations) and by `dcs-bigkey gate` (as exit codes and reports). Pure: the clock is a
  * parameter.
  *
+ * One rule everywhere: the headline policy (`latestAutoFailed`: the latest automatic scan must
+ * not have failed) is on unless explicitly turned off, and every other policy adds to it.
+ *
  * Every finding names the instance, the task, its status and times, and what to do. A lookup
  * that failed is a finding too, of severity `error` unless the user chose `warning`: a gate
  * never passes for want of data.
  */
 import { DcsConfigError } from '../client/errors';
 import { show } from '../client/validation';
-import { Duration, formatDuration, parseDuration } from './duration';
+import { Duration, durationText, formatDuration, parseDuration } from './duration';
 import { ageMs, describeTask, IN_PROGRESS, TaskSummary } from './task-summary';
 
 /** `error` blocks (synth exits non-zero, the command exits 1); `warning` is reported only. */
@@ -20,10 +23,12 @@ export type PolicyName = 'latest-auto-failed' | 'max-auto-scan-age' | 'require-s
 
 export interface GatePolicies {
   /**
-   * Block when the newest automatic scan (`scan_type: auto`) has status `failed`.
-   * @default - off in the construct; `error` in `dcs-bigkey gate` without policy flags
+   * The headline policy: block when the newest automatic scan (`scan_type: auto`) has status
+   * `failed`. On unless turned off with `'off'`, in the construct and in `dcs-bigkey gate`
+   * alike; the other policies add to it.
+   * @default 'error'
    */
-  readonly latestAutoFailed?: Severity;
+  readonly latestAutoFailed?: Severity | 'off';
   /**
    * Block when no automatic scan finished (success or failed) within `maxAge` of now.
    * @default - off
@@ -74,35 +79,78 @@ export interface Finding {
 
 /** Checks and normalizes policies; throws DcsConfigError naming the bad value. */
 export function resolveGatePolicies(policies: GatePolicies = {}, where = 'gates'): ResolvedGatePolicies {
-  const severity = (value: unknown, name: string): Severity => {
-    if (!SEVERITIES.includes(value as Severity)) throw new DcsConfigError(`invalid ${where}.${name} ${show(value)}: expected "error" or "warning"`);
+  const object = (value: unknown, name: string, example: string): Record<string, unknown> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new DcsConfigError(`invalid ${name} ${show(value)}: expected an object such as ${example}`);
+    }
+    return value as Record<string, unknown>;
+  };
+  const severity = (value: unknown, name: string, off = false): Severity => {
+    if (!SEVERITIES.includes(value as Severity)) {
+      throw new DcsConfigError(`invalid ${where}.${name} ${show(value)}: expected "error"${off ? ', "warning" or "off"' : ' or "warning"'}`);
+    }
     return value as Severity;
   };
-  const duration = (value: Duration, name: string): number => {
-    try {
-      return parseDuration(value, `${where}.${name}`);
-    } catch (error) {
-      throw new DcsConfigError((error as Error).message);
-    }
+  const limited = (key: 'maxAutoScanAge' | 'stuckTask', field: 'maxAge' | 'maxDuration', example: string) => {
+    const raw = object(p[key], `${where}.${key}`, example);
+    return { ms: parseDuration(raw[field], `${where}.${key}.${field}`), severity: severity(raw.severity ?? 'error', `${key}.severity`) };
   };
+  const p = object(policies, where, "{ latestAutoFailed: 'error' }") as GatePolicies;
   const known: readonly string[] = [...GATE_POLICY_KEYS, 'onLookupFailure'];
-  for (const key of Object.keys(policies)) {
+  for (const key of Object.keys(p)) {
     if (!known.includes(key)) throw new DcsConfigError(`unknown ${where} policy ${show(key)}: expected one of ${known.join(', ')}`);
   }
-  const p = policies;
+  const age = p.maxAutoScanAge === undefined ? undefined : limited('maxAutoScanAge', 'maxAge', "{ maxAge: '7d' }");
+  const stuck = p.stuckTask === undefined ? undefined : limited('stuckTask', 'maxDuration', "{ maxDuration: '6h' }");
   return {
-    latestAutoFailed: p.latestAutoFailed === undefined ? undefined : severity(p.latestAutoFailed, 'latestAutoFailed'),
-    maxAutoScanAge: p.maxAutoScanAge === undefined ? undefined : {
-      maxAgeMs: duration(p.maxAutoScanAge.maxAge, 'maxAutoScanAge.maxAge'),
-      severity: severity(p.maxAutoScanAge.severity ?? 'error', 'maxAutoScanAge.severity'),
-    },
+    // The headline policy is on unless explicitly turned off.
+    latestAutoFailed: p.latestAutoFailed === 'off' ? undefined : severity(p.latestAutoFailed ?? 'error', 'latestAutoFailed', true),
+    maxAutoScanAge: age && { maxAgeMs: age.ms, severity: age.severity },
     requireSuccessfulScan: p.requireSuccessfulScan === undefined ? undefined : severity(p.requireSuccessfulScan, 'requireSuccessfulScan'),
-    stuckTask: p.stuckTask === undefined ? undefined : {
-      maxDurationMs: duration(p.stuckTask.maxDuration, 'stuckTask.maxDuration'),
-      severity: severity(p.stuckTask.severity ?? 'error', 'stuckTask.severity'),
-    },
+    stuckTask: stuck && { maxDurationMs: stuck.ms, severity: stuck.severity },
     onLookupFailure: severity(p.onLookupFailure ?? 'error', 'onLookupFailure'),
   };
+}
+
+/**
+ * The policies of a lookup that may be filtered by status. A filtered list has no "latest
+ * automatic scan" (its newest auto task is only the newest of that status), so it cannot gate:
+ * without explicit gates it evaluates none (only a failed lookup is still reported), and gates
+ * that would evaluate anything are a configuration error.
+ */
+export function resolveLookupPolicies(gates: GatePolicies | undefined, status: string | undefined, where = 'gates'): ResolvedGatePolicies {
+  if (status === undefined) return resolveGatePolicies(gates, where);
+  if (gates === undefined) return { onLookupFailure: 'error' };
+  const policies = resolveGatePolicies(gates, where);
+  if (hasTaskPolicy(policies)) {
+    throw new DcsConfigError(
+      `${where} cannot be checked on tasks filtered by status "${status}" (the latest automatic scan of that list is only the latest ${status} one, ` +
+        `and latestAutoFailed is on unless set to 'off'); remove status, or remove ${where} and use a second DcsBigKeyScanTasks without status for the gates`,
+    );
+  }
+  return policies;
+}
+
+/** The task policies a gate evaluates, in the order they are checked, with their limits. */
+export interface EnabledPolicy {
+  readonly policy: Exclude<PolicyName, 'lookup-failed'>;
+  readonly severity: Severity;
+  /** The duration limit, in the duration grammar (e.g. `7d`), for the policies that have one. */
+  readonly limit?: string;
+}
+
+export function enabledPolicies(policies: ResolvedGatePolicies): EnabledPolicy[] {
+  const out: EnabledPolicy[] = [];
+  if (policies.latestAutoFailed) out.push({ policy: 'latest-auto-failed', severity: policies.latestAutoFailed });
+  if (policies.maxAutoScanAge) out.push({ policy: 'max-auto-scan-age', severity: policies.maxAutoScanAge.severity, limit: durationText(policies.maxAutoScanAge.maxAgeMs) });
+  if (policies.requireSuccessfulScan) out.push({ policy: 'require-successful-scan', severity: policies.requireSuccessfulScan });
+  if (policies.stuckTask) out.push({ policy: 'stuck-task', severity: policies.stuckTask.severity, limit: durationText(policies.stuckTask.maxDurationMs) });
+  return out;
+}
+
+/** `max-auto-scan-age 7d`, `stuck-task 1h (warning)`: one enabled policy, for reports people read. */
+export function policyText(p: EnabledPolicy): string {
+  return `${p.policy}${p.limit ? ` ${p.limit}` : ''}${p.severity === 'warning' ? ' (warning)' : ''}`;
 }
 
 /** True when any policy over the tasks is on (onLookupFailure alone checks nothing). */

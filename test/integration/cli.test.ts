@@ -111,6 +111,13 @@ describe('dcs-bigkey tasks', () => {
     expect(table.stdout.split('\n')[0]).toContain('showing 2 from offset 0 (limit 2)');
   });
 
+  it('normalises an upper-case instance id to lower case (the API answers 404 to upper case)', async () => {
+    const run = await cli('tasks', '--instance-id', ORDERS.toUpperCase(), '--format', 'json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ instance_id: ORDERS, count: 12 });
+    expect((await context.emulator.admin.stats()).log.map((e) => e.path)).toEqual([`/v2/${DEMO.projectId}/instances/${ORDERS}/bigkey-tasks`]);
+  });
+
   it('--status filters on the server', async () => {
     const run = await cli('tasks', '--instance-id', SESSIONS, '--status', 'failed', '--format', 'json');
     expect(run.code).toBe(0);
@@ -162,6 +169,18 @@ describe('dcs-bigkey tasks', () => {
       ['no credentials in the environment', ['--instance-id', ORDERS], /no credentials: .*HUAWEICLOUD_SDK_AK/, (url) => cleanEnv({ DCS_BIGKEY_ENDPOINT: url, HW_PROJECT_ID: DEMO.projectId })],
       ['no project id anywhere', ['--instance-id', ORDERS], /no project id: pass --project-id, or set HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_PROJECT_ID: undefined })],
       ['an access key without its secret key', ['--instance-id', ORDERS], /HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: undefined })],
+      ['a secret key without its access key', ['--instance-id', ORDERS], /HW_SECRET_KEY is set but HW_ACCESS_KEY is not; set both/, (url) => cleanEnv({ DCS_BIGKEY_ENDPOINT: url, HW_PROJECT_ID: DEMO.projectId, HW_SECRET_KEY: DEMO_CREDENTIALS.secretKey })],
+      ['a secret key with a trailing newline (as CI secrets often have)', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SK: it ends with a line break \(the value is not shown\).*trailing newline/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: `${DEMO_CREDENTIALS.secretKey}\n` })],
+      ['a secret key with a trailing space', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SK: it ends with a space/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: `${DEMO_CREDENTIALS.secretKey} ` })],
+      ['an access key with a leading space', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_AK: it starts with a space/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_AK: ` ${DEMO_CREDENTIALS.accessKey}` })],
+      ['a non-ASCII secret key', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SK: it contains a character outside printable ASCII/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SK: `${DEMO_CREDENTIALS.secretKey}é` })],
+      ['a CRLF in the security token', ['--instance-id', ORDERS], /invalid HUAWEICLOUD_SDK_SECURITY_TOKEN: it contains a control character/, (url) => demoEnv(url, { HUAWEICLOUD_SDK_SECURITY_TOKEN: 'token-1234\r\nX-Injected: yes' })],
+      ['a malformed HTTPS_PROXY', ['--instance-id', ORDERS], /invalid HTTPS_PROXY: it is not a URL/, (url) => demoEnv(url, { HTTPS_PROXY: 'not a url' })],
+      ['a malformed http_proxy', ['--instance-id', ORDERS], /invalid http_proxy: its scheme "proxy.example.com:" is not http: or https:/, (url) => demoEnv(url, { http_proxy: 'proxy.example.com:3128' })],
+      ['a malformed NO_PROXY', ['--instance-id', ORDERS], /invalid NO_PROXY entry "https:\/\/internal"/, (url) => demoEnv(url, { NO_PROXY: 'localhost,https://internal' })],
+      ['an http:// endpoint beyond loopback', ['--instance-id', ORDERS, '--endpoint', 'http://dcs.example.invalid'], /invalid --endpoint "http:\/\/dcs.example.invalid": http:\/\/ would send signed requests .* in clear text; use https:\/\/, or on a network you trust set DCS_BIGKEY_ALLOW_INSECURE_HTTP=1/, null],
+      ['an http:// DCS_BIGKEY_ENDPOINT beyond loopback', ['--instance-id', ORDERS], /invalid DCS_BIGKEY_ENDPOINT "http:\/\/dcs.example.invalid": http:\/\/ would send/, () => demoEnv('http://dcs.example.invalid')],
+      ['a bad DCS_BIGKEY_ALLOW_INSECURE_HTTP', ['--instance-id', ORDERS], /invalid DCS_BIGKEY_ALLOW_INSECURE_HTTP "true": expected 1/, (url) => demoEnv(url, { DCS_BIGKEY_ALLOW_INSECURE_HTTP: 'true' })],
     ];
     it.each(cases)('%s', async (_what, args, pattern, envFor) => {
       const runEnv = envFor ? envFor(context.emulator.url) : env;
@@ -188,8 +207,19 @@ describe('dcs-bigkey tasks', () => {
     expect(tasks.stdout).toContain('--instance-id ID');
     expect(tasks.stdout).toContain('credentials come from the environment only');
     const gate = await cli('gate', '--help');
-    for (const flag of ['--fleet FILE', '--fail-on-latest-auto-failed', '--max-auto-age', '--require-success', '--stuck-after', '--warn-only', '--concurrency']) {
+    for (const flag of ['--fleet FILE', '--fail-on-latest-auto-failed', '--no-latest-auto-failed', '--max-auto-age', '--require-success', '--stuck-after', '--warn-only', '--concurrency']) {
       expect(gate.stdout).toContain(flag);
+    }
+    // As a reader sees the paragraphs, whatever the line breaks.
+    const flat = (text: string) => text.replace(/\s+/g, ' ');
+    expect(flat(gate.stdout)).toContain('latest-auto-failed, the headline policy, is on unless turned off; the others add to it');
+    expect(flat(gate.stdout)).toContain('units largest first and each at most once');
+    expect(flat(gate.stdout)).toContain('every format states, per instance, the policies evaluated');
+    expect(flat(gate.stdout)).toContain('"off" (or null) turns a policy off. latestAutoFailed is on unless turned off.');
+    const snapshot = await cli('snapshot', '--help');
+    for (const text of [tasks.stdout, gate.stdout, snapshot.stdout]) {
+      expect(flat(text)).toContain('printable ASCII without spaces (a trailing newline is refused)');
+      expect(flat(text)).toContain('DCS_BIGKEY_ALLOW_INSECURE_HTTP=1 allows http:// endpoints beyond loopback hosts (127.0.0.0/8, ::1, localhost); DCS_BIGKEY_MAX_TASKS caps the tasks read per instance (default 100000)');
     }
     const unknown = await cli('scan');
     expect(unknown.code).toBe(2);
@@ -246,7 +276,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
     const run = await cli('gate', '--instance-id', ORDERS, '--name', 'orders-cache');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^dcs-bigkey gate: PASS \(exit code 0\)/);
-    expect(run.stdout).toMatch(new RegExp(`pass\\s+orders-cache\\s+${ORDERS}\\s+success\\s+${ORDERS_LATEST_AUTO}\\s+2026-11-28T02:01:47.905Z\\s+.+ ago\\s+12\\s+-$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`pass\\s+orders-cache\\s+${ORDERS}\\s+success\\s+${ORDERS_LATEST_AUTO}\\s+2026-11-28T02:01:47.905Z\\s+.+ ago\\s+12\\s+latest-auto-failed\\s+-$`, 'm'));
   });
 
   it('blocks sessions-cache (latest automatic scan failed): exit 1, naming the task, its status and times', async () => {
@@ -266,12 +296,14 @@ describe('dcs-bigkey gate on the demo instances', () => {
   });
 
   it('applies the policy flags through lib/policy', async () => {
-    const run = await cli('gate', '--instance-id', CATALOG, '--stuck-after', '1h', '--require-success', '--max-auto-age', '5000d', '--format', 'json');
+    const run = await cli('gate', '--instance-id', CATALOG, '--stuck-after', '1h', '--require-success', '--max-auto-age', '3650d', '--format', 'json');
     const doc = JSON.parse(run.stdout);
     expect(run.code).toBe(1);
     // catalog-cache has a waiting and a running manual task from 2026-11-28: stuck for longer than 1h.
     expect(doc.instances[0].findings.map((f: { policy: string }) => f.policy)).toEqual(['stuck-task', 'stuck-task']);
     expect(doc.instances[0].findings.map((f: { task_id: string }) => f.task_id)).toEqual(['8f3f6de8-d2a0-46d3-97b3-85422aedaaf8', 'a57b57a2-28e1-43a2-b25b-bc7c12059db7']);
+    // the flags add to the headline policy, which was evaluated too
+    expect(doc.instances[0].policies).toEqual(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task']);
   });
 
   it('a lookup that fails is an error verdict and exit 3, never a pass: DCS.4919', async () => {
@@ -326,6 +358,13 @@ describe('dcs-bigkey gate on the demo instances', () => {
       expect(doc.instances[2].findings.every((f: { severity: string }) => f.severity === 'warning')).toBe(true);
     });
 
+    it('accepts a fleet file that starts with a UTF-8 byte order mark', async () => {
+      const file = fleetFile('bom-fleet.json', `\uFEFF${JSON.stringify({ defaults: { endpoint: context.emulator.url }, instances: [{ instance_id: ORDERS }] })}`);
+      const run = await runBuiltCli(['gate', '--fleet', file], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('1 instance: 1 pass');
+    });
+
     it('exit 1 when instances are blocked and every lookup worked', async () => {
       const file = fleetFile('blocked-fleet.json', {
         defaults: { endpoint: context.emulator.url },
@@ -342,26 +381,34 @@ describe('dcs-bigkey gate on the demo instances', () => {
       const md = run.stdout;
       expect(md.split('\n')[0]).toBe('### ❌ DCS big key gate: error');
       expect(md).toContain('4 instances: ✅ 1 pass · ⚠️ 1 warn · ⛔ 1 blocked · ❌ 1 error — exit code 3');
-      expect(md).toContain('| | Name | Instance | Latest automatic scan | Finished | Age | Reason |');
+      expect(md).toContain('| | Name | Instance | Latest automatic scan | Finished | Age | Policies | Reason |');
       const rows = md.split('\n').filter((l) => /^\| (✅|⚠️|⛔|❌) \|/.test(l));
       expect(rows).toHaveLength(4);
-      // Worst first: the failed lookup, the block, the warning, then the pass.
-      expect(rows[3]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| — \\|$`));
-      expect(rows[1]).toMatch(/^\| ⛔ \| sessions-cache \| .* \| failed `e8043eda-5371-47de-b413-4c25a0c8f6ba` \| .* \| latest automatic scan failed \|$/);
-      expect(rows[2]).toMatch(/^\| ⚠️ \| catalog-cache \| .* scan stuck waiting or running \(2 tasks\) \|$/);
-      expect(rows[0]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| lookup failed: HTTP 400 DCS\.4919 \|$/);
-      for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
+      // Worst first: the failed lookup, the block, the warning, then the pass; each with the policies evaluated.
+      expect(rows[3]).toMatch(new RegExp(`^\\| ✅ \\| orders-cache \\| \`${ORDERS}\` \\| success \`${ORDERS_LATEST_AUTO}\` \\| 2026-11-28T02:01:47.905Z \\| .+ ago \\| latest-auto-failed \\| — \\|$`));
+      expect(rows[1]).toMatch(/^\| ⛔ \| sessions-cache \| .* \| failed `e8043eda-5371-47de-b413-4c25a0c8f6ba` \| .* \| latest-auto-failed \| latest automatic scan failed \|$/);
+      expect(rows[2]).toMatch(/^\| ⚠️ \| catalog-cache \| .* \| latest-auto-failed, stuck-task 1h \(warning\) \| scan stuck waiting or running \(2 tasks\) \|$/);
+      expect(rows[0]).toMatch(/^\| ❌ \| legacy-cache \| .* \| not read \| — \| — \| latest-auto-failed \| lookup failed: HTTP 400 DCS\.4919 \|$/);
+      for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(10);
       expect(md).toContain('#### ⛔ sessions-cache (`7c9e6679-7425-40de-944b-e07fc1f90ae7`): blocked');
       expect(md).toContain('#### ❌ legacy-cache');
       expect(md).not.toContain('#### ✅');
     });
 
-    it('github: one ::error/::warning line per finding, then a ::notice:: summary', async () => {
+    it('github: one ::error/::warning line per finding, the policies per instance in a log group, then a ::notice:: summary', async () => {
       const run = await runBuiltCli(['gate', '--fleet', fleet(), '--format', 'github'], demoEnv());
       expect(run.code).toBe(3);
       const lines = run.stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(1 + 2 + 1 + 1);
-      for (const line of lines.slice(0, -1)) expect(line).toMatch(/^::(error|warning) title=[^:]*::\S/);
+      expect(lines).toHaveLength(1 + 2 + 1 + (2 + 4) + 1);
+      for (const line of lines.slice(0, 4)) expect(line).toMatch(/^::(error|warning) title=[^:]*::\S/);
+      expect(lines.slice(4, 10)).toEqual([
+        '::group::DCS big key gate: policies evaluated per instance',
+        `- orders-cache (${ORDERS}): pass; policies: latest-auto-failed`,
+        `- sessions-cache (${SESSIONS}): blocked; policies: latest-auto-failed`,
+        `- catalog-cache (${CATALOG}): warn; policies: latest-auto-failed, stuck-task 1h (warning)`,
+        `- legacy-cache (${LEGACY}): error; policies: latest-auto-failed`,
+        '::endgroup::',
+      ]);
       expect(lines.filter((l) => l.startsWith('::error'))).toHaveLength(2);
       expect(lines.filter((l) => l.startsWith('::warning'))).toHaveLength(2);
       // Worst first: the failed lookup, then the block.
@@ -407,7 +454,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['a missing instance id', { instances: [{ name: 'x' }] }, /instances\[0\] \("x"\) has no instance_id/],
       ['a duplicate instance id', { instances: [good, { name: 'again', instance_id: ORDERS.toUpperCase() }] }, /instances\[1\] \("again"\)\.instance_id ".*" is already listed as instances\[0\] \("orders-cache"\)/],
       ['an unknown field', { instances: [{ ...good, instanceId: ORDERS }] }, /instances\[0\] \("orders-cache"\) has an unknown field "instanceId"/],
-      ['a bad severity', { instances: [{ ...good, policies: { latestAutoFailed: 'fatal' } }] }, /instances\[0\] \("orders-cache"\)\.policies\.latestAutoFailed is "fatal": expected "error", "warning" or null/],
+      ['a bad severity', { instances: [{ ...good, policies: { latestAutoFailed: 'fatal' } }] }, /instances\[0\] \("orders-cache"\)\.policies\.latestAutoFailed is "fatal": expected "error", "warning" or "off"/],
       ['a bad duration', { defaults: { policies: { maxAutoScanAge: { maxAge: '7 days' } } }, instances: [good] }, /invalid defaults\.policies\.maxAutoScanAge\.maxAge "7 days"/],
       ['an unknown policy', { instances: [{ ...good, policies: { maxAge: '7d' } }] }, /policies has an unknown field "maxAge"/],
       ['a policy of the wrong shape', { instances: [{ ...good, policies: { stuckTask: '2h' } }] }, /policies\.stuckTask is "2h": expected an object/],
@@ -418,6 +465,10 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['a bad endpoint', { defaults: { endpoint: 'localhost:8080' }, instances: [good] }, /invalid defaults\.endpoint "localhost:8080"/],
       ['a bad project id', { instances: [{ ...good, project_id: 'nope' }] }, /invalid instances\[0\] \("orders-cache"\)\.project_id "nope"/],
       ['instances that is no array', { instances: { a: good } }, /instances is an object: expected an array/],
+      ['an http:// endpoint beyond loopback', { defaults: { endpoint: 'http://dcs.example.invalid' }, instances: [good] }, /invalid defaults\.endpoint "http:\/\/dcs\.example\.invalid": http:\/\/ would send signed requests/],
+      ['a duration of 1e308 milliseconds', { instances: [{ ...good, policies: { maxAutoScanAge: { maxAge: 1e308 } } }] }, /invalid instances\[0\] \("orders-cache"\)\.policies\.maxAutoScanAge\.maxAge 1e\+308: a duration must be from 1s to 3650d/],
+      ['a duration past 10 years', { defaults: { policies: { stuckTask: { maxDuration: '99999999999d' } } }, instances: [good] }, /invalid defaults\.policies\.stuckTask\.maxDuration "99999999999d": a duration must be from 1s to 3650d/],
+      ['an entry whose policies are all off', { instances: [good, { name: 'nothing', instance_id: SESSIONS, policies: { latestAutoFailed: 'off' } }] }, /instances\[1\] \("nothing"\): every policy is off, so its gate would check nothing/],
     ];
     it.each(cases)('%s', async (_what, content, pattern) => {
       const file = fleetFile('bad.json', content);
@@ -445,6 +496,11 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['a --report format that does not exist', ['--instance-id', ORDERS, '--report', 'yaml=gate.yaml'], /invalid --report item "yaml=gate.yaml": expected FORMAT=FILE with FORMAT one of table, json, markdown, github/],
       ['a --report item without a file', ['--instance-id', ORDERS, '--report', 'json=,markdown=x.md'], /invalid --report item "json=": name the file/],
       ['a --report file named twice', ['--instance-id', ORDERS, '--report', 'json=x.out,markdown=./x.out'], /--report names \.\/x\.out more than once/],
+      ['a device as the fleet file (it would never end)', ['--fleet', '/dev/zero'], /cannot read fleet file \/dev\/zero: it is a device, not a regular file/],
+      ['a directory as the fleet file', ['--fleet', '/'], /cannot read fleet file \/: it is a directory, not a regular file/],
+      ['--no-latest-auto-failed and no other policy', ['--instance-id', ORDERS, '--no-latest-auto-failed'], /--no-latest-auto-failed turns off the headline policy and no other policy flag is given, so the gate would check nothing/],
+      ['a duration of 400 digits', ['--instance-id', ORDERS, '--stuck-after', `1${'0'.repeat(400)}d`], /invalid --stuck-after "10+\.\.\.": a duration must be from 1s to 3650d/],
+      ['a duration with units out of order', ['--instance-id', ORDERS, '--max-auto-age', '12h1d'], /invalid --max-auto-age "12h1d": expected a duration such as/],
     ])('%s', async (_what, args, pattern) => {
       const run = await cli('gate', ...args);
       expect(run.code).toBe(2);

@@ -64,7 +64,7 @@ describe('listing', () => {
     [0, 1],
     [1, 1],
     [999, 1],
-    [1000, 1],
+    [1000, 2], // exactly full: one record beyond count is asked for
     [1001, 2],
     [2537, 3],
   ])('lists all of %i tasks in %i request(s), newest first, no duplicates', async (n, requests) => {

@@ -174,7 +174,13 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
         tasks: [{ id: newInstanceId(), scan_type: 'auto', status: 'failed', created_at: isoMinutesAgo(60), started_at: isoMinutesAgo(59), finished_at: isoMinutesAgo(58) }],
       });
       const r = gated(id, { requireSuccessfulScan: 'error' }).result();
-      expect(r.annotations.producer.map((a) => a.message)).toEqual([expect.stringMatching(/\[require-successful-scan\] instance .* has no successful big key scan \(1 tasks read/)]);
+      // It adds to the headline policy, which blocks this failed automatic scan too.
+      expect(r.annotations.producer.map((a) => a.message)).toEqual([
+        expect.stringMatching(/^\[latest-auto-failed\] the latest automatic big key scan of instance .* failed/),
+        expect.stringMatching(/\[require-successful-scan\] instance .* has no successful big key scan \(1 tasks read/),
+      ]);
+      const alone = gated(id, { latestAutoFailed: 'off', requireSuccessfulScan: 'error' }).result();
+      expect(alone.annotations.producer.map((a) => a.message)).toEqual([expect.stringMatching(/^\[require-successful-scan\]/)]);
     });
 
     it('fails closed when the lookup fails, even with no policy, and values throw', () => {
@@ -207,6 +213,60 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       expect(out['sessions-success_gate_message']).toMatch(/were read filtered by status "success", which cannot gate a deployment/);
     });
 
+    it('the headline policy is on without any gates prop, and turned off only by latestAutoFailed: off (which it says)', () => {
+      const app = newApp({}, cdk);
+      const stack = new cdk.TerraformStack(app, 'producer');
+      new DcsBigKeyScanTasks(stack, 'sessions-cache', { ...connection, instanceId: DEMO.instances.sessionsCache });
+      new DcsBigKeyScanTasks(stack, 'sessions-off', { ...connection, instanceId: DEMO.instances.sessionsCache, gates: { latestAutoFailed: 'off' } });
+      const annotations = synthApp(app).annotations.producer;
+      expect(annotations.filter((a) => a.level === '@cdktf/error').map((a) => [a.constructPath, a.message])).toEqual([
+        ['producer/sessions-cache', expect.stringMatching(/^\[latest-auto-failed\] the latest automatic big key scan of instance .* \(sessions-cache\) failed/)],
+      ]);
+      expect(annotations.filter((a) => a.level === '@cdktf/info').map((a) => [a.constructPath, a.message])).toEqual([
+        ['producer/sessions-off', expect.stringMatching(/no gate policy is evaluated for instance .* \(sessions-off\): every policy is turned off/)],
+      ]);
+    });
+
+    it('a status-filtered lookup evaluates no policy and says so; a failed lookup is still an error', () => {
+      const app = newApp({}, cdk);
+      const stack = new cdk.TerraformStack(app, 'producer');
+      const scans = new DcsBigKeyScanTasks(stack, 'sessions-failed', { ...connection, instanceId: DEMO.instances.sessionsCache, status: 'failed' });
+      new DcsBigKeyScanTasks(stack, 'legacy-failed', { ...connection, instanceId: DEMO.instances.legacyCache, status: 'failed' });
+      expect(scans.latestAuto?.status).toBe('failed'); // only failed tasks were read: nothing to gate on
+      expect(scans.findings()).toEqual([]);
+      const annotations = synthApp(app).annotations.producer;
+      expect(annotations.filter((a) => a.level === '@cdktf/info').map((a) => a.message)).toEqual([
+        expect.stringMatching(/no gate policy is evaluated for instance .* \(sessions-failed\): its tasks are filtered by status "failed" .* its gate_message output blocks consumers/),
+        expect.stringMatching(/\(legacy-failed\): its tasks are filtered by status "failed"/),
+      ]);
+      expect(annotations.filter((a) => a.level === '@cdktf/error').map((a) => a.message)).toEqual([expect.stringMatching(/^\[lookup-failed\] .*\(legacy-failed\) could not be read/)]);
+    });
+
+    it('DCS_BIGKEY_MAX_TASKS caps the tasks read at synth: a larger count fails closed after one request', async () => {
+      const id = newInstanceId();
+      await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 12, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+      process.env.DCS_BIGKEY_MAX_TASKS = '10';
+      try {
+        const app = newApp({}, cdk);
+        new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'capped', { ...connection, instanceId: id });
+        const errors = synthApp(app).annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
+        expect(errors).toEqual([expect.stringMatching(/\[lookup-failed\] .* malformed body: count is 12, more than the 10 tasks this client reads for one instance \(maxTasks, DCS_BIGKEY_MAX_TASKS\)/)]);
+        process.env.DCS_BIGKEY_MAX_TASKS = 'many';
+        expect(() => new DcsBigKeyScanTasks(new cdk.TerraformStack(newApp({}, cdk), 'producer'), 'c', { ...connection, instanceId: id })).toThrow(/invalid DCS_BIGKEY_MAX_TASKS "many"/);
+      } finally {
+        delete process.env.DCS_BIGKEY_MAX_TASKS;
+      }
+      expect((await emulator.admin.stats()).by_instance[id].list_requests).toBe(1);
+    });
+
+    it('normalises an upper-case instance id to lower case (the API knows lower case only)', () => {
+      const app = newApp({}, cdk);
+      const scans = new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache.toUpperCase() });
+      expect(scans.instanceId).toBe(DEMO.instances.ordersCache);
+      expect(scans.latestAuto?.status).toBe('success');
+      expect(outputs(synthApp(app).stacks.producer)['orders-cache_instance_id']).toBe(DEMO.instances.ordersCache);
+    });
+
     it('turns a failed lookup into a warning only by explicit choice', () => {
       const r = gated(DEMO.instances.legacyCache, { onLookupFailure: 'warning' }).result();
       expect(r.annotations.producer.map((a) => a.level)).toEqual(['@cdktf/warn']);
@@ -220,12 +280,20 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       [{ instanceId: DEMO.instances.ordersCache, endpoint: 'ftp://x' }, /invalid endpoint "ftp:\/\/x"/],
       [{ instanceId: DEMO.instances.ordersCache, endpoint: undefined, region: 'mars-1' }, /unknown region "mars-1"/],
       [{ instanceId: DEMO.instances.ordersCache, status: 'done' }, /invalid status "done": expected one of waiting, running, success, failed/],
-      [{ instanceId: DEMO.instances.ordersCache, gates: { latestAutoFailed: 'fatal' } }, /invalid gates.latestAutoFailed "fatal": expected "error" or "warning"/],
+      [{ instanceId: DEMO.instances.ordersCache, gates: { latestAutoFailed: 'fatal' } }, /invalid gates.latestAutoFailed "fatal": expected "error", "warning" or "off"/],
       [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: { maxAge: 'a week' } } }, /invalid gates.maxAutoScanAge.maxAge "a week"/],
       [{ instanceId: DEMO.instances.ordersCache, gates: { failFast: true } }, /unknown gates policy "failFast"/],
-      [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: {} } }, /invalid gates.maxAutoScanAge.maxAge undefined: expected a positive duration/],
+      [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: {} } }, /invalid gates.maxAutoScanAge.maxAge \(missing\): expected a duration such as 90m/],
       [{ instanceId: DEMO.instances.ordersCache, accessKey: undefined, secretKey: 'only-secret' }, /incomplete credentials: accessKey is missing/],
       [{ instanceId: DEMO.instances.ordersCache, status: 'success', gates: { latestAutoFailed: 'error' } }, /gates cannot be checked on tasks filtered by status "success"/],
+      [{ instanceId: DEMO.instances.ordersCache, status: 'success', gates: { onLookupFailure: 'warning' } }, /gates cannot be checked on tasks filtered by status "success" .*latestAutoFailed is on unless set to 'off'/],
+      [{ instanceId: DEMO.instances.ordersCache, gates: 'error' }, /DcsBigKeyScanTasks producer\/c: invalid gates "error": expected an object such as \{ latestAutoFailed: 'error' \}/],
+      [{ instanceId: DEMO.instances.ordersCache, gates: { stuckTask: '6h' } }, /invalid gates\.stuckTask "6h": expected an object such as \{ maxDuration: '6h' \}/],
+      [{ instanceId: DEMO.instances.ordersCache, gates: { maxAutoScanAge: { maxAge: 1e308 } } }, /invalid gates\.maxAutoScanAge\.maxAge 1e\+308: a duration must be from 1s to 3650d/],
+      [{ instanceId: DEMO.instances.ordersCache, createOutputs: 'no' }, /DcsBigKeyScanTasks producer\/c: invalid createOutputs "no": expected true or false/],
+      [{ instanceId: DEMO.instances.ordersCache, securityToken: 42 }, /DcsBigKeyScanTasks producer\/c: invalid securityToken: it is a number, not a string/],
+      [{ instanceId: DEMO.instances.ordersCache, secretKey: `${DEMO.secretKey}\n` }, /invalid secretKey: it ends with a line break \(the value is not shown\)/],
+      [{ instanceId: DEMO.instances.ordersCache, endpoint: 'http://dcs.example.invalid' }, /invalid endpoint "http:\/\/dcs.example.invalid": http:\/\/ would send signed requests/],
     ])('%#: throws a DcsConfigError at construction, before any request', async (props, message) => {
       const before = (await emulator.admin.stats()).requests;
       const app = newApp({}, cdk);

@@ -477,6 +477,30 @@ describe('fault injection', () => {
     expect((await dcs.send({ method: 'POST', path: taskPath(TP, id(22)) })).status).toBe(429);
   });
 
+  it('plays a rogue server: a lying count, a huge body (declared or chunked), a redirect', async () => {
+    await addFaults({ kind: 'bad_count', value: 1e15, instance_id: ORDERS, count: 1 });
+    const lying = (await list(ORDERS)).json();
+    expect(lying.count).toBe(1e15);
+    expect(lying.records).toHaveLength(10); // the records are the real ones
+    expect((await list(ORDERS)).json().count).toBe(12);
+
+    await addFaults([{ kind: 'huge', mib: 1, instance_id: SESSIONS, count: 1 }, { kind: 'huge', mib: 1, length: 'chunked', instance_id: CATALOG, count: 1 }]);
+    const declared = await list(SESSIONS);
+    expect([declared.status, declared.headers['content-length'], declared.text.length]).toEqual([200, String(1024 * 1024), 1024 * 1024]);
+    expect(declared.json()).toEqual({ instance_id: SESSIONS, count: 0, records: [] }); // spaces between valid JSON
+    const chunked = await list(CATALOG);
+    expect([chunked.status, chunked.headers['content-length'], chunked.headers['transfer-encoding'], chunked.text.length]).toEqual([200, undefined, 'chunked', 1024 * 1024]);
+
+    await addFaults({ kind: 'redirect', instance_id: LEGACY, count: 1 });
+    const redirected = await list(LEGACY);
+    expect([redirected.status, redirected.headers.location, redirected.text]).toEqual([302, 'https://dcs.example.invalid/', '']);
+    await addFaults({ kind: 'redirect', status: 308, location: 'https://elsewhere.example.invalid/x', instance_id: LEGACY, count: 1 });
+    expect((await list(LEGACY)).headers.location).toBe('https://elsewhere.example.invalid/x');
+    await expect(addFaults({ kind: 'redirect', status: 304 } as unknown as FaultSpec)).rejects.toThrow(/body\.status must be one of 301, 302, 303, 307, 308 \(got 304\)/);
+    await expect(addFaults({ kind: 'huge', mib: 2048 } as FaultSpec)).rejects.toThrow(/body\.mib/);
+    await expect(addFaults({ kind: 'bad_count' } as FaultSpec)).rejects.toThrow(/body\.value/);
+  });
+
   it('rejects an invalid fault rule, naming the field', async () => {
     await expect(addFaults({ kind: 'throttle', ratio: 1.5 } as FaultSpec)).rejects.toThrow(/body\.ratio must be a number with 0 < ratio <= 1/);
     await expect(addFaults([{ kind: 'latency', ms: 1 }, { kind: 'explode' } as never])).rejects.toThrow(/body\[1\]\.kind must be one of latency/);

@@ -70,6 +70,9 @@ describe.each([500, 5_000])('a fleet of %i instances', (n) => {
     expect(headings[0]).toMatch(/^#### ❌ cache-7 /);
     expect(headings.slice(0, firstBlocked === -1 ? undefined : firstBlocked).every((h) => h.startsWith('#### ❌'))).toBe(true);
     expect(md).toContain(`could not be read, so the gate cannot pass: ListBigkeyScanTasks for instance ${fleetInstanceId(7)} failed: HTTP 404`);
+    // The policies evaluated go with every instance shown (here the same for all).
+    expect(md).toContain(`#### ❌ cache-7 (\`${fleetInstanceId(7)}\`): error\n\nPolicies evaluated: latest-auto-failed, stuck-task 6h (warning)\n\n`);
+    for (const row of md.split('\n').filter((l) => /^\| ✅ \|/.test(l))) expect(row).toContain('| latest-auto-failed, stuck-task 6h (warning) |');
     const mentioned = doc.instances.filter((i: { verdict: string; instance_id: string }) => i.verdict !== 'pass' && md.includes(i.instance_id)).length;
     if (n === 500) expect(mentioned).toBe(summary.error + summary.blocked + summary.warn); // all named at 500
 
@@ -81,9 +84,13 @@ describe.each([500, 5_000])('a fleet of %i instances', (n) => {
     expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(10);
     expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(10);
     expect(lines.filter((l) => l.startsWith('::notice'))).toHaveLength(2);
-    expect(lines).toHaveLength(22);
+    // 20 annotations, the overflow notice, the policies of every instance in one collapsed group (plain lines), the summary.
+    expect(lines).toHaveLength(22 + n + 2);
     expect(lines[20]).toContain(`::${errors - 10} errors and ${warnings - 10} warnings more not shown as annotations (GitHub shows 10 of each kind per step); the job summary lists the instances`);
-    expect(lines[21]).toMatch(/^::notice::DCS big key gate: error \(exit code 3\)/);
+    expect(lines[21]).toBe('::group::DCS big key gate: policies evaluated per instance');
+    expect(lines.slice(22, 22 + n).every((l, i) => l === `- cache-${i} (${fleetInstanceId(i)}): ${doc.instances[i].verdict}; policies: latest-auto-failed, stuck-task 6h (warning)`)).toBe(true);
+    expect(lines[22 + n]).toBe('::endgroup::');
+    expect(lines[lines.length - 1]).toMatch(/^::notice::DCS big key gate: error \(exit code 3\)/);
     // The first annotations are the failed lookups (worst first).
     expect(lines[0]).toMatch(new RegExp(`^::error title=DCS big key gate%3A cache-7 \\(${fleetInstanceId(7)}\\) error \\(lookup-failed\\)::`));
 

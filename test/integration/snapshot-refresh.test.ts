@@ -40,7 +40,9 @@ async function recordedSnapshot(instanceIds: string[]): Promise<string> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'dcs-bigkey.context.json');
   const app = newApp({ 'dcs-bigkey:snapshot': 'record', 'dcs-bigkey:snapshotFile': file });
   const stack = new TerraformStack(app, 'producer');
-  instanceIds.forEach((instanceId, i) => new DcsBigKeyScanTasks(stack, `c${i}`, { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId }));
+  // Generated tasks may end in a failed automatic scan: the headline policy warns here (this records data, it does not gate).
+  const gates = { latestAutoFailed: 'warning' } as const;
+  instanceIds.forEach((instanceId, i) => new DcsBigKeyScanTasks(stack, `c${i}`, { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId, gates }));
   synthApp(app);
   return file;
 }
@@ -92,6 +94,26 @@ it('refreshes the file cdktf.json names, as synth would', async () => {
   }
 });
 
+it('reads cdktf.json like any configuration file: bounded, a regular file, its errors never quoting it', async () => {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-project-'));
+  const cwd = process.cwd();
+  process.chdir(project);
+  try {
+    fs.writeFileSync('cdktf.json', '{ "app": "x", aws_secret_access_key = hunter2hunter2 }');
+    const broken = await run(['list']);
+    expect(broken).toMatchObject({ code: 2, stderr: expect.stringContaining('cdktf.json is not valid JSON (a JSON syntax error at line 1, column 15); fix it or pass --file') });
+    expect(broken.stderr).not.toContain('hunter2');
+    fs.rmSync('cdktf.json');
+    fs.mkdirSync('cdktf.json');
+    expect(await run(['list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('cannot read cdktf configuration cdktf.json: it is a directory, not a regular file; fix it or pass --file') });
+    fs.rmdirSync('cdktf.json');
+    fs.writeFileSync('cdktf.json', ' '.repeat(1024 * 1024 + 1));
+    expect(await run(['list'])).toMatchObject({ code: 2, stderr: expect.stringContaining('cdktf.json: it is 1048577 bytes, more than the 1 MiB a cdktf configuration may have') });
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
 it('is a usage error, with nothing sent, without credentials, entries or a known action', async () => {
   const file = await recordedSnapshot([DEMO.instances.ordersCache]);
   const requests = (await emulator.admin.stats()).requests;
@@ -132,7 +154,7 @@ it('entries recorded from an emulator that is gone do not make refresh fail: ski
   await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 4, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'dcs-bigkey.context.json');
   const app = newApp({ 'dcs-bigkey:snapshot': 'record', 'dcs-bigkey:snapshotFile': file });
-  new DcsBigKeyScanTasks(new TerraformStack(app, 'producer'), 'c', { endpoint: gone.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: id });
+  new DcsBigKeyScanTasks(new TerraformStack(app, 'producer'), 'c', { endpoint: gone.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: id, gates: { latestAutoFailed: 'warning' } });
   synthApp(app);
   await gone.stop(); // its throwaway port is closed now
   const before = fs.readFileSync(file, 'utf8');
@@ -198,6 +220,10 @@ describe('snapshot list', () => {
       source: 'emulator', region: null, endpoint: emulator.url, fetched_at: '2026-01-01T00:00:00.000Z', age_seconds: 885_600, count: 5, stale: null,
     });
     expect((await list([], { COLUMNS: '60', DCS_BIGKEY_SNAPSHOT_MAX_AGE: '7d' })).stdout.split('\n').every((l) => l.length <= 60)).toBe(true);
+    // A maximum age outside the bounded duration grammar is a usage error: it can never turn the check off.
+    for (const maxAge of ['99999999999d', '7 days']) {
+      expect(await list([], { DCS_BIGKEY_SNAPSHOT_MAX_AGE: maxAge })).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^dcs-bigkey snapshot: invalid snapshot maximum age .*\(set by DCS_BIGKEY_SNAPSHOT_MAX_AGE or context dcs-bigkey:snapshotMaxAge\)/) });
+    }
   });
 });
 
@@ -208,3 +234,30 @@ function entryText(fileText: string, key: string): string {
   if (start < 0 || end < 0) throw new Error(`no entry ${key}`);
   return fileText.slice(start, end + 6);
 }
+
+it('checks endpoints read from the file like any other: http:// beyond loopback is refused, nothing sent', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'dcs-bigkey.context.json');
+  const entry = {
+    project_id: DEMO.projectId, instance_id: DEMO.instances.ordersCache, status_filter: null, region: null, endpoint: 'http://dcs.example.invalid',
+    source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: 0, records: [],
+  };
+  fs.writeFileSync(file, JSON.stringify({ version: 1, entries: { [`${DEMO.projectId}/${DEMO.instances.ordersCache}`]: entry } }));
+  const before = fs.readFileSync(file, 'utf8');
+  const requests = (await emulator.admin.stats()).requests;
+  const result = await run(['refresh', '--file', file]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/invalid entry 0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b\/5560df16-cebf-4473-95c4-d1b573c16e79 endpoint "http:\/\/dcs.example.invalid": http:\/\/ would send signed requests/);
+  // --endpoint overrides it (here: the emulator on loopback)
+  expect((await run(['refresh', '--file', file, '--endpoint', emulator.url])).code).toBe(0);
+  expect(fs.readFileSync(file, 'utf8')).not.toBe(before);
+  expect((await emulator.admin.stats()).requests).toBe(requests + 1);
+});
+
+it('refuses a file that is not a snapshot without quoting it', async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'not-a-snapshot');
+  fs.writeFileSync(file, 'aws_secret_access_key = hunter2hunter2\n');
+  const result = await run(['refresh', '--file', file]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/is not valid JSON \(not JSON\)/);
+  expect(result.stderr).not.toContain('hunter2');
+});

@@ -41,10 +41,9 @@ afterEach(() => {
   }
 });
 
-/** Sets the proxy variables, then builds the client (EnvHttpProxyAgent reads them at construction). */
-function clientWithEnv(env: Partial<Record<(typeof PROXY_ENV)[number], string>>, options: ConstructorParameters<typeof DcsBigKeyClient>[0]): DcsBigKeyClient {
-  for (const [name, value] of Object.entries(env)) process.env[name] = value;
-  return new DcsBigKeyClient(options);
+/** A client whose environment holds these proxy variables (the client reads them from its `env` and hands them to undici). */
+function clientWithEnv(env: Partial<Record<(typeof PROXY_ENV)[number], string>>, options: NonNullable<ConstructorParameters<typeof DcsBigKeyClient>[0]>): DcsBigKeyClient {
+  return new DcsBigKeyClient({ ...options, env: { ...options.env, ...env } });
 }
 
 async function withClient<T>(client: DcsBigKeyClient, use: (client: DcsBigKeyClient) => Promise<T>): Promise<T> {
@@ -79,6 +78,17 @@ describe('proxy from the environment (plain http:// endpoint)', () => {
     const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
     expect(listing.count).toBe(ORDERS_TASKS);
     expect(await proxy.stats()).toEqual({ tunnels: 0, requests: 0, targets: [] });
+  });
+
+  it('uses the proxy variables of the client\'s env, not whatever process.env holds (what is checked is what is used)', async () => {
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.http_proxy = proxy.url;
+    const client = new DcsBigKeyClient(demoClientOptions(emulator)); // env: {}
+    await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
+    expect(await proxy.stats()).toEqual({ tunnels: 0, requests: 0, targets: [] });
+    // and a malformed one in process.env is no concern of a client given its own env
+    process.env.HTTPS_PROXY = 'not a url';
+    await withClient(new DcsBigKeyClient(demoClientOptions(emulator)), (c) => c.listAllBigKeyTasks(ORDERS));
   });
 
   it('still uses the proxy when the NO_PROXY entry names the host with another port', async () => {

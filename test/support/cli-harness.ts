@@ -54,10 +54,15 @@ export function demoEnv(endpoint?: string, extra: Readonly<Record<string, string
   });
 }
 
-/** Runs the built executable as a real process. */
-export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000): Promise<CliRun> {
+/** Runs the built executable as a real process (`nodeArgs` e.g. a small `--max-old-space-size`). */
+export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000, nodeArgs: readonly string[] = []): Promise<CliRun> {
+  return runNode([...nodeArgs, BUILT_CLI, ...args], env, timeoutMs);
+}
+
+/** Runs `node ARGS…` as a real process, capturing its output. */
+export function runNode(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 50_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -117,7 +122,10 @@ export function expectGateJsonSchema(doc: any): void {
   expect(doc.summary.total).toBe(doc.instances.length);
   for (const v of verdicts) expect(doc.summary[v]).toBe(doc.instances.filter((i: any) => i.verdict === v).length);
   for (const i of doc.instances) {
-    expect(Object.keys(i).sort()).toEqual(['findings', 'instance_id', 'latest_auto', 'lookup_error', 'name', 'project_id', 'tasks_read', 'verdict']);
+    expect(Object.keys(i).sort()).toEqual(['findings', 'instance_id', 'latest_auto', 'lookup_error', 'name', 'policies', 'project_id', 'tasks_read', 'verdict']);
+    // Which task policies were evaluated: never none (a gate that checks nothing must not run).
+    expect(i.policies.length).toBeGreaterThan(0);
+    for (const p of i.policies) expect(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task']).toContain(p);
     expect(i.name === null || typeof i.name === 'string').toBe(true);
     expect(i.instance_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(i.project_id).toMatch(/^[0-9a-f]{32}$/);

@@ -32,7 +32,7 @@ function fleet(content: unknown): string {
 
 const GATE_SPECS = {
   'instance-id': { type: 'string' }, name: { type: 'string' }, 'project-id': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
-  fleet: { type: 'string' }, 'fail-on-latest-auto-failed': { type: 'boolean' }, 'max-auto-age': { type: 'string' }, 'require-success': { type: 'boolean' },
+  fleet: { type: 'string' }, 'fail-on-latest-auto-failed': { type: 'boolean' }, 'no-latest-auto-failed': { type: 'boolean' }, 'max-auto-age': { type: 'string' }, 'require-success': { type: 'boolean' },
   'stuck-after': { type: 'string' }, 'warn-only': { type: 'string' }, format: { type: 'string' }, concurrency: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 const plan = (args: string[], env: NodeJS.ProcessEnv = ENV) => planGate(parseFlags(args, GATE_SPECS), env);
@@ -67,9 +67,10 @@ describe('one instance', () => {
     expect(p.targets).toEqual([{ index: 0, instanceId: A, location: { endpoint: 'https://dcs.cn-north-4.myhuaweicloud.com', projectId: P }, policies: { latestAutoFailed: 'error', onLookupFailure: 'error' } }]);
   });
 
-  it('policy flags replace the default; --warn-only lowers them', () => {
+  it('policy flags add to the headline policy; --warn-only lowers them', () => {
     const p = plan(['--instance-id', A, '--max-auto-age', '7d', '--stuck-after', '2h', '--require-success', '--warn-only', 'stuck-after,require-success', '--endpoint', 'http://127.0.0.1:9']);
     expect(p.targets[0].policies).toEqual({
+      latestAutoFailed: 'error',
       maxAutoScanAge: { maxAgeMs: 7 * 86_400_000, severity: 'error' },
       requireSuccessfulScan: 'warning',
       stuckTask: { maxDurationMs: 7_200_000, severity: 'warning' },
@@ -77,19 +78,67 @@ describe('one instance', () => {
     });
     expect(p.targets[0].location.endpoint).toBe('http://127.0.0.1:9');
     expect(plan(['--instance-id', A, '--warn-only', 'latest-auto-failed']).targets[0].policies.latestAutoFailed).toBe('warning');
+    // each policy flag alone keeps the headline policy on
+    for (const flags of [['--max-auto-age', '7d'], ['--stuck-after', '6h'], ['--require-success'], ['--fail-on-latest-auto-failed']]) {
+      expect(plan(['--instance-id', A, ...flags]).targets[0].policies.latestAutoFailed).toBe('error');
+    }
+  });
+
+  it('--no-latest-auto-failed turns the headline off; with nothing else on it is a usage error', () => {
+    expect(plan(['--instance-id', A, '--no-latest-auto-failed', '--stuck-after', '6h']).targets[0].policies).toEqual({ stuckTask: { maxDurationMs: 6 * 3_600_000, severity: 'error' }, onLookupFailure: 'error' });
+    expect(() => plan(['--instance-id', A, '--no-latest-auto-failed'])).toThrow(UsageError);
+    expect(() => plan(['--instance-id', A, '--no-latest-auto-failed'])).toThrow(/so the gate would check nothing; add --max-auto-age, --require-success or --stuck-after/);
+    expect(() => plan(['--instance-id', A, '--no-latest-auto-failed', '--fail-on-latest-auto-failed'])).toThrow(/contradict each other/);
+    expect(() => plan(['--instance-id', A, '--no-latest-auto-failed', '--warn-only', 'latest-auto-failed', '--require-success'])).toThrow(/--warn-only names latest-auto-failed, which is not enabled/);
+  });
+
+  it('refuses durations out of bounds or off the grammar, naming the flag and the value', () => {
+    expect(() => plan(['--instance-id', A, '--stuck-after', `1${'0'.repeat(400)}d`])).toThrow(/invalid --stuck-after "10+\.\.\.": a duration must be from 1s to 3650d/);
+    expect(() => plan(['--instance-id', A, '--stuck-after', '99999999999d'])).toThrow('invalid --stuck-after "99999999999d": a duration must be from 1s to 3650d (10 years)');
+    expect(() => plan(['--instance-id', A, '--max-auto-age', '12h1d'])).toThrow(/invalid --max-auto-age "12h1d": expected a duration such as/);
+    expect(() => plan(['--instance-id', A, '--max-auto-age', '604800000'])).toThrow(/invalid --max-auto-age "604800000": expected a duration/);
   });
 });
 
 describe('fleet files', () => {
-  it('layers policies: flags, then defaults.policies, then the entry; null turns a policy off', () => {
+  it('layers policies: the headline, flags, then defaults.policies, then the entry; "off" or null turns a policy off', () => {
     expect(resolveLayers([{ latestAutoFailed: 'error' }, { maxAutoScanAge: { maxAge: '1d' } }, { latestAutoFailed: null }], [], 'x')).toEqual({
       maxAutoScanAge: { maxAgeMs: 86_400_000, severity: 'error' },
       onLookupFailure: 'error',
     });
-    // Nothing mentioned anywhere: the gate's default policy.
+    expect(resolveLayers([{}, { latestAutoFailed: 'off' }, { stuckTask: { maxDuration: '1h' } }], [], 'x')).toEqual({ stuckTask: { maxDurationMs: 3_600_000, severity: 'error' }, onLookupFailure: 'error' });
+    // The headline is on below every layer: other policies add to it.
     expect(resolveLayers([{}, undefined, { onLookupFailure: 'warning' }], [], 'x')).toEqual({ latestAutoFailed: 'error', onLookupFailure: 'warning' });
+    expect(resolveLayers([{}, { stuckTask: { maxDuration: '1h' } }], [], 'x')).toEqual({ latestAutoFailed: 'error', stuckTask: { maxDurationMs: 3_600_000, severity: 'error' }, onLookupFailure: 'error' });
+    expect(resolveLayers([{ stuckTask: { maxDuration: '1h' } }, { stuckTask: 'off' }], [], 'x')).toEqual({ latestAutoFailed: 'error', onLookupFailure: 'error' });
     // Everything turned off explicitly: no default sneaks back in.
     expect(resolveLayers([{ latestAutoFailed: null }], [], 'x')).toEqual({ onLookupFailure: 'error' });
+    expect(resolveLayers([{ latestAutoFailed: 'off' }], [], 'x')).toEqual({ onLookupFailure: 'error' });
+  });
+
+  it('an entry that evaluates no policy is a usage error naming it (the README\'s catalog-cache keeps the headline)', () => {
+    const file = fleet({
+      instances: [
+        { name: 'catalog-cache', instance_id: A, policies: { stuckTask: { maxDuration: '1h', severity: 'warning' } } },
+        { name: 'nothing', instance_id: B, policies: { latestAutoFailed: 'off' } },
+      ],
+    });
+    expect(() => plan(['--fleet', file])).toThrow(`fleet file ${file}: instances[1] ("nothing"): every policy is off, so its gate would check nothing`);
+    const ok = fleet({ instances: [{ name: 'catalog-cache', instance_id: A, policies: { stuckTask: { maxDuration: '1h', severity: 'warning' } } }] });
+    expect(plan(['--fleet', ok]).targets[0].policies).toEqual({ latestAutoFailed: 'error', stuckTask: { maxDurationMs: 3_600_000, severity: 'warning' }, onLookupFailure: 'error' });
+    const offByDefaults = fleet({ defaults: { policies: { latestAutoFailed: null } }, instances: [{ instance_id: A, policies: { requireSuccessfulScan: 'error' } }, { instance_id: B }] });
+    expect(() => plan(['--fleet', offByDefaults])).toThrow(/instances\[1\]: every policy is off/);
+  });
+
+  it('normalises upper-case instance ids to lower case, and still finds duplicates', () => {
+    expect(parseFleetFile(JSON.stringify({ instances: [{ instance_id: A.toUpperCase() }] }), 'f.json').instances[0].instanceId).toBe(A);
+    expect(plan(['--instance-id', A.toUpperCase()]).targets[0].instanceId).toBe(A);
+  });
+
+  it('accepts a UTF-8 byte order mark at the start of a fleet file', () => {
+    const file = path.join(dir, 'bom.json');
+    writeFileSync(file, '\uFEFF' + JSON.stringify({ instances: [{ instance_id: A }] }));
+    expect(plan(['--fleet', file]).targets.map((t) => t.instanceId)).toEqual([A]);
   });
 
   it('resolves each entry: its own location replaces the defaults, project ids fall back to defaults then the environment', () => {

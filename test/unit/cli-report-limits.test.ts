@@ -8,11 +8,15 @@ import fc from 'fast-check';
 import { GITHUB_ANNOTATION_LIMIT, renderGateGithub } from '../../lib/cli/report/github';
 import { MARKDOWN_MAX_CHARS, renderGateMarkdown } from '../../lib/cli/report/markdown';
 import { buildReport, InstanceResult } from '../../lib/cli/report/model';
-import { Finding } from '../../lib/policy/gate-policy';
+import { EnabledPolicy, Finding } from '../../lib/policy/gate-policy';
 
 const P = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
 const id = (i: number) => `f1ee7000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 const AT = new Date('2026-11-29T12:00:00.000Z');
+const HEADLINE: EnabledPolicy = { policy: 'latest-auto-failed', severity: 'error' };
+/** The policies evaluated, as the gate states them: the headline, plus the stuck-task policy of the findings below. */
+const policiesOf = (verdict: InstanceResult['verdict']): EnabledPolicy[] =>
+  verdict === 'pass' || verdict === 'error' ? [HEADLINE] : [HEADLINE, { policy: 'stuck-task', severity: verdict === 'warn' ? 'warning' : 'error', limit: '6h' }];
 
 function instance(i: number, verdict: InstanceResult['verdict'], findings: readonly Omit<Finding, 'instanceId'>[], name?: string): InstanceResult {
   return {
@@ -20,6 +24,7 @@ function instance(i: number, verdict: InstanceResult['verdict'], findings: reado
     instanceId: id(i),
     projectId: P,
     verdict,
+    policies: policiesOf(verdict),
     ...(verdict === 'error'
       ? { lookupError: { name: 'DcsApiError', status: 404, errorCode: 'DCS.4004' } }
       : { latestAuto: { id: id(i + 900_000), scan_type: 'auto' as const, status: 'success' as const, created_at: '2026-11-28T02:00:00.000Z', started_at: '2026-11-28T02:00:01.000Z', finished_at: '2026-11-28T02:01:00.000Z' }, latestAutoAgeMs: 7_200_000, tasksRead: 5 }),
@@ -57,6 +62,13 @@ describe('markdown', () => {
         const failing = instances.filter((r) => r.verdict !== 'pass');
         const order = (['error', 'blocked', 'warn'] as const).flatMap((v) => failing.filter((r) => r.verdict === v));
         const present = order.filter((r) => md.includes(r.instanceId));
+        // Every instance shown is shown with the policies evaluated for it: in its table row, its named line, or under its heading.
+        const lines = md.split('\n');
+        for (const row of lines.filter((l) => /^\| (✅|⚠️|⛔|❌) \|/.test(l))) expect(row).toMatch(/\| latest-auto-failed(, stuck-task 6h( \(warning\))?)? \|/);
+        for (const named of lines.filter((l) => /^- (⚠️|⛔|❌) /.test(l))) expect(named).toMatch(/\(policies: latest-auto-failed(, stuck-task 6h( \(warning\))?)?\)$/);
+        lines.forEach((l, i) => {
+          if (l.startsWith('#### ') && l !== '#### Not detailed here') expect(lines[i + 2]).toMatch(/^Policies evaluated: latest-auto-failed/);
+        });
         if (!shortened) {
           // Whole: every instance is in it.
           for (const r of instances) expect(md).toContain(r.instanceId);
@@ -77,7 +89,7 @@ describe('markdown', () => {
     expect(md).not.toContain('Shortened');
     const rows = md.split('\n').filter((l) => /^\| (✅|⛔) \|/.test(l));
     expect(rows.map((r) => r.slice(0, 4))).toEqual(['| ⛔ ', '| ✅ ']);
-    expect(md).toContain(`#### ⛔ sessions (\`${id(2)}\`): blocked\n\n- **latest-auto-failed** (error): it failed\n`);
+    expect(md).toContain(`#### ⛔ sessions (\`${id(2)}\`): blocked\n\nPolicies evaluated: latest-auto-failed, stuck-task 6h\n\n- **latest-auto-failed** (error): it failed\n`);
   });
 
   it('just over the limit, only the overview table goes, and the note says so', () => {
@@ -121,7 +133,7 @@ describe('github', () => {
 
   it('no overflow notice when everything fits', () => {
     const lines = renderGateGithub(buildReport([instance(1, 'blocked', findings(10, 'error'))], AT)).trimEnd().split('\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(10 + 3 + 1); // the annotations, the policies group (not annotations), the summary
     expect(lines.filter((l) => l.startsWith('::notice'))).toHaveLength(1);
   });
 });

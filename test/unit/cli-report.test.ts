@@ -23,13 +23,14 @@ const auto = (id: string, status: BigKeyTask['status']): BigKeyTask => ({
   finished_at: '2026-11-28T02:01:47.905Z',
 });
 
+const HEADLINE = { policy: 'latest-auto-failed', severity: 'error' } as const;
 const results: InstanceResult[] = [
-  { name: 'orders | cache', instanceId: A, projectId: P, verdict: 'pass', latestAuto: auto('t-1', 'success'), latestAutoAgeMs: 122_052_095.4, tasksRead: 12, findings: [] },
+  { name: 'orders | cache', instanceId: A, projectId: P, verdict: 'pass', policies: [HEADLINE], latestAuto: auto('t-1', 'success'), latestAutoAgeMs: 122_052_095.4, tasksRead: 12, findings: [] },
   {
     name: 'sessions\n<b>cache</b>',
     instanceId: B,
     projectId: P,
-   
+    policies: [HEADLINE, { policy: 'stuck-task', severity: 'warning', limit: '1h' }],
     verdict: 'blocked',
     latestAuto: auto('t-2', 'failed'),
     latestAutoAgeMs: 3_600_000,
@@ -43,7 +44,7 @@ const results: InstanceResult[] = [
   {
     instanceId: C,
     projectId: P,
-   
+    policies: [HEADLINE, { policy: 'max-auto-scan-age', severity: 'error', limit: '7d' }],
     verdict: 'error',
     findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: C, message: 'could not be read: HTTP 400 DCS.4919' }],
     lookupError: { name: 'DcsApiError', status: 400, errorCode: 'DCS.4919', requestId: 'abc123' },
@@ -76,12 +77,15 @@ describe('json', () => {
       verdict: 'pass',
       latest_auto: { id: 't-1', status: 'success', created_at: '2026-11-28T02:00:00.412Z', started_at: '2026-11-28T02:00:03.118Z', finished_at: '2026-11-28T02:01:47.905Z', age_seconds: 122052 },
       tasks_read: 12,
+      policies: ['latest-auto-failed'],
       findings: [],
       lookup_error: null,
     });
     expect(doc.instances[1].findings[0]).toEqual({ policy: 'latest-auto-failed', severity: 'error', message: results[1].findings[0].message, task_id: 't-2' });
     expect(doc.instances[2]).toMatchObject({ name: null, latest_auto: null, tasks_read: null, lookup_error: { name: 'DcsApiError', status: 400, error_code: 'DCS.4919', request_id: 'abc123' } });
     expect(doc.instances[2].findings[0].task_id).toBeNull();
+    // Which policies were evaluated, per instance: "every policy off" can never look like a pass.
+    expect(doc.instances.map((i) => i.policies)).toEqual([['latest-auto-failed'], ['latest-auto-failed', 'stuck-task'], ['latest-auto-failed', 'max-auto-scan-age']]);
   });
 });
 
@@ -92,15 +96,16 @@ describe('markdown', () => {
   it('has the title, the summary, one row per instance with its mark, worst first', () => {
     expect(md.startsWith('### ❌ DCS big key gate: error\n\n3 instances: ✅ 1 pass · ⚠️ 0 warn · ⛔ 1 blocked · ❌ 1 error — exit code 3, checked 2026-11-29T12:00:00.000Z\n')).toBe(true);
     expect(rows.map((r) => r.slice(0, 4))).toEqual(['| ❌ ', '| ⛔ ', '| ✅ ']);
-    expect(rows[2]).toBe(`| ✅ | orders \\| cache | \`${A}\` | success \`t-1\` | 2026-11-28T02:01:47.905Z | 1d 9h ago | — |`);
-    expect(rows[0]).toBe(`| ❌ | — | \`${C}\` | not read | — | — | lookup failed: HTTP 400 DCS.4919 |`);
+    expect(rows[2]).toBe(`| ✅ | orders \\| cache | \`${A}\` | success \`t-1\` | 2026-11-28T02:01:47.905Z | 1d 9h ago | latest-auto-failed | — |`);
+    expect(rows[1]).toContain('| latest-auto-failed, stuck-task 1h (warning) |');
+    expect(rows[0]).toBe(`| ❌ | — | \`${C}\` | not read | — | — | latest-auto-failed, max-auto-scan-age 7d | lookup failed: HTTP 400 DCS.4919 |`);
     expect(md).not.toContain('Shortened');
   });
 
   it('escapes | and line breaks in cells and cannot be injected with markup', () => {
     expect(rows[1]).toContain('sessions<br>\\<b\\>cache\\</b\\>');
     expect(rows[1]).toContain('latest automatic scan failed; scan stuck waiting or running (2 tasks)');
-    for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(9);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/)).toHaveLength(10);
     expect(md).not.toContain('<b>');
     expect(cell('a|b\nc\r\nd & e')).toBe('a\\|b<br>c<br>d &amp; e');
     expect(inline('a\nb *c* _d_ [e](f) `g`')).toBe('a b \\*c\\* \\_d\\_ \\[e\\](f) \\`g\\`');
@@ -110,6 +115,9 @@ describe('markdown', () => {
     expect(md).toContain('#### ⛔ sessions \\<b\\>cache\\</b\\> (`7c9e6679-7425-40de-944b-e07fc1f90ae7`): blocked');
     expect(md).toContain('- **latest-auto-failed** (error): latest \\*failed\\* \\| 100% sure see Cache Analysis \\> Big Key Analysis\n');
     expect(md).toContain(`#### ❌ \`${C}\`: error`);
+    // With the policies evaluated, as a shortened report may leave the table out.
+    expect(md).toContain(': blocked\n\nPolicies evaluated: latest-auto-failed, stuck-task 1h (warning)\n\n- **latest-auto-failed** (error)');
+    expect(md).toContain(`#### ❌ \`${C}\`: error\n\nPolicies evaluated: latest-auto-failed, max-auto-scan-age 7d\n\n- **lookup-failed**`);
     expect(md).not.toContain('#### ✅');
     expect(md.endsWith('\n') && !md.endsWith('\n\n')).toBe(true);
   });
@@ -121,9 +129,9 @@ describe('github', () => {
     expect(escapeProperty('a: b, c%')).toBe('a%3A b%2C c%25');
   });
 
-  it('one line per finding (error or warning), then the ::notice:: summary', () => {
+  it('one line per finding (error or warning), the policies per instance in a log group, then the ::notice:: summary', () => {
     const lines = renderGateGithub(report).trimEnd().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(4 + 5 + 1);
     // Worst instance first: the failed lookup, then the block.
     expect(lines[0]).toBe(`::error title=DCS big key gate%3A ${C} error (lookup-failed)::could not be read: HTTP 400 DCS.4919`);
     expect(lines[1]).toBe(
@@ -131,7 +139,15 @@ describe('github', () => {
     );
     expect(lines[2]).toMatch(/^::warning title=.*\(stuck-task\)::stuck 1$/);
     expect(lines[3]).toMatch(/^::warning title=.*::stuck 2$/);
-    expect(lines[4]).toBe('::notice::DCS big key gate: error (exit code 3); 3 instances: 1 pass, 0 warn, 1 blocked, 1 error');
+    // The policies per instance, in input order, in a collapsed group (plain lines, not annotations).
+    expect(lines.slice(4, 9)).toEqual([
+      '::group::DCS big key gate: policies evaluated per instance',
+      `- orders | cache (${A}): pass; policies: latest-auto-failed`,
+      `- sessions%0A<b>cache</b> (${B}): blocked; policies: latest-auto-failed, stuck-task 1h (warning)`,
+      `- ${C}: error; policies: latest-auto-failed, max-auto-scan-age 7d`,
+      '::endgroup::',
+    ]);
+    expect(lines[9]).toBe('::notice::DCS big key gate: error (exit code 3); 3 instances: 1 pass, 0 warn, 1 blocked, 1 error');
   });
 });
 
@@ -144,9 +160,9 @@ describe('tables', () => {
     const text = renderGateTable(report);
     const lines = text.split('\n');
     expect(lines[0]).toBe('dcs-bigkey gate: ERROR (exit code 3); 3 instances: 1 pass, 0 warn, 1 blocked, 1 error');
-    expect(lines[2].split(/\s{2,}/)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
-    expect(lines[3].split(/\s{2,}/)).toEqual(['pass', 'orders | cache', A, 'success', 't-1', '2026-11-28T02:01:47.905Z', '1d 9h ago', '12', '-']);
-    expect(lines[5].split(/\s{2,}/)).toEqual(['error', '-', C, 'not read', '-', '-', '-', '-', 'lookup failed: HTTP 400 DCS.4919']);
+    expect(lines[2].split(/\s{2,}/)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'POLICIES', 'REASON']);
+    expect(lines[3].split(/\s{2,}/)).toEqual(['pass', 'orders | cache', A, 'success', 't-1', '2026-11-28T02:01:47.905Z', '1d 9h ago', '12', 'latest-auto-failed', '-']);
+    expect(lines[5].split(/\s{2,}/)).toEqual(['error', '-', C, 'not read', '-', '-', '-', '-', 'latest-auto-failed, max-auto-scan-age 7d', 'lookup failed: HTTP 400 DCS.4919']);
     expect(text).toContain('  - [lookup-failed, error] could not be read: HTTP 400 DCS.4919\n');
     // Outside text cannot break rows or send escape sequences to the terminal.
     expect(lines[4].split(/\s{2,}/).slice(0, 2)).toEqual(['blocked', 'sessions <b>cache</b>']);
@@ -154,19 +170,31 @@ describe('tables', () => {
     expect(renderTable(['A'], [['x\x1b[2Jy']])).toBe('A\nx [2Jy\n');
   });
 
-  it('gate on a narrower terminal: drops the task id, finish time, task count, age, latest status, in that order', () => {
-    const headers = (width: number) => renderGateTable(report, { width }).split('\n').find((l) => l.startsWith('VERDICT'))!.split(/\s{2,}/);
-    expect(headers(400)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
+  it('gate on a narrower terminal: the policies move under the row, then the task id, finish time, task count, age, latest status are dropped, in that order', () => {
+    const table = (width: number) => renderGateTable(report, { width }).split('\n');
+    const headers = (width: number) => table(width).find((l) => l.startsWith('VERDICT'))!.split(/\s{2,}/);
+    expect(headers(400)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'POLICIES', 'REASON']);
     expect(headers(140)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'FINISHED', 'AGE', 'TASKS', 'REASON']);
     expect(headers(120)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AGE', 'TASKS', 'REASON']);
     expect(headers(105)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AGE', 'REASON']);
     expect(headers(90)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'REASON']);
     expect(headers(80)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'REASON']);
-    // Narrower still, the reason goes under its row.
+    // Narrower still, the reason goes under its row too.
     expect(headers(60)).toEqual(['VERDICT', 'NAME', 'INSTANCE']);
     for (const width of [140, 120, 105, 90, 80, 60]) {
-      for (const line of renderGateTable(report, { width }).trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(width);
+      const lines = table(width);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(width);
+      // The policies evaluated stay visible for every instance: labelled, under its row, in full.
+      expect(lines.filter((l) => l.startsWith('    policies: '))).toEqual([
+        '    policies: latest-auto-failed',
+        '    policies: latest-auto-failed, stuck-task 1h (warning)',
+        '    policies: latest-auto-failed, max-auto-scan-age 7d',
+      ]);
+      // Right after the row's own lines (a wrapped name continues the row first).
+      const row = lines.findIndex((l) => l.startsWith('pass '));
+      expect(lines.slice(row + 1).find((l) => !/^ {9}\S/.test(l))).toBe('    policies: latest-auto-failed');
     }
+    expect(table(400).some((l) => l.includes('policies: '))).toBe(false);
   });
 
   it('tasks: durations of finished, running and waiting tasks', () => {

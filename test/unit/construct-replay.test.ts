@@ -81,6 +81,15 @@ describe.each(FRAMEWORKS)('DcsBigKeyScanTasks replayed from a snapshot (no netwo
     ]);
   });
 
+  it('fails closed, naming the problem, when the snapshot file is a device (it would never end)', () => {
+    const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': '/dev/zero' } });
+    const stack = new cdk.TerraformStack(app, 'producer');
+    new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
+    expect(manifestOf(cdk.Testing.fullSynth(stack)).annotations).toEqual([
+      expect.objectContaining({ level: '@cdktf/error', message: expect.stringMatching(/^\[lookup-failed\] .* could not be read, so the gate cannot pass: cannot read snapshot file \/dev\/zero: it is a device, not a regular file/) }),
+    ]);
+  });
+
   it('writes the outputs with no network', () => {
     const stack = replayStack(cdk);
     new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });

@@ -50,6 +50,11 @@ function gate(records: BigKeyTask[], policies: GatePolicies): Finding[] {
   return evaluateGate(SUBJECT, summarizeTasks(newestFirst(...records)), resolveGatePolicies(policies), NOW);
 }
 
+/** One policy alone: the headline policy turned off, so the test sees only this one. */
+function only(records: BigKeyTask[], policies: GatePolicies): Finding[] {
+  return gate(records, { latestAutoFailed: 'off', ...policies });
+}
+
 describe('summarizeTasks', () => {
   it('picks the latest task of each kind from a newest-first list', () => {
     const runningAuto = task('auto', 'running', 1 * H);
@@ -102,20 +107,25 @@ describe('latestAutoFailed', () => {
     expect(verdictOf(findings)).toBe('warn');
   });
 
-  it('is off unless asked for', () => {
-    expect(gate([task('auto', 'failed', 10 * H)], {})).toEqual([]);
+  it('is on unless turned off, in every layering: the other policies add to it', () => {
+    const failed = task('auto', 'failed', 10 * H);
+    expect(gate([failed], {}).map((f) => [f.policy, f.severity])).toEqual([['latest-auto-failed', 'error']]);
+    expect(gate([failed], { stuckTask: { maxDuration: '6h' } }).map((f) => f.policy)).toEqual(['latest-auto-failed']);
+    expect(gate([failed], { maxAutoScanAge: { maxAge: '7d' }, requireSuccessfulScan: 'warning' }).map((f) => f.policy)).toEqual(['latest-auto-failed', 'require-successful-scan']);
+    expect(gate([failed], { latestAutoFailed: 'off' })).toEqual([]);
+    expect(gate([failed], { latestAutoFailed: 'off', stuckTask: { maxDuration: '6h' } })).toEqual([]);
   });
 });
 
 describe('maxAutoScanAge', () => {
   it('passes when an automatic scan finished within the maximum age (failed ones count as finished)', () => {
-    expect(gate([task('auto', 'success', 6 * D)], { maxAutoScanAge: { maxAge: '7d' } })).toEqual([]);
-    expect(gate([task('auto', 'failed', 1 * D)], { maxAutoScanAge: { maxAge: '7d' } })).toEqual([]);
+    expect(only([task('auto', 'success', 6 * D)], { maxAutoScanAge: { maxAge: '7d' } })).toEqual([]);
+    expect(only([task('auto', 'failed', 1 * D)], { maxAutoScanAge: { maxAge: '7d' } })).toEqual([]);
   });
 
   it('blocks when the latest finished automatic scan is older, with its id, times, age and advice', () => {
     const old = task('auto', 'success', 8 * D);
-    const findings = gate([old, task('manual', 'success', 1 * H), task('auto', 'running', 2 * H)], { maxAutoScanAge: { maxAge: '7d' } });
+    const findings = only([old, task('manual', 'success', 1 * H), task('auto', 'running', 2 * H)], { maxAutoScanAge: { maxAge: '7d' } });
     expect(findings).toHaveLength(1);
     const [f] = findings;
     expect(f).toMatchObject({ policy: 'max-auto-scan-age', severity: 'error', taskId: old.id });
@@ -127,7 +137,7 @@ describe('maxAutoScanAge', () => {
   });
 
   it('blocks when no automatic scan has finished at all, saying how many tasks were read', () => {
-    const findings = gate([task('auto', 'running', 1 * H), task('manual', 'success', 2 * H)], { maxAutoScanAge: { maxAge: '36h' } });
+    const findings = only([task('auto', 'running', 1 * H), task('manual', 'success', 2 * H)], { maxAutoScanAge: { maxAge: '36h' } });
     expect(findings).toHaveLength(1);
     expect(findings[0].taskId).toBeUndefined();
     expect(findings[0].message).toContain(`no automatic big key scan of instance ${INSTANCE} (orders-cache) has finished (maximum age 1d 12h; 2 tasks read)`);
@@ -142,12 +152,12 @@ describe('maxAutoScanAge', () => {
 
 describe('requireSuccessfulScan', () => {
   it('passes when any scan, manual or automatic, succeeded', () => {
-    expect(gate([task('auto', 'failed', 1 * H), task('manual', 'success', 30 * D)], { requireSuccessfulScan: 'error' })).toEqual([]);
+    expect(only([task('auto', 'failed', 1 * H), task('manual', 'success', 30 * D)], { requireSuccessfulScan: 'error' })).toEqual([]);
   });
 
   it('blocks when none did, naming the latest task and what to do', () => {
     const latest = task('manual', 'running', 1 * H);
-    const findings = gate([latest, task('auto', 'failed', 1 * D)], { requireSuccessfulScan: 'error' });
+    const findings = only([latest, task('auto', 'failed', 1 * D)], { requireSuccessfulScan: 'error' });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ policy: 'require-successful-scan', severity: 'error', taskId: latest.id });
     expect(findings[0].message).toContain(`instance ${INSTANCE} (orders-cache) has no successful big key scan (2 tasks read, the latest is task ${latest.id} (manual, status running`);
@@ -155,7 +165,7 @@ describe('requireSuccessfulScan', () => {
   });
 
   it('blocks an instance without any task', () => {
-    const findings = gate([], { requireSuccessfulScan: 'warning' });
+    const findings = only([], { requireSuccessfulScan: 'warning' });
     expect(findings).toEqual([expect.objectContaining({ policy: 'require-successful-scan', severity: 'warning', taskId: undefined })]);
     expect(findings[0].message).toContain('(0 tasks read)');
   });
@@ -164,7 +174,7 @@ describe('requireSuccessfulScan', () => {
 describe('stuckTask', () => {
   it('flags a task waiting longer than the limit (since created)', () => {
     const waiting = task('manual', 'waiting', 3 * H);
-    const findings = gate([waiting], { stuckTask: { maxDuration: '2h' } });
+    const findings = only([waiting], { stuckTask: { maxDuration: '2h' } });
     expect(findings).toEqual([expect.objectContaining({ policy: 'stuck-task', severity: 'error', taskId: waiting.id })]);
     expect(findings[0].message).toContain(`a big key scan of instance ${INSTANCE} (orders-cache) has been waiting for 3h, longer than 2h: task ${waiting.id} (manual, status waiting, created ${waiting.created_at})`);
     expect(findings[0].message).toMatch(/delete the task if it will not finish/);
@@ -173,17 +183,17 @@ describe('stuckTask', () => {
   it('flags a task running longer than the limit (since started, not created)', () => {
     const longRunning = task('auto', 'running', 5 * H, { started_at: new Date(NOW.getTime() - 4 * H).toISOString() });
     const recentlyStarted = task('manual', 'running', 5 * H, { started_at: new Date(NOW.getTime() - 1 * H).toISOString() });
-    const findings = gate([longRunning, recentlyStarted], { stuckTask: { maxDuration: '2h' } });
+    const findings = only([longRunning, recentlyStarted], { stuckTask: { maxDuration: '2h' } });
     expect(findings.map((f) => f.taskId)).toEqual([longRunning.id]);
     expect(findings[0].message).toContain('has been running for 4h, longer than 2h');
   });
 
   it('ignores tasks within the limit and finished tasks', () => {
-    expect(gate([task('manual', 'waiting', 1 * H), task('auto', 'success', 30 * D), task('auto', 'failed', 30 * D)], { stuckTask: { maxDuration: '2h' } })).toEqual([]);
+    expect(only([task('manual', 'waiting', 1 * H), task('auto', 'success', 30 * D), task('auto', 'failed', 30 * D)], { stuckTask: { maxDuration: '2h' } })).toEqual([]);
   });
 
   it('reports every stuck task, with the severity given', () => {
-    const findings = gate([task('manual', 'waiting', 3 * H), task('auto', 'running', 4 * H)], { stuckTask: { maxDuration: '90m', severity: 'warning' } });
+    const findings = only([task('manual', 'waiting', 3 * H), task('auto', 'running', 4 * H)], { stuckTask: { maxDuration: '90m', severity: 'warning' } });
     expect(findings).toHaveLength(2);
     expect(findings.every((f) => f.severity === 'warning')).toBe(true);
     expect(verdictOf(findings)).toBe('warn');
@@ -210,7 +220,7 @@ describe('policies together', () => {
 describe('resolveGatePolicies', () => {
   it('normalizes durations and default severities; a failed lookup is an error unless chosen otherwise', () => {
     expect(resolveGatePolicies({ maxAutoScanAge: { maxAge: '1d12h' }, stuckTask: { maxDuration: 60_000, severity: 'warning' } })).toEqual({
-      latestAutoFailed: undefined,
+      latestAutoFailed: 'error',
       maxAutoScanAge: { maxAgeMs: 36 * H, severity: 'error' },
       requireSuccessfulScan: undefined,
       stuckTask: { maxDurationMs: 60_000, severity: 'warning' },
@@ -220,8 +230,14 @@ describe('resolveGatePolicies', () => {
   });
 
   it.each([
-    [{ latestAutoFailed: 'fatal' }, /invalid gates\.latestAutoFailed "fatal": expected "error" or "warning"/],
-    [{ maxAutoScanAge: { maxAge: '7 days' } }, /invalid gates\.maxAutoScanAge\.maxAge "7 days": expected a positive duration such as 90m, 36h, 7d or 1d12h/],
+    [{ latestAutoFailed: 'fatal' }, /invalid gates\.latestAutoFailed "fatal": expected "error", "warning" or "off"/],
+    [{ maxAutoScanAge: { maxAge: '7 days' } }, /invalid gates\.maxAutoScanAge\.maxAge "7 days": expected a duration such as 90m, 36h, 7d, 1d12h or 1w/],
+    [{ maxAutoScanAge: '7d' }, /invalid gates\.maxAutoScanAge "7d": expected an object such as \{ maxAge: '7d' \}/],
+    [{ stuckTask: null }, /invalid gates\.stuckTask null: expected an object such as \{ maxDuration: '6h' \}/],
+    [{ stuckTask: { maxDuration: '2h', severity: 'off' } }, /invalid gates\.stuckTask\.severity "off": expected "error" or "warning"/],
+    ['error', /invalid gates "error": expected an object such as \{ latestAutoFailed: 'error' \}/],
+    [['latestAutoFailed'], /invalid gates an array: expected an object/],
+    [null, /invalid gates null: expected an object/],
     [{ maxAutoScanAge: { maxAge: '0d' } }, /invalid gates\.maxAutoScanAge\.maxAge "0d"/],
     [{ stuckTask: { maxDuration: -5 } }, /invalid gates\.stuckTask\.maxDuration -5/],
     [{ stuckTask: { maxDuration: '2h', severity: 'info' } }, /invalid gates\.stuckTask\.severity "info"/],
@@ -266,16 +282,31 @@ describe('lookup failures and verdicts', () => {
 });
 
 describe('durations and labels', () => {
-  it('parseDuration reads 90m, 36h, 7d, 1d12h, 2w, 45s and positive milliseconds', () => {
+  it('parseDuration reads 90m, 36h, 7d, 1d12h, 2w, 45s, 60s and whole milliseconds', () => {
     expect(parseDuration('90m')).toBe(90 * 60_000);
     expect(parseDuration('36h')).toBe(36 * H);
     expect(parseDuration('7d')).toBe(7 * D);
     expect(parseDuration('1d12h')).toBe(36 * H);
     expect(parseDuration('2w')).toBe(14 * D);
+    expect(parseDuration('1w1d1h1m1s')).toBe(8 * D + H + 61_000);
     expect(parseDuration('45s')).toBe(45_000);
+    expect(parseDuration('60s')).toBe(60_000);
+    expect(parseDuration('3650d')).toBe(3650 * D);
     expect(parseDuration(1500)).toBe(1500);
-    for (const bad of ['', '7', '7 d', 'd7', '-1d', '1.5h', '0s']) expect(() => parseDuration(bad, '--max-auto-age')).toThrow(/invalid --max-auto-age/);
-    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => parseDuration(bad)).toThrow(RangeError);
+    for (const bad of ['', '7', '7 d', ' 7d', '7d ', 'd7', '-1d', '1.5h', '0s', '1d1d', '12h1d', '1m1h', '7D', '1e3s']) {
+      expect(() => parseDuration(bad, '--max-auto-age')).toThrow(DcsConfigError);
+      expect(() => parseDuration(bad, '--max-auto-age')).toThrow(/invalid --max-auto-age/);
+    }
+    for (const bad of [0, -1, 999, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 1e308, 2 ** 53]) expect(() => parseDuration(bad)).toThrow(DcsConfigError);
+    expect(() => parseDuration(60_000, '--stuck-after', { milliseconds: false })).toThrow(/invalid --stuck-after 60000: expected a duration such as/);
+  });
+
+  it('bounds every duration: at least 1s, at most 10 years, overflow is an error naming the value', () => {
+    expect(() => parseDuration('3651d', 'gates.stuckTask.maxDuration')).toThrow('invalid gates.stuckTask.maxDuration "3651d": a duration must be from 1s to 3650d (10 years)');
+    expect(() => parseDuration('99999999999d', 'x')).toThrow('invalid x "99999999999d": a duration must be from 1s to 3650d');
+    expect(() => parseDuration(`1${'0'.repeat(400)}d`, 'x')).toThrow(/^invalid x "10000000000.*\.\.\.": a duration must be from 1s to 3650d/);
+    expect(() => parseDuration(1e308, 'maxAge')).toThrow('invalid maxAge 1e+308: a duration must be from 1s to 3650d');
+    expect(() => parseDuration(1.5, 'maxAge')).toThrow('invalid maxAge 1.5: milliseconds must be a whole number from 1000 to 315360000000');
   });
 
   it('formatDuration shows the two largest units', () => {

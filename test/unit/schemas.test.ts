@@ -23,18 +23,25 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** What the command says about a fleet file (with project and region from the environment, and HW_CLOUD so any well-formed region is allowed). */
 const ENV = { HW_PROJECT_ID: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', HW_REGION_NAME: 'cn-north-4', HW_CLOUD: 'example.com' };
 let n = 0;
-function parserAccepts(doc: unknown, env: NodeJS.ProcessEnv = ENV): boolean {
+/** true, or the command's error message. */
+function parserSays(doc: unknown, env: NodeJS.ProcessEnv = ENV): true | string {
   const file = path.join(dir, `fleet-${n++}.json`);
   fs.writeFileSync(file, typeof doc === 'string' ? doc : JSON.stringify(doc));
   try {
     planGate({ fleet: file }, env);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
+function parserAccepts(doc: unknown, env: NodeJS.ProcessEnv = ENV): boolean {
+  return parserSays(doc, env) === true;
+}
+/** The command's refusal of an entry whose layered policies are all off: across layers, beyond what a schema can say. */
+const ALL_OFF = /every policy is off, so its gate would check nothing/;
 
 const A = '5560df16-cebf-4473-95c4-d1b573c16e79';
+const HEADLINE = { policy: 'latest-auto-failed', severity: 'error' } as const;
 const B = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const P = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
 
@@ -46,7 +53,13 @@ const corpus: [string, unknown, boolean][] = [
   ['an entry with its own location', { defaults: { region: 'cn-north-4' }, instances: [{ instance_id: A, project_id: P, endpoint: 'https://dcs.example.com' }] }, true],
   ['an upper-case id and a wide name', { instances: [{ instance_id: A.toUpperCase(), name: '订单缓存' }] }, true],
   ['a 128-character name of emoji', { instances: [{ instance_id: A, name: '🔥'.repeat(128) }] }, true],
-  ['durations with spaces around and several units', { defaults: { policies: { maxAutoScanAge: { maxAge: ' 1d12h ' } } }, instances: [{ instance_id: A }] }, true],
+  ['durations of several units, largest first', { defaults: { policies: { maxAutoScanAge: { maxAge: '1d12h' }, stuckTask: { maxDuration: '1w2d3h4m5s' } } }, instances: [{ instance_id: A }] }, true],
+  ['1w, 60s and leading zeros', { defaults: { policies: { maxAutoScanAge: { maxAge: '1w' }, stuckTask: { maxDuration: '060s' } } }, instances: [{ instance_id: A }] }, true],
+  ['the longest durations: 3650d, and as milliseconds', { defaults: { policies: { maxAutoScanAge: { maxAge: '3650d' }, stuckTask: { maxDuration: 315_360_000_000 } } }, instances: [{ instance_id: A }] }, true],
+  ['the shortest durations: 1s, and 1000 milliseconds', { defaults: { policies: { maxAutoScanAge: { maxAge: '1s' }, stuckTask: { maxDuration: 1000 } } }, instances: [{ instance_id: A }] }, true],
+  ['"off" for every policy but the headline, which stays on', { defaults: { policies: { maxAutoScanAge: 'off', requireSuccessfulScan: 'off', stuckTask: 'off', onLookupFailure: 'off' } }, instances: [{ instance_id: A }] }, true],
+  ['the headline "off" with another policy on', { instances: [{ instance_id: A, policies: { latestAutoFailed: 'off', stuckTask: { maxDuration: '6h' } } }] }, true],
+  ['the headline off in defaults, on again in an entry', { defaults: { policies: { latestAutoFailed: 'off', requireSuccessfulScan: 'error' } }, instances: [{ instance_id: A, policies: { latestAutoFailed: 'warning', requireSuccessfulScan: null } }] }, true],
   ['a region outside the list, with HW_CLOUD', { instances: [{ instance_id: A, region: 'xx-private-1' }] }, true],
   ['not JSON', '{"instances": [', false],
   ['not an object', [{ instance_id: A }], false],
@@ -77,6 +90,18 @@ const corpus: [string, unknown, boolean][] = [
   ['a duration policy as a string', { instances: [{ instance_id: A, policies: { stuckTask: '2h' } }] }, false],
   ['a duration policy without its duration', { instances: [{ instance_id: A, policies: { stuckTask: { severity: 'warning' } } }] }, false],
   ['a bad duration', { defaults: { policies: { maxAutoScanAge: { maxAge: '7 days' } } }, instances: [{ instance_id: A }] }, false],
+  ['a duration with spaces around', { defaults: { policies: { maxAutoScanAge: { maxAge: ' 1d12h ' } } }, instances: [{ instance_id: A }] }, false],
+  ['a unit twice', { defaults: { policies: { maxAutoScanAge: { maxAge: '1d1d' } } }, instances: [{ instance_id: A }] }, false],
+  ['units out of order', { defaults: { policies: { stuckTask: { maxDuration: '12h1d' } } }, instances: [{ instance_id: A }] }, false],
+  ['a decimal duration', { defaults: { policies: { stuckTask: { maxDuration: '1.5h' } } }, instances: [{ instance_id: A }] }, false],
+  ['an upper-case unit', { defaults: { policies: { stuckTask: { maxDuration: '7D' } } }, instances: [{ instance_id: A }] }, false],
+  ['a bare number as text', { defaults: { policies: { maxAutoScanAge: { maxAge: '604800000' } } }, instances: [{ instance_id: A }] }, false],
+  ['milliseconds below 1s', { defaults: { policies: { stuckTask: { maxDuration: 999 } } }, instances: [{ instance_id: A }] }, false],
+  ['milliseconds beyond 3650d', { defaults: { policies: { stuckTask: { maxDuration: 315_360_000_001 } } }, instances: [{ instance_id: A }] }, false],
+  ['1e308 milliseconds (it would be Infinity-like and turn the policy off)', { defaults: { policies: { maxAutoScanAge: { maxAge: 1e308 } } }, instances: [{ instance_id: A }] }, false],
+  ['fractional milliseconds', { defaults: { policies: { stuckTask: { maxDuration: 1_500_000.5 } } }, instances: [{ instance_id: A }] }, false],
+  ['"OFF" in capitals', { instances: [{ instance_id: A, policies: { latestAutoFailed: 'OFF' } }] }, false],
+  ['"off" as the severity of a duration policy', { instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h', severity: 'off' } } }] }, false],
   ['a zero duration', { defaults: { policies: { maxAutoScanAge: { maxAge: '0d0h' } } }, instances: [{ instance_id: A }] }, false],
   ['a negative duration', { defaults: { policies: { maxAutoScanAge: { maxAge: -5 } } }, instances: [{ instance_id: A }] }, false],
   ['a null severity in a duration policy', { instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h', severity: null } } }] }, false],
@@ -94,13 +119,13 @@ describe('the fleet file schema', () => {
   it('agrees with the command on generated files', () => {
     // Mostly good values, now and then a bad one, so that both valid and invalid files come out.
     const mostly = (good: unknown[], bad: unknown[]) =>
-      bad.length === 0 ? fc.constantFrom(...good) : fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 12 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
-    const severity = mostly(['error', 'warning', null, undefined, undefined], ['fatal', 1]);
-    const duration = mostly(['7d', '90m', ' 36h', '1d12h', 3_600_000], [0, -1, '0m', '7 days', '', null, true]);
+      bad.length === 0 ? fc.constantFrom(...good) : fc.oneof({ arbitrary: fc.constantFrom(...good), weight: 20 }, { arbitrary: fc.constantFrom(...bad), weight: 1 });
+    const severity = mostly(['error', 'warning', 'off', null, undefined, undefined], ['fatal', 1, 'OFF']);
+    const duration = mostly(['7d', '90m', '36h', '1d12h', '1w', '60s', '3650d', 3_600_000, 315_360_000_000], [0, -1, 999, 1_500_000.5, 315_360_000_001, '0m', '7 days', ' 36h', '1d1d', '12h1d', '1.5h', '', null, true]);
     const durationPolicy = (field: string) =>
       fc.oneof(
         { arbitrary: fc.record({ [field]: duration, severity: mostly([undefined, 'error', 'warning'], ['fatal']), $comment: mostly([undefined, 'x'], []), extra: mostly([undefined], [1]) }, { requiredKeys: [] }), weight: 6 },
-        { arbitrary: mostly([null, undefined], ['2h', []]), weight: 2 },
+        { arbitrary: mostly([null, 'off', undefined], ['2h', 'OFF', []]), weight: 2 },
       );
     const policies = fc.record(
       { latestAutoFailed: severity, maxAutoScanAge: durationPolicy('maxAge'), requireSuccessfulScan: severity, stuckTask: durationPolicy('maxDuration'), onLookupFailure: severity, unknown: mostly([undefined], ['x']) },
@@ -126,11 +151,18 @@ describe('the fleet file schema', () => {
       },
       { requiredKeys: ['instances'] },
     );
-    const seen = { valid: 0, invalid: 0 };
+    const seen = { valid: 0, invalid: 0, allOff: 0 };
     fc.assert(
       fc.property(file, (doc) => {
         const clean = JSON.parse(JSON.stringify(doc)); // as a file holds it: no undefined
-        const accepted = parserAccepts(clean);
+        const says = parserSays(clean);
+        if (says !== true && ALL_OFF.test(says)) {
+          // Policies turned off across layers: the schema sees a well-formed file, the command refuses it.
+          seen.allOff++;
+          expect({ doc: clean, schema: validFleet(clean) }).toEqual({ doc: clean, schema: true });
+          return;
+        }
+        const accepted = says === true;
         seen[accepted ? 'valid' : 'invalid']++;
         expect({ doc: clean, schema: validFleet(clean) }).toEqual({ doc: clean, schema: accepted });
       }),
@@ -141,11 +173,20 @@ describe('the fleet file schema', () => {
     expect(seen.invalid).toBeGreaterThan(20);
   });
 
-  it('what it cannot say, the command checks: an instance listed twice; a region outside the list without HW_CLOUD', () => {
+  it('what it cannot say, the command checks: an instance listed twice; a region outside the list without HW_CLOUD; http:// beyond loopback; a text duration past 3650d; all policies off across layers', () => {
     const twice = { instances: [{ instance_id: A }, { instance_id: A.toUpperCase() }] };
     expect([validFleet(twice), parserAccepts(twice)]).toEqual([true, false]);
     const privateRegion = { instances: [{ instance_id: A, region: 'xx-private-1' }] };
     expect([validFleet(privateRegion), parserAccepts(privateRegion, { HW_PROJECT_ID: P })]).toEqual([true, false]);
+    const clearText = { instances: [{ instance_id: A, endpoint: 'http://dcs.example.invalid' }] };
+    expect([validFleet(clearText), parserSays(clearText)]).toEqual([true, expect.stringMatching(/http:\/\/ would send signed requests .* in clear text/)]);
+    expect(parserAccepts(clearText, { ...ENV, DCS_BIGKEY_ALLOW_INSECURE_HTTP: '1' })).toBe(true);
+    for (const maxAge of ['3651d', '522w', '99999999999d', `1${'0'.repeat(400)}d`]) {
+      const tooLong = { defaults: { policies: { maxAutoScanAge: { maxAge } } }, instances: [{ instance_id: A }] };
+      expect([maxAge, validFleet(tooLong), parserSays(tooLong)]).toEqual([maxAge, true, expect.stringMatching(/a duration must be from 1s to 3650d/)]);
+    }
+    const allOff = { defaults: { policies: { latestAutoFailed: 'off' } }, instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h' } } }, { instance_id: B }] };
+    expect([validFleet(allOff), parserSays(allOff)]).toEqual([true, expect.stringMatching(ALL_OFF)]);
   });
 
   it('lists the known regions and every policy the command knows', () => {
@@ -160,12 +201,12 @@ describe('the dcs-bigkey-gate/v1 report schema', () => {
   });
   const resultArb: fc.Arbitrary<InstanceResult> = fc.integer({ min: 0, max: 9999 }).chain((i) =>
     fc.constantFrom<InstanceResult>(
-      { instanceId: `f1ee7000-0000-4000-8000-${String(i).padStart(12, '0')}`, projectId: P, verdict: 'pass', latestAuto: task('t', 'success', true), latestAutoAgeMs: 1_234_567, tasksRead: 3, findings: [] },
-      { name: `n${i}`, instanceId: A, projectId: P, verdict: 'blocked', latestAuto: task('t', 'failed', true), latestAutoAgeMs: 1, tasksRead: 1, findings: [{ policy: 'latest-auto-failed', severity: 'error', instanceId: A, message: 'm', taskId: 't' }] },
-      { name: `n${i}`, instanceId: A, projectId: P, verdict: 'warn', latestAuto: task('t', 'running', false), tasksRead: 1, findings: [{ policy: 'stuck-task', severity: 'warning', instanceId: A, message: 'm', taskId: 't' }] },
-      { instanceId: B, projectId: P, verdict: 'pass', tasksRead: 0, findings: [] },
-      { instanceId: B, projectId: P, verdict: 'error', findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsNetworkError', code: 'ECONNREFUSED' } },
-      { instanceId: B, projectId: P, verdict: 'error', findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsApiError', status: 400, errorCode: 'DCS.4919', requestId: 'r' } },
+      { instanceId: `f1ee7000-0000-4000-8000-${String(i).padStart(12, '0')}`, projectId: P, verdict: 'pass', policies: [HEADLINE], latestAuto: task('t', 'success', true), latestAutoAgeMs: 1_234_567, tasksRead: 3, findings: [] },
+      { name: `n${i}`, instanceId: A, projectId: P, verdict: 'blocked', policies: [HEADLINE, { policy: 'max-auto-scan-age', severity: 'error', limit: '1w' }], latestAuto: task('t', 'failed', true), latestAutoAgeMs: 1, tasksRead: 1, findings: [{ policy: 'latest-auto-failed', severity: 'error', instanceId: A, message: 'm', taskId: 't' }] },
+      { name: `n${i}`, instanceId: A, projectId: P, verdict: 'warn', policies: [HEADLINE, { policy: 'stuck-task', severity: 'warning', limit: '1h' }], latestAuto: task('t', 'running', false), tasksRead: 1, findings: [{ policy: 'stuck-task', severity: 'warning', instanceId: A, message: 'm', taskId: 't' }] },
+      { instanceId: B, projectId: P, verdict: 'pass', policies: [{ policy: 'require-successful-scan', severity: 'error' }], tasksRead: 0, findings: [] },
+      { instanceId: B, projectId: P, verdict: 'error', policies: [HEADLINE], findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsNetworkError', code: 'ECONNREFUSED' } },
+      { instanceId: B, projectId: P, verdict: 'error', policies: [HEADLINE, { policy: 'stuck-task', severity: 'error', limit: '6h' }, { policy: 'require-successful-scan', severity: 'warning' }], findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsApiError', status: 400, errorCode: 'DCS.4919', requestId: 'r' } },
     ),
   );
 
@@ -174,6 +215,8 @@ describe('the dcs-bigkey-gate/v1 report schema', () => {
       fc.property(fc.array(resultArb, { maxLength: 12 }), (results) => {
         const doc = JSON.parse(JSON.stringify(toGateJson(buildReport(results, new Date('2026-11-29T12:00:00.000Z')))));
         expectValidGateReport(doc);
+        // Optional in the schema (older v1 reports lack it), present and never empty in every report of this version.
+        for (const instance of doc.instances) expect(instance.policies.length).toBeGreaterThan(0);
       }),
     );
   });
@@ -187,5 +230,10 @@ describe('the dcs-bigkey-gate/v1 report schema', () => {
     const instance = { name: null, instance_id: A, project_id: P, verdict: 'pass', latest_auto: null, tasks_read: 1, findings: [{ policy: 'stuck-task', severity: 'warning', message: 'm', task_id: null }], lookup_error: null };
     expect(validReport({ ...good, instances: [instance] })).toBe(false); // a pass has no findings
     expect(validReport({ ...good, instances: [{ ...instance, verdict: 'error', findings: [] }] })).toBe(false); // an error has a lookup_error
+    const passing = { ...instance, findings: [] };
+    expect(validReport({ ...good, instances: [{ ...passing, policies: ['latest-auto-failed', 'stuck-task'] }] })).toBe(true);
+    expect(validReport({ ...good, instances: [{ ...passing, policies: [] }] })).toBe(false); // a gate that checks nothing never passes
+    expect(validReport({ ...good, instances: [{ ...passing, policies: ['lookup-failed'] }] })).toBe(false); // not a task policy
+    expect(validReport({ ...good, instances: [{ ...passing, policies: ['stuck-task', 'stuck-task'] }] })).toBe(false);
   });
 });

@@ -80,8 +80,15 @@ it('a bad value is a configuration error before anything is read', () => {
   const stack = new TerraformStack(app, 'producer');
   expect(() => new DcsBigKeyScanTasks(stack, 'c', { instanceId: OLD, projectId: PROJECT })).toThrow(DcsConfigError);
   expect(() => resolveSnapshotMaxAge({ DCS_BIGKEY_SNAPSHOT_MAX_AGE: '7 days' }, () => undefined)).toThrow(
-    'invalid snapshot maximum age "7 days" (DCS_BIGKEY_SNAPSHOT_MAX_AGE or context dcs-bigkey:snapshotMaxAge): expected a duration such as 7d, 36h or 1d12h',
+    /^invalid snapshot maximum age "7 days": expected a duration such as 90m, 36h, 7d, 1d12h or 1w .*\(set by DCS_BIGKEY_SNAPSHOT_MAX_AGE or context dcs-bigkey:snapshotMaxAge\)$/,
   );
+  // The bounded grammar of every duration: an overflowing age never turns the check off.
+  for (const huge of ['99999999999d', `1${'0'.repeat(400)}d`]) {
+    expect(() => resolveSnapshotMaxAge({ DCS_BIGKEY_SNAPSHOT_MAX_AGE: huge }, () => undefined)).toThrow(/a duration must be from 1s to 3650d \(10 years\)/);
+  }
+  const context = (maxAge: unknown) => (key: string) => (key === 'dcs-bigkey:snapshotMaxAge' ? maxAge : undefined);
+  expect(() => resolveSnapshotMaxAge({}, context(1e308))).toThrow(/a duration must be from 1s to 3650d/);
+  expect(resolveSnapshotMaxAge({}, context(7 * DAY))).toEqual({ text: '1w', ms: 7 * DAY, severity: 'error' });
   expect(() => resolveSnapshotMaxAge({ DCS_BIGKEY_SNAPSHOT_MAX_AGE_SEVERITY: 'fatal' }, () => undefined)).toThrow(/expected "error" or "warning"/);
 });
 

@@ -2,8 +2,11 @@
  * `dcs-bigkey gate --format github`: GitHub Actions workflow commands. GitHub shows at most 10
  * error and 10 warning annotations per step, so: one `::error` per error finding and one
  * `::warning` per warning finding, worst instances first, at most 10 of each; then, when some
- * were left out, one `::notice` saying how many and where they all are; then one `::notice` with
- * the summary. (The gate command also appends the markdown report to `$GITHUB_STEP_SUMMARY`.)
+ * were left out, one `::notice` saying how many and where they all are; then a collapsed log
+ * group stating each instance's verdict and the policies evaluated (plain lines, not
+ * annotations, so no limit applies; each starts with "- " and is escaped like a message, so
+ * none can be read as a command); then one `::notice` with the summary. (The gate command also
+ * appends the markdown report to `$GITHUB_STEP_SUMMARY`.)
  *
  * Escaping follows the runner's rules: in the message `%`, `\r` and `\n`; in property values
  * also `:` and `,`. A message therefore always stays on its own line and cannot start another
@@ -11,7 +14,7 @@
  */
 import { plural } from '../../client/errors';
 import { Finding } from '../../policy/gate-policy';
-import { GateReport, InstanceResult, summaryLine, worstFirst } from './model';
+import { GateReport, InstanceResult, policiesText, summaryLine, worstFirst } from './model';
 
 /** Annotations of one kind GitHub shows per step. */
 export const GITHUB_ANNOTATION_LIMIT = 10;
@@ -51,11 +54,17 @@ export function renderGateGithub(report: GateReport, options: GithubOptions = {}
       : 'every message is in `--format markdown` or `--format json` (or `--report json=FILE`)';
     lines.push(`::notice title=${escapeProperty(`DCS big key gate: ${more} more`)}::${escapeData(`${more} more not shown as annotations (GitHub shows ${GITHUB_ANNOTATION_LIMIT} of each kind per step); ${where}`)}`);
   }
+  lines.push('::group::DCS big key gate: policies evaluated per instance');
+  for (const r of report.instances) lines.push(`- ${escapeData(`${who(r)}: ${r.verdict}; policies: ${policiesText(r)}`)}`);
+  lines.push('::endgroup::');
   lines.push(`::notice::${escapeData(`DCS big key gate: ${report.verdict} (exit code ${report.exitCode}); ${summaryLine(report)}`)}`);
   return lines.join('\n') + '\n';
 }
 
 function annotation(kind: 'error' | 'warning', r: InstanceResult, f: Finding): string {
-  const who = r.name ? `${r.name} (${r.instanceId})` : r.instanceId;
-  return `::${kind} title=${escapeProperty(`DCS big key gate: ${who} ${r.verdict} (${f.policy})`)}::${escapeData(f.message)}`;
+  return `::${kind} title=${escapeProperty(`DCS big key gate: ${who(r)} ${r.verdict} (${f.policy})`)}::${escapeData(f.message)}`;
+}
+
+function who(r: InstanceResult): string {
+  return r.name ? `${r.name} (${r.instanceId})` : r.instanceId;
 }

@@ -25,6 +25,12 @@
  *         "age_seconds": n | null                     whole seconds from finished_at to the evaluation;
  *       } | null,                                     null when it has not finished
  *       "tasks_read": n | null,                       tasks read (all statuses); null when the lookup failed
+ *       "policies": ["latest-auto-failed", …],        the task policies evaluated, in the order checked
+ *                                                     ("latest-auto-failed" | "max-auto-scan-age" |
+ *                                                     "require-successful-scan" | "stuck-task"); never
+ *                                                     empty (a gate that checks nothing is a usage
+ *                                                     error); for a failed lookup, those that would
+ *                                                     have been (added within v1)
  *       "findings": [                                 empty when the instance passes
  *         { "policy": "latest-auto-failed" | "max-auto-scan-age" | "require-successful-scan" | "stuck-task" | "lookup-failed",
  *           "severity": "error" | "warning",
@@ -57,6 +63,7 @@ export interface GateJsonInstance {
     readonly age_seconds: number | null;
   } | null;
   readonly tasks_read: number | null;
+  readonly policies: readonly string[];
   readonly findings: readonly { readonly policy: string; readonly severity: string; readonly message: string; readonly task_id: string | null }[];
   readonly lookup_error: { readonly name: string; readonly status: number | null; readonly error_code: string | null; readonly request_id: string | null } | null;
 }
@@ -99,6 +106,7 @@ function instanceJson(r: InstanceResult): GateJsonInstance {
         }
       : null,
     tasks_read: r.tasksRead ?? null,
+    policies: r.policies.map((p) => p.policy),
     findings: r.findings.map((f) => ({ policy: f.policy, severity: f.severity, message: f.message, task_id: f.taskId ?? null })),
     lookup_error: r.lookupError
       ? { name: r.lookupError.name, status: r.lookupError.status ?? null, error_code: r.lookupError.errorCode ?? null, request_id: r.lookupError.requestId ?? null }

@@ -2,19 +2,22 @@
  * `dcs-bigkey gate --format markdown`: a pull-request comment (or `$GITHUB_STEP_SUMMARY`).
  *
  * A title with the overall verdict and a one-line summary, then, when it all fits: one table row
- * per instance (worst first) and the full findings of every instance that did not pass. The
+ * per instance (worst first, with the policies evaluated for it) and the full findings of every
+ * instance that did not pass (with its policies again, as the table may be left out). The
  * report never exceeds `maxChars` (default 64,000: under GitHub's 65,536-character comment limit,
  * with room for a line of the caller's own). A larger fleet gets, in this order of priority:
  *   1. the full findings of the instances that did not pass (errors, then blocks, then warnings;
  *      one instance's findings are themselves cut, with a note, if even they do not fit),
  *   2. one line each for the further instances that did not pass,
  *   3. the passing instances, in a collapsed table, as many as fit,
+ * every instance shown with the policies evaluated for it (a pass must never hide that little
+ * was checked),
  * and a note at the top saying what was left out and how to get every instance and message.
  *
  * Text from outside (names, API messages) is escaped: it can neither break the table nor inject
  * markup.
  */
-import { GateReport, InstanceResult, MARKS, ageText, shortReason, worstFirst } from './model';
+import { GateReport, InstanceResult, MARKS, ageText, policiesText, shortReason, worstFirst } from './model';
 
 /** GitHub's limit for a comment body is 65,536 characters; this leaves room for a caller's own line. */
 export const MARKDOWN_MAX_CHARS = 64_000;
@@ -73,7 +76,7 @@ export function renderGateMarkdown(report: GateReport, options: MarkdownOptions 
   const named: string[] = [];
   for (const r of failing.slice(detailed)) {
     const reason = shortReason(r);
-    const line = `- ${MARKS[r.verdict]} ${who(r)}: ${r.verdict}${reason ? ` — ${inline(reason)}` : ''}\n`;
+    const line = `- ${MARKS[r.verdict]} ${who(r)}: ${r.verdict}${reason ? ` — ${inline(reason)}` : ''} (policies: ${inline(policiesText(r))})\n`;
     if (line.length > room - NAMED_HEAD.length) break;
     named.push(line);
     room -= line.length;
@@ -124,8 +127,8 @@ function header(report: GateReport): string {
   );
 }
 
-const TABLE_HEAD = '| | Name | Instance | Latest automatic scan | Finished | Age | Reason |\n|---|---|---|---|---|---|---|\n';
-const TABLE_HEAD_SHORT = '| | Name | Instance | Latest automatic scan | Finished | Age |\n|---|---|---|---|---|---|\n';
+const TABLE_HEAD = '| | Name | Instance | Latest automatic scan | Finished | Age | Policies | Reason |\n|---|---|---|---|---|---|---|---|\n';
+const TABLE_HEAD_SHORT = '| | Name | Instance | Latest automatic scan | Finished | Age | Policies |\n|---|---|---|---|---|---|---|\n';
 
 function table(instances: readonly InstanceResult[], withReason: boolean): string {
   return (withReason ? TABLE_HEAD : TABLE_HEAD_SHORT) + instances.map((r) => row(r, withReason)).join('');
@@ -139,13 +142,15 @@ function row(r: InstanceResult, withReason: boolean): string {
     latestAutoCell(r),
     r.latestAuto?.finished_at ? cell(r.latestAuto.finished_at) : '—',
     r.latestAutoAgeMs === undefined ? '—' : cell(ageText(r.latestAutoAgeMs)),
+    cell(policiesText(r)),
     ...(withReason ? [cell(shortReason(r)) || '—'] : []),
   ];
   return `| ${cells.join(' | ')} |\n`;
 }
 
+/** An instance's heading and the policies evaluated for it, above its findings. */
 function heading(r: InstanceResult): string {
-  return `#### ${MARKS[r.verdict]} ${who(r)}: ${r.verdict}\n\n`;
+  return `#### ${MARKS[r.verdict]} ${who(r)}: ${r.verdict}\n\nPolicies evaluated: ${inline(policiesText(r))}\n\n`;
 }
 
 function findingLine(policy: string, severity: string, message: string): string {

@@ -4,7 +4,7 @@
  */
 import { ErrorFacts } from '../../client/errors';
 import { BigKeyTask } from '../../client/types';
-import { Finding, Verdict } from '../../policy/gate-policy';
+import { EnabledPolicy, Finding, policyText, Verdict } from '../../policy/gate-policy';
 import { formatDuration } from '../../policy/duration';
 import { EXIT } from '../io';
 
@@ -14,6 +14,8 @@ export interface InstanceResult {
   readonly instanceId: string;
   readonly projectId: string;
   readonly verdict: Verdict;
+  /** The task policies evaluated for this instance (for a failed lookup: those that would have been). Never empty. */
+  readonly policies: readonly EnabledPolicy[];
   /** The newest automatic scan; undefined when there is none or the lookup failed. */
   readonly latestAuto?: BigKeyTask;
   /** Milliseconds from latestAuto.finished_at to the evaluation; undefined when it has not finished. */
@@ -105,6 +107,11 @@ function shortFinding(f: Finding, result: InstanceResult): string {
       return `lookup failed (${e.name})`;
     }
   }
+}
+
+/** `latest-auto-failed, stuck-task 1h (warning)`: the policies evaluated, for reports people read. */
+export function policiesText(result: InstanceResult): string {
+  return result.policies.map(policyText).join(', ');
 }
 
 export function ageText(ms: number | undefined): string {

@@ -3,14 +3,15 @@
  *
  * Widths are display columns (East Asian wide characters count two, see text-width.ts). Given a
  * terminal width, a table that would be wider drops its least useful columns first (each table
- * says which, in order; the JSON report keeps everything), then wraps its wrappable columns
+ * says which, in order; the JSON report keeps everything) — except a column that must stay
+ * visible, which moves under its row with a label instead — then wraps its wrappable columns
  * inside their column, and, when even that is too wide, moves the last column under its row.
  * Long messages below a table wrap to the width with a hanging indent.
  */
 import { BigKeyTask } from '../../client/types';
 import { formatDuration } from '../../policy/duration';
 import { clusters, displayWidth } from '../text-width';
-import { ageText, GateReport, shortReason, summaryLine } from './model';
+import { ageText, GateReport, policiesText, shortReason, summaryLine } from './model';
 
 /**
  * Text from outside (names, API messages) on a terminal: control characters (line breaks,
@@ -24,6 +25,11 @@ export interface Column {
   readonly header: string;
   /** Dropped when the table is too wide: lower numbers go first. @default never */
   readonly drop?: number;
+  /**
+   * With `drop`: instead of being dropped, the column moves under its row, its text after this
+   * label (e.g. `policies: `), for what must stay visible on any terminal. @default dropped
+   */
+  readonly underLabel?: string;
   /** May wrap inside the column, down to this width. @default does not wrap */
   readonly minWidth?: number;
 }
@@ -50,26 +56,28 @@ export function renderTable(columns: readonly (Column | string)[], rawRows: read
   const limit = options.width === undefined ? Infinity : Math.max(options.width, MIN_TABLE_WIDTH);
 
   let shown = cols.map((_, i) => i);
+  /** Columns shown under their row, in column order. */
+  let below: number[] = [];
   const total = (widths: readonly number[]) => shown.reduce((n, i) => n + widths[i], 0) + GAP * (shown.length - 1);
   const narrowest = natural.map((w, i) => Math.min(w, cols[i].minWidth ?? w));
-  // 1. Drop the least useful columns, until the rest would fit with wrapping.
+  // 1. Drop the least useful columns (or move them under the row), until the rest would fit with wrapping.
   const droppable = cols.map((c, i) => ({ i, drop: c.drop })).filter((c) => c.drop !== undefined).sort((a, b) => a.drop! - b.drop!);
   for (const { i } of droppable) {
     if (total(narrowest) <= limit) break;
     shown = shown.filter((j) => j !== i);
+    if (cols[i].underLabel !== undefined) below = [...below, i].sort((a, b) => a - b);
   }
   // 2. Wrap the wrappable ones: narrow the widest of them, one column at a time, down to their minimum.
   let widths = shrink(natural, narrowest, shown, limit);
   // 3. Still too wide: the last column goes under its row, and the others fit again.
-  let under: number | undefined;
   if (total(widths) > limit && shown.length > 1) {
-    under = shown[shown.length - 1];
+    below = [...below, shown[shown.length - 1]].sort((a, b) => a - b);
     shown = shown.slice(0, -1);
     widths = shrink(natural, narrowest, shown, limit);
   }
 
   const lines: string[] = [];
-  const emit = (cells: readonly string[]) => {
+  const emit = (cells: readonly string[], header = false) => {
     const wrapped = shown.map((i) => wrap(cells[i], widths[i]));
     const height = Math.max(...wrapped.map((w) => w.length));
     for (let k = 0; k < height; k++) {
@@ -80,12 +88,14 @@ export function renderTable(columns: readonly (Column | string)[], rawRows: read
         }).join(' '.repeat(GAP)).trimEnd(),
       );
     }
-    if (under !== undefined && cells[under] !== '') {
-      for (const line of wrap(cells[under], limit - UNDER_INDENT)) lines.push(' '.repeat(UNDER_INDENT) + line);
+    for (const i of below) {
+      // Under the header, a labelled column needs no line: its label names it under every row.
+      if (cells[i] === '' || (header && cols[i].underLabel !== undefined)) continue;
+      for (const line of wrap(`${cols[i].underLabel ?? ''}${cells[i]}`, limit - UNDER_INDENT)) lines.push(' '.repeat(UNDER_INDENT) + line);
     }
   };
-  emit(cols.map((c) => c.header));
-  rows.forEach(emit);
+  emit(cols.map((c) => c.header), true);
+  for (const row of rows) emit(row);
   return lines.join('\n') + '\n';
 }
 
@@ -197,9 +207,12 @@ export function renderGateTable(report: GateReport, options: TableOptions = {}):
     r.latestAuto?.finished_at ?? '-',
     ageText(r.latestAutoAgeMs) || '-',
     r.tasksRead === undefined ? '-' : String(r.tasksRead),
+    policiesText(r),
     shortReason(r) || '-',
   ]);
-  // On a narrow terminal the task id, times and counts go first (they are in the findings and the JSON report).
+  // On a narrow terminal the policies evaluated move under the row first (they must stay visible,
+  // and keep their full text there); then the task id, times and counts go (they are in the
+  // findings and the JSON report).
   const columns: Column[] = [
     { header: 'VERDICT' },
     { header: 'NAME', minWidth: 12 },
@@ -209,6 +222,7 @@ export function renderGateTable(report: GateReport, options: TableOptions = {}):
     { header: 'FINISHED', drop: 2 },
     { header: 'AGE', drop: 4 },
     { header: 'TASKS', drop: 3 },
+    { header: 'POLICIES', drop: 0, underLabel: 'policies: ' },
     { header: 'REASON', minWidth: 16 },
   ];
   out.push(renderTable(columns, rows, options));
