@@ -24,8 +24,22 @@ export interface LookupMessage {
   readonly request: LookupRequest;
 }
 
-/** The worker's message: outcomes of lookups (those ready at once), or the worker itself failed. */
-export type WorkerAnswer = { readonly answers: readonly LookupAnswer[] } | { readonly fatal: string };
+/**
+ * The worker's message: what code it runs (its first message), outcomes of lookups (those
+ * ready at once), or the worker itself failed.
+ */
+export type WorkerAnswer = { readonly loaded: WorkerCode } | { readonly answers: readonly LookupAnswer[] } | { readonly fatal: string };
+
+/** What the worker runs: the build's bundle (and whether V8's code cache served it), the compiled modules, or the TypeScript sources. */
+export interface WorkerCode {
+  readonly from: 'bundle' | 'modules' | 'sources';
+  /**
+   * The bundle's V8 code cache: `accepted` (compiled from it), `rejected` (V8 refused it: another
+   * Node, other V8 flags; compiled anew), `absent` (none yet), `off` (DCS_BIGKEY_CODE_CACHE=off),
+   * `none` (no bundle).
+   */
+  readonly codeCache: 'accepted' | 'rejected' | 'absent' | 'off' | 'none';
+}
 
 /** One lookup's outcome, and when it was ready (wallClockMs). */
 export interface LookupAnswer {
@@ -37,4 +51,11 @@ export interface LookupAnswer {
 /** Milliseconds since the epoch, sub-millisecond and comparable between threads. */
 export function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** From the worker: posts a message and wakes the main thread, which may be blocked waiting for it. */
+export function postToMain({ port, signal }: Pick<LookupWorkerData, 'port' | 'signal'>, message: WorkerAnswer): void {
+  port.postMessage(message);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
 }

@@ -3,32 +3,23 @@
  * main thread posts, at most `concurrency` instances at once, and posts every outcome back
  * with a wake-up for the main thread, which may be blocked waiting for it. Loads only the
  * lookup batch (the client, and the parts of undici it uses, with the first lookup).
+ *
+ * Started by the worker's entry (lookup-worker-loader.ts), which runs this module from the
+ * build's single-file bundle (lookup-worker.bundle.js), or from the compiled modules when the
+ * bundle is missing; from TypeScript sources, lookup-worker-tsx.cjs starts it.
  */
 import * as v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as Batch from '../lookup/batch';
-import { LookupAnswer, LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer } from './lookup-worker-protocol';
+import { LookupAnswer, LookupMessage, LookupWorkerData, postToMain, wallClockMs, WorkerAnswer, WorkerCode } from './lookup-worker-protocol';
 
-const { port, signal, concurrency, processExecArgv } = workerData as LookupWorkerData;
-
-function post(message: WorkerAnswer): void {
-  port.postMessage(message);
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
+export interface LookupWorkerHooks {
+  /**
+   * Called once, when every lookup received so far has been answered for the first time, just
+   * before those answers are posted (the main thread may end the worker as soon as it has them).
+   */
+  readonly onFirstIdle?: () => void;
 }
-
-// Outcomes ready in the same turn of the event loop go in one message: one copy and one
-// wake-up of the main thread for many lookups.
-const ready: LookupAnswer[] = [];
-function answer(lookup: LookupAnswer): void {
-  if (ready.push(lookup) === 1) {
-    setImmediate(() => post({ answers: ready.splice(0) }));
-  }
-}
-
-// The main thread may be blocked waiting: a failure must reach it as an answer, never only as
-// an 'error' event it cannot see until it is too late.
-process.on('uncaughtException', (error) => post({ fatal: `the lookup worker crashed: ${error?.message ?? String(error)}` }));
 
 /**
  * Node 20 (V8 11.3) only. The first response undici parses exhausts V8's default tier-up
@@ -43,30 +34,63 @@ process.on('uncaughtException', (error) => post({ fatal: `the lookup worker cras
  * responses, and a budget given on the command line or in NODE_OPTIONS is left alone.
  */
 const NODE20_TIERING_BUDGET = 1_800_000;
-const userSetBudget = [...processExecArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => /^--wasm[-_]tiering[-_]budget/.test(arg));
-let budgetRaised = false;
-if (process.versions.v8.startsWith('11.3.') && !userSetBudget) {
-  v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
-  budgetRaised = true;
-}
 
-try {
-  const { LookupBatch, toFailure } = require('../lookup/batch') as typeof Batch;
-  const batch = new LookupBatch({ concurrency });
+/** Runs the worker on this thread: answers every lookup posted to it. */
+export function runLookupWorker(code: WorkerCode, hooks: LookupWorkerHooks = {}): void {
+  const data = workerData as LookupWorkerData;
+  const { concurrency, processExecArgv } = data;
+  const post = (message: WorkerAnswer): void => postToMain(data, message);
+
+  // The main thread may be blocked waiting: a failure must reach it as an answer, never only as
+  // an 'error' event it cannot see until it is too late.
+  process.on('uncaughtException', (error) => post({ fatal: `the lookup worker crashed: ${error?.message ?? String(error)}` }));
+
+  const userSetBudget = [...processExecArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => /^--wasm[-_]tiering[-_]budget/.test(arg));
+  let budgetRaised = false;
+  if (process.versions.v8.startsWith('11.3.') && !userSetBudget) {
+    v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
+    budgetRaised = true;
+  }
+
   let outstanding = 0;
-  parentPort!.on('message', ({ id, request }: LookupMessage) => {
-    outstanding++;
-    batch
-      .lookup(request)
-      .catch((error: unknown) => toFailure(request.instanceId, error))
-      .then((outcome) => {
-        answer({ id, outcome, answeredAt: wallClockMs() });
-        if (--outstanding === 0 && budgetRaised) {
-          v8.setFlagsFromString(`--wasm-tiering-budget=${NODE20_TIERING_BUDGET}`);
-          budgetRaised = false;
-        }
-      });
-  });
-} catch (error) {
-  post({ fatal: `the lookup worker could not start: ${(error as Error)?.message ?? String(error)}` });
+  let idleOnce = false;
+  // Outcomes ready in the same turn of the event loop go in one message: one copy and one
+  // wake-up of the main thread for many lookups.
+  const ready: LookupAnswer[] = [];
+  const flush = (): void => {
+    if (outstanding === 0 && !idleOnce) {
+      idleOnce = true;
+      // Flags back to what they were when this code was compiled, before anything (a code
+      // cache) records them.
+      if (budgetRaised) v8.setFlagsFromString(`--wasm-tiering-budget=${NODE20_TIERING_BUDGET}`);
+      budgetRaised = false;
+      try {
+        hooks.onFirstIdle?.();
+      } catch {
+        // An optimisation of later runs must never cost this one its answers.
+      }
+    }
+    post({ answers: ready.splice(0) });
+  };
+  const answer = (lookup: LookupAnswer): void => {
+    if (ready.push(lookup) === 1) setImmediate(flush);
+  };
+
+  post({ loaded: code });
+  try {
+    const { LookupBatch, toFailure } = require('../lookup/batch') as typeof Batch;
+    const batch = new LookupBatch({ concurrency });
+    parentPort!.on('message', ({ id, request }: LookupMessage) => {
+      outstanding++;
+      batch
+        .lookup(request)
+        .catch((error: unknown) => toFailure(request.instanceId, error))
+        .then((outcome) => {
+          outstanding--;
+          answer({ id, outcome, answeredAt: wallClockMs() });
+        });
+    });
+  } catch (error) {
+    post({ fatal: `the lookup worker could not start: ${(error as Error)?.message ?? String(error)}` });
+  }
 }

@@ -13,15 +13,17 @@
  * This module loads no HTTP stack: only the worker does. Servers the lookups talk to must live
  * in another process or thread, never on this one, or they would deadlock.
  *
- * From compiled JavaScript the worker is `lookup-worker.js`; when the library runs from its
- * TypeScript sources (its own tests, the example under tsx) a shim loads it through tsx.
+ * From compiled JavaScript the worker's entry is `lookup-worker-loader.js`, which runs the
+ * build's one-file bundle of the worker (with V8's code cache) or else the compiled modules; when
+ * the library runs from its TypeScript sources (its own tests, the example under tsx) a shim
+ * loads it through tsx.
  */
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DcsConfigError } from '../client/errors';
 import type { LookupOutcome } from '../lookup/batch';
 import type { LookupRequest } from '../lookup/lookup-request';
-import { LookupAnswer, LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer } from './lookup-worker-protocol';
+import { LookupAnswer, LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer, WorkerCode } from './lookup-worker-protocol';
 
 /** Far above the client's own per-request deadline; only guards against a wedged worker. */
 const DEFAULT_WORKER_TIMEOUT_MS = 15 * 60_000;
@@ -34,10 +36,12 @@ export class LookupWorker {
   private outstanding = 0;
   private failure?: string;
   private ended = false;
+  /** What the worker said it runs (its first message). */
+  code?: WorkerCode;
 
   constructor(concurrency: number, private readonly timeoutMs: number) {
     const fromSources = path.extname(__filename) === '.ts';
-    const file = path.join(__dirname, fromSources ? 'lookup-worker-tsx.cjs' : 'lookup-worker.js');
+    const file = path.join(__dirname, fromSources ? 'lookup-worker-tsx.cjs' : 'lookup-worker-loader.js');
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const workerData: LookupWorkerData = { port: port2, signal: this.signal, concurrency, processExecArgv: process.execArgv };
@@ -98,6 +102,10 @@ export class LookupWorker {
         this.failure ??= message.fatal;
         continue;
       }
+      if ('loaded' in message) {
+        this.code = message.loaded;
+        continue;
+      }
       for (const answer of message.answers) {
         this.answers.set(answer.id, answer);
         this.outstanding--;
@@ -116,6 +124,7 @@ export interface LookupTicket {
 }
 
 let current: LookupWorker | undefined;
+let latest: LookupWorker | undefined;
 let nextId = 0;
 const stats = { started: 0, ended: 0 };
 
@@ -134,7 +143,7 @@ function workerTimeoutMs(): number {
  */
 export function startLookup(request: LookupRequest, concurrency: number): LookupTicket {
   if (!current) {
-    current = new LookupWorker(concurrency, workerTimeoutMs());
+    current = latest = new LookupWorker(concurrency, workerTimeoutMs());
     stats.started++;
   }
   const ticket: LookupTicket = { worker: current, id: nextId++, postedAt: wallClockMs() };
@@ -178,4 +187,9 @@ function endWorker(worker: LookupWorker): void {
 /** Workers started and ended by this process so far (for tests). */
 export function lookupWorkerStats(): { readonly started: number; readonly ended: number; readonly running: boolean } {
   return { ...stats, running: current !== undefined };
+}
+
+/** What the latest worker runs, once its first message was read (for tests); undefined before. */
+export function lookupWorkerCode(): WorkerCode | undefined {
+  return latest?.code;
 }

@@ -25,13 +25,17 @@ beforeAll(() => {
 });
 
 describe('npm pack of a clean clone', () => {
-  it('builds dist/ and ships the compiled package, the lookup worker and the demo data, and no tests', () => {
+  it('builds dist/ and ships the compiled package, the lookup worker (and its bundle) and the demo data, and no tests', () => {
     const { files } = packed;
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'data/emulator-demo.json', 'schemas/fleet-file.schema.json', 'schemas/gate-report-v1.schema.json',
       'dist/index.js', 'dist/index.d.ts', 'dist/emulator/index.js', 'dist/cli/main.js',
       'dist/construct/framework.js', 'dist/construct/lookup-worker.js', 'dist/construct/dcs-bigkey-scan-gate.d.ts',
+      // the worker's entry and its one-file bundle (the compiled modules above are its fallback)
+      'dist/construct/lookup-worker-loader.js', 'dist/construct/lookup-worker.bundle.js',
     ]));
+    // A V8 code cache is made by the installed package's first live synth, never shipped.
+    expect(files.filter((f) => f.endsWith('.cache'))).toEqual([]);
     expect(files.filter((f) => !/^(dist\/|data\/|schemas\/|README\.md$|package\.json$|LICENSE$)/.test(f))).toEqual([]);
     expect(files.filter((f) => /(^|\/)test\/|\.test\.|__tests__|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });

@@ -5,15 +5,16 @@
  * error, the number of requests the server saw (its admin stats), and — for the command and a
  * synth — that the client process, run with a small heap, finishes with that error instead of
  * dying (today's failure: a V8 fatal error, exit 133, after allocating for a count of 1e15).
+ * The client's cases run against its modules and against the lookup worker's bundle.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DcsBigKeyClient } from '../../lib/client/client';
-import { DcsApiError, DcsMalformedResponseError } from '../../lib/client/errors';
+import type { DcsApiError } from '../../lib/client/errors';
 import { FaultSpec } from '../../lib/emulator';
 import { DEMO, demoClientOptions, newInstanceId } from '../support/emulator-fixture';
 import { demoEnv, expectGateJsonSchema, REPO_ROOT, requireBuiltCli, runBuiltCli, runNode, useCliEmulator } from '../support/cli-harness';
+import { CLIENT_BUILDS } from '../support/client-builds';
 import { readOutdir } from '../support/synth';
 
 /** A heap far too small for today's client to survive a count of 1e15 or a 200 MiB body. */
@@ -33,27 +34,105 @@ async function listRequests(id: string): Promise<number> {
   return (await context.emulator.admin.stats()).by_instance[id]?.list_requests ?? 0;
 }
 
-async function clientFailure(id: string, options: object = {}): Promise<Error> {
-  const client = new DcsBigKeyClient({ ...demoClientOptions(context.emulator), ...options });
-  try {
-    await client.listAllBigKeyTasks(id);
-  } catch (error) {
-    return error as Error;
-  } finally {
-    await client.close();
+describe.each(CLIENT_BUILDS)('the client from %s', (_build, build) => {
+  async function clientFailure(id: string, options: object = {}): Promise<Error> {
+    const client = new build.DcsBigKeyClient({ ...demoClientOptions(context.emulator), ...options });
+    try {
+      await client.listAllBigKeyTasks(id);
+    } catch (error) {
+      return error as Error;
+    } finally {
+      await client.close();
+    }
+    throw new Error('expected a failure');
   }
-  throw new Error('expected a failure');
-}
+
+  describe('a lying count', () => {
+    it('count 1e15 with no records: DcsMalformedResponseError after 1 request (client)', async () => {
+      const id = await rogue(0, { kind: 'bad_count', value: 1e15 });
+      const error = await clientFailure(id);
+      expect(error).toBeInstanceOf(build.DcsMalformedResponseError);
+      expect(error.message).toContain('malformed body: count is 1000000000000000 but the first page has only 0 records (a page of 1000 was asked for)');
+      expect(error.message).toMatch(/\(request id [0-9a-f]+\)/);
+      expect(await listRequests(id)).toBe(1);
+    });
+
+    it('count 1e9 with a full first page: over maxTasks after 1 request (no million requests)', async () => {
+      const id = await rogue(1000, { kind: 'bad_count', value: 1e9 });
+      const error = await clientFailure(id);
+      expect(error).toBeInstanceOf(build.DcsMalformedResponseError);
+      expect(error.message).toMatch(/count is 1000000000, more than the 100000 tasks this client reads for one instance \(maxTasks, DCS_BIGKEY_MAX_TASKS\).*raise maxTasks \(or DCS_BIGKEY_MAX_TASKS\)/);
+      expect(await listRequests(id)).toBe(1);
+    });
+
+    it('maxTasks is configurable: a larger count fails after page 0', async () => {
+      const id = await rogue(1500);
+      expect(await clientFailure(id, { maxTasks: 1200 })).toBeInstanceOf(build.DcsMalformedResponseError);
+      expect(await listRequests(id)).toBe(1);
+    });
+
+    it('a count that under-reports the list by whole pages is caught by reading one record past it', async () => {
+      const id = await rogue(2500, { kind: 'bad_count', value: 1999 });
+      const error = await clientFailure(id);
+      expect(error).toBeInstanceOf(build.DcsMalformedResponseError);
+      expect(error.message).toContain('count is 1999 but there are records at offset 1999');
+      expect(await listRequests(id)).toBe(3);
+    });
+  });
+
+  describe('a huge body', () => {
+    it.each([
+      ['declared', 'the body is 209715200 bytes (Content-Length), more than the 16777216 bytes allowed (maxResponseBytes)'],
+      ['chunked', 'the body grew past the limit while it was read, more than the 16777216 bytes allowed (maxResponseBytes)'],
+    ] as const)('200 MiB, %s: aborted, DcsMalformedResponseError (never a consistency error), 1 request', async (length, message) => {
+      const id = await rogue(3, { kind: 'huge', mib: 200, length });
+      const error = await clientFailure(id);
+      expect(error).toBeInstanceOf(build.DcsMalformedResponseError);
+      expect(error.message).toContain(message);
+      expect(error.message).toMatch(/check that the endpoint is the DCS API/);
+      expect(await listRequests(id)).toBe(1);
+    });
+
+    it('the cap is the client option maxResponseBytes', async () => {
+      const id = await rogue(3, { kind: 'huge', mib: 2 });
+      expect((await clientFailure(id, { maxResponseBytes: 1024 * 1024 })).message).toContain('the body is 2097152 bytes (Content-Length), more than the 1048576 bytes allowed');
+      const client = new build.DcsBigKeyClient({ ...demoClientOptions(context.emulator), maxResponseBytes: 4 * 1024 * 1024 });
+      try {
+        // Within the cap the (space-padded, valid) body is read and parsed.
+        expect((await client.listBigKeyTasks(id)).count).toBe(0);
+      } finally {
+        await client.close();
+      }
+    });
+  });
+
+  describe('a redirect', () => {
+    it('302 is reported as a redirect with its status and Location, not followed, not "body is not JSON" (client)', async () => {
+      const id = await rogue(3, { kind: 'redirect', status: 302, location: 'https://dcs.example.invalid/elsewhere' });
+      const error = (await clientFailure(id)) as DcsApiError;
+      expect(error).toBeInstanceOf(build.DcsApiError);
+      expect(error.status).toBe(302);
+      expect(error.location).toBe('https://dcs.example.invalid/elsewhere');
+      expect(error.message).toMatch(/failed: HTTP 302 \(request id [0-9a-f]+\)\. the endpoint answered with a redirect to "https:\/\/dcs\.example\.invalid\/elsewhere", which is not followed: set the endpoint to the final URL/);
+      expect(error.message).not.toMatch(/not JSON/);
+      expect(await listRequests(id)).toBe(1);
+    });
+  });
+});
 
 describe('a lying count', () => {
-  it('count 1e15 with no records: DcsMalformedResponseError after 1 request (client)', async () => {
-    const id = await rogue(0, { kind: 'bad_count', value: 1e15 });
-    const error = await clientFailure(id);
-    expect(error).toBeInstanceOf(DcsMalformedResponseError);
-    expect(error.message).toContain('malformed body: count is 1000000000000000 but the first page has only 0 records (a page of 1000 was asked for)');
-    expect(error.message).toMatch(/\(request id [0-9a-f]+\)/);
-    expect(await listRequests(id)).toBe(1);
+  it('maxTasks is configurable through DCS_BIGKEY_MAX_TASKS for the command', async () => {
+    const id = await rogue(1500);
+    const run = await runBuiltCli(['tasks', '--instance-id', id, '--format', 'json'], demoEnv(context.emulator.url, { DCS_BIGKEY_MAX_TASKS: '1000' }));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('count is 1500, more than the 1000 tasks this client reads for one instance');
+    const ok = await runBuiltCli(['tasks', '--instance-id', id, '--format', 'json'], demoEnv(context.emulator.url, { DCS_BIGKEY_MAX_TASKS: '1500' }));
+    expect(JSON.parse(ok.stdout).records).toHaveLength(1500);
+    const bad = await runBuiltCli(['tasks', '--instance-id', id], demoEnv(context.emulator.url, { DCS_BIGKEY_MAX_TASKS: 'lots' }));
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/invalid DCS_BIGKEY_MAX_TASKS "lots": expected an integer from 1 to 10000000/) });
+    expect(await listRequests(id)).toBe(1 + 2); // over the limit: page 0 only; within it: 2 pages; none for the bad value
   });
+
 
   it('count 1e15: `dcs-bigkey tasks` with a 64 MB heap exits 1 with the typed error, after 1 request', async () => {
     const id = await rogue(0, { kind: 'bad_count', value: 1e15 });
@@ -96,48 +175,11 @@ describe('a lying count', () => {
     expect(await listRequests(id)).toBe(1);
   });
 
-  it('count 1e9 with a full first page: over maxTasks after 1 request (no million requests)', async () => {
-    const id = await rogue(1000, { kind: 'bad_count', value: 1e9 });
-    const error = await clientFailure(id);
-    expect(error).toBeInstanceOf(DcsMalformedResponseError);
-    expect(error.message).toMatch(/count is 1000000000, more than the 100000 tasks this client reads for one instance \(maxTasks, DCS_BIGKEY_MAX_TASKS\).*raise maxTasks \(or DCS_BIGKEY_MAX_TASKS\)/);
-    expect(await listRequests(id)).toBe(1);
-  });
 
-  it('maxTasks is configurable, in the client and through DCS_BIGKEY_MAX_TASKS for the command', async () => {
-    const id = await rogue(1500);
-    expect(await clientFailure(id, { maxTasks: 1200 })).toBeInstanceOf(DcsMalformedResponseError);
-    const run = await runBuiltCli(['tasks', '--instance-id', id, '--format', 'json'], demoEnv(context.emulator.url, { DCS_BIGKEY_MAX_TASKS: '1000' }));
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('count is 1500, more than the 1000 tasks this client reads for one instance');
-    const ok = await runBuiltCli(['tasks', '--instance-id', id, '--format', 'json'], demoEnv(context.emulator.url, { DCS_BIGKEY_MAX_TASKS: '1500' }));
-    expect(JSON.parse(ok.stdout).records).toHaveLength(1500);
-    const bad = await runBuiltCli(['tasks', '--instance-id', id], demoEnv(context.emulator.url, { DCS_BIGKEY_MAX_TASKS: 'lots' }));
-    expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/invalid DCS_BIGKEY_MAX_TASKS "lots": expected an integer from 1 to 10000000/) });
-    expect(await listRequests(id)).toBe(1 + 1 + 2); // client and command over the limit: page 0 only; within it: 2 pages; none for the bad value
-  });
 
-  it('a count that under-reports the list by whole pages is caught by reading one record past it', async () => {
-    const id = await rogue(2500, { kind: 'bad_count', value: 1999 });
-    const error = await clientFailure(id);
-    expect(error).toBeInstanceOf(DcsMalformedResponseError);
-    expect(error.message).toContain('count is 1999 but there are records at offset 1999');
-    expect(await listRequests(id)).toBe(3);
-  });
 });
 
 describe('a huge body', () => {
-  it.each([
-    ['declared', 'the body is 209715200 bytes (Content-Length), more than the 16777216 bytes allowed (maxResponseBytes)'],
-    ['chunked', 'the body grew past the limit while it was read, more than the 16777216 bytes allowed (maxResponseBytes)'],
-  ] as const)('200 MiB, %s: aborted, DcsMalformedResponseError (never a consistency error), 1 request', async (length, message) => {
-    const id = await rogue(3, { kind: 'huge', mib: 200, length });
-    const error = await clientFailure(id);
-    expect(error).toBeInstanceOf(DcsMalformedResponseError);
-    expect(error.message).toContain(message);
-    expect(error.message).toMatch(/check that the endpoint is the DCS API/);
-    expect(await listRequests(id)).toBe(1);
-  });
 
   it('200 MiB without Content-Length: `dcs-bigkey tasks` with a 64 MB heap exits 1 with the typed error', async () => {
     const id = await rogue(3, { kind: 'huge', mib: 200, length: 'chunked' });
@@ -148,30 +190,9 @@ describe('a huge body', () => {
     expect(await listRequests(id)).toBe(1);
   });
 
-  it('the cap is the client option maxResponseBytes', async () => {
-    const id = await rogue(3, { kind: 'huge', mib: 2 });
-    expect((await clientFailure(id, { maxResponseBytes: 1024 * 1024 })).message).toContain('the body is 2097152 bytes (Content-Length), more than the 1048576 bytes allowed');
-    const client = new DcsBigKeyClient({ ...demoClientOptions(context.emulator), maxResponseBytes: 4 * 1024 * 1024 });
-    try {
-      // Within the cap the (space-padded, valid) body is read and parsed.
-      expect((await client.listBigKeyTasks(id)).count).toBe(0);
-    } finally {
-      await client.close();
-    }
-  });
 });
 
 describe('a redirect', () => {
-  it('302 is reported as a redirect with its status and Location, not followed, not "body is not JSON" (client)', async () => {
-    const id = await rogue(3, { kind: 'redirect', status: 302, location: 'https://dcs.example.invalid/elsewhere' });
-    const error = (await clientFailure(id)) as DcsApiError;
-    expect(error).toBeInstanceOf(DcsApiError);
-    expect(error.status).toBe(302);
-    expect(error.location).toBe('https://dcs.example.invalid/elsewhere');
-    expect(error.message).toMatch(/failed: HTTP 302 \(request id [0-9a-f]+\)\. the endpoint answered with a redirect to "https:\/\/dcs\.example\.invalid\/elsewhere", which is not followed: set the endpoint to the final URL/);
-    expect(error.message).not.toMatch(/not JSON/);
-    expect(await listRequests(id)).toBe(1);
-  });
 
   it('`dcs-bigkey tasks` exits 1 and `dcs-bigkey gate` exits 3, naming the redirect; 1 request each', async () => {
     const id = await rogue(3, { kind: 'redirect', status: 301, location: 'https://dcs.example.invalid/' });

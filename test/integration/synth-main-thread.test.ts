@@ -4,7 +4,9 @@
  * replay mode, not while constructing, not in a whole live synth, whose requests the lookup
  * worker sends; the worker is started once, its lookups are sent as the constructs register
  * them and answered in one batch, at most DCS_BIGKEY_CONCURRENCY in flight, and it is ended
- * once synth has every answer.
+ * once synth has every answer. The worker runs the build's one-file bundle (its own copy of the
+ * client and undici's parts): it reads them from no other file, so hiding undici from module
+ * resolution changes nothing (worker-bundle.test.ts covers the bundle's fallbacks and cache).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +17,7 @@ import { readOutdir } from '../support/synth';
 import { DEMO, newInstanceId, startDemoEmulator } from '../support/emulator-fixture';
 
 /** Built modules that only the lookup worker needs; none may be loaded on the app's thread. */
-const WORKER_ONLY = ['dist/client/transport.js', 'dist/construct/lookup-worker.js'];
+const WORKER_ONLY = ['dist/client/transport.js', 'dist/construct/lookup-worker.js', 'dist/construct/lookup-worker-loader.js', 'dist/construct/lookup-worker.bundle.js'];
 
 interface ChildReport {
   /** Modules loaded on the app's thread: undici's files, and this package's dist/ files. */
@@ -23,6 +25,8 @@ interface ChildReport {
   readonly dist: string[];
   readonly afterConstruct: { readonly undici: string[]; readonly dist: string[]; readonly workers: WorkerStats };
   readonly workers: WorkerStats;
+  /** What the latest worker said it runs. */
+  readonly code?: { readonly from: string; readonly codeCache: string };
   readonly counts: Array<number | null>;
 }
 interface WorkerStats {
@@ -38,7 +42,7 @@ interface WorkerStats {
 const APP = `
 const { App, TerraformStack } = require('cdktf');
 const { DcsBigKeyScanTasks } = require('./dist');
-const { lookupWorkerStats } = require('./dist/construct/sync-lookup');
+const { lookupWorkerCode, lookupWorkerStats } = require('./dist/construct/sync-lookup');
 const loaded = () => {
   const files = Object.keys(require.cache);
   return {
@@ -57,7 +61,7 @@ for (const step of (process.env.STEPS || '').split(',').filter(Boolean)) {
   if (step === 'more') scans.push(new DcsBigKeyScanTasks(stack, 'late', { instanceId: process.env.LATE_INSTANCE }));
   if (step === 'synth') app.synth();
 }
-process.stdout.write('report ' + JSON.stringify({ ...loaded(), afterConstruct, workers: lookupWorkerStats(), counts }) + '\\n');
+process.stdout.write('report ' + JSON.stringify({ ...loaded(), afterConstruct, workers: lookupWorkerStats(), code: lookupWorkerCode(), counts }) + '\\n');
 `;
 
 let emulator: EmulatorProcess;
@@ -106,6 +110,7 @@ describe('on the app thread of a fresh process running the built package', () =>
     const { report, summary } = synthChild({ DCS_BIGKEY_CONCURRENCY: '2' }, 'synth');
     expectNoHttpStack(report);
     expect(report.workers).toEqual({ started: 1, ended: 1, running: false });
+    expect(report.code?.from).toBe('bundle');
     expect(summary).toMatch(/^dcs-bigkey: 6 instances, 18 tasks, source emulator, \d+ ms in 1 batch$/);
     const stats = await emulator.admin.stats();
     expect(stats.list_requests).toBe(6);
@@ -139,14 +144,13 @@ describe('on the app thread of a fresh process running the built package', () =>
     expect((await emulator.admin.stats()).requests).toBe(0);
   });
 
-  it("a worker that cannot load undici fails every lookup closed, naming it, and is ended", async () => {
+  it("the worker runs the build's bundle: with undici unresolvable in the process, the lookups still succeed", async () => {
     // NODE_OPTIONS reaches the worker thread too: undici is unresolvable there.
     const hide = path.join(__dirname, '..', 'support', 'hide-modules.js');
-    const { report, summary, outdir } = synthChild({ NODE_OPTIONS: `--require ${hide}`, DCS_BIGKEY_TEST_HIDE: 'undici' }, 'synth', instances.slice(0, 2));
-    expect(summary).toMatch(/^dcs-bigkey: 2 instances, 0 tasks, source none, 2 failed, \d+ ms in 1 batch$/);
-    const errors = readOutdir(outdir).annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
-    expect(errors).toEqual([0, 1].map(() => expect.stringMatching(/^\[lookup-failed\] .*could not be read, so the gate cannot pass: .*Cannot find module 'undici/)));
+    const { report, summary } = synthChild({ NODE_OPTIONS: `--require ${hide}`, DCS_BIGKEY_TEST_HIDE: 'undici' }, 'synth', instances.slice(0, 2));
+    expect(summary).toMatch(/^dcs-bigkey: 2 instances, 6 tasks, source emulator, \d+ ms in 1 batch$/);
+    expect(report.code).toEqual({ from: 'bundle', codeCache: expect.stringMatching(/^(accepted|absent|rejected)$/) });
     expect(report.workers).toEqual({ started: 1, ended: 1, running: false });
-    expect((await emulator.admin.stats()).requests).toBe(0);
+    expect((await emulator.admin.stats()).list_requests).toBe(2);
   });
 });

@@ -2,14 +2,16 @@
  * The client's transport over real sockets: the proxy from HTTP_PROXY / HTTPS_PROXY, NO_PROXY,
  * and a private CA given as `ca`. The emulator and the forward proxy each run in their own
  * process (test/support/proxy-server.ts); the proxy counts the tunnels and requests it carried.
- * No HTTP is mocked.
+ * No HTTP is mocked. Every case runs against the client's modules and against the lookup
+ * worker's bundle (test/support/client-builds.ts).
  */
 import { Agent, request } from 'undici';
-import { DcsBigKeyClient } from '../../lib/client/client';
-import { DcsNetworkError } from '../../lib/client/errors';
+import type { DcsBigKeyClient } from '../../lib/client/client';
+import type { DcsNetworkError } from '../../lib/client/errors';
 import * as path from 'node:path';
 import { EmulatorProcess, EmulatorStats, runEmulatorCommand, spawnEmulator } from '../../lib/emulator';
 import { DEMO, demoClientOptions, demoData, startDemoEmulator } from '../support/emulator-fixture';
+import { CLIENT_BUILDS, ClientBuild } from '../support/client-builds';
 import { ProxyProcess, startProxy } from '../support/proxy-server';
 import { TestPki, createTestPki, opensslUnavailableReason } from '../support/tls';
 
@@ -41,9 +43,9 @@ afterEach(() => {
   }
 });
 
-/** A client whose environment holds these proxy variables (the client reads them from its `env` and hands them to undici). */
-function clientWithEnv(env: Partial<Record<(typeof PROXY_ENV)[number], string>>, options: NonNullable<ConstructorParameters<typeof DcsBigKeyClient>[0]>): DcsBigKeyClient {
-  return new DcsBigKeyClient({ ...options, env: { ...options.env, ...env } });
+/** A client of this build whose environment holds these proxy variables (the client reads them from its `env` and hands them to undici). */
+function clientWithEnv(build: ClientBuild, env: Partial<Record<(typeof PROXY_ENV)[number], string>>, options: NonNullable<ConstructorParameters<typeof DcsBigKeyClient>[0]>): DcsBigKeyClient {
+  return new build.DcsBigKeyClient({ ...options, env: { ...options.env, ...env } });
 }
 
 async function withClient<T>(client: DcsBigKeyClient, use: (client: DcsBigKeyClient) => Promise<T>): Promise<T> {
@@ -63,9 +65,9 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   return error;
 }
 
-describe('proxy from the environment (plain http:// endpoint)', () => {
+describe.each(CLIENT_BUILDS)('proxy from the environment (plain http:// endpoint), client from %s', (_build, build) => {
   it('goes through HTTP_PROXY: one CONNECT tunnel to the emulator carries the listing', async () => {
-    const client = clientWithEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }, demoClientOptions(emulator));
+    const client = clientWithEnv(build, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }, demoClientOptions(emulator));
     const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
     expect(listing.count).toBe(ORDERS_TASKS);
     expect(listing.records).toHaveLength(ORDERS_TASKS);
@@ -74,7 +76,7 @@ describe('proxy from the environment (plain http:// endpoint)', () => {
   });
 
   it('bypasses the proxy for a host in NO_PROXY', async () => {
-    const client = clientWithEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, demoClientOptions(emulator));
+    const client = clientWithEnv(build, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, demoClientOptions(emulator));
     const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
     expect(listing.count).toBe(ORDERS_TASKS);
     expect(await proxy.stats()).toEqual({ tunnels: 0, requests: 0, targets: [] });
@@ -83,16 +85,16 @@ describe('proxy from the environment (plain http:// endpoint)', () => {
   it('uses the proxy variables of the client\'s env, not whatever process.env holds (what is checked is what is used)', async () => {
     process.env.HTTP_PROXY = proxy.url;
     process.env.http_proxy = proxy.url;
-    const client = new DcsBigKeyClient(demoClientOptions(emulator)); // env: {}
+    const client = new build.DcsBigKeyClient(demoClientOptions(emulator)); // env: {}
     await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
     expect(await proxy.stats()).toEqual({ tunnels: 0, requests: 0, targets: [] });
     // and a malformed one in process.env is no concern of a client given its own env
     process.env.HTTPS_PROXY = 'not a url';
-    await withClient(new DcsBigKeyClient(demoClientOptions(emulator)), (c) => c.listAllBigKeyTasks(ORDERS));
+    await withClient(new build.DcsBigKeyClient(demoClientOptions(emulator)), (c) => c.listAllBigKeyTasks(ORDERS));
   });
 
   it('still uses the proxy when the NO_PROXY entry names the host with another port', async () => {
-    const client = clientWithEnv({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1:1' }, demoClientOptions(emulator));
+    const client = clientWithEnv(build, { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1:1' }, demoClientOptions(emulator));
     await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
     expect((await proxy.stats()).tunnels).toBe(1);
   });
@@ -128,8 +130,8 @@ describeTls(`TLS with a private CA${noOpenssl === undefined ? '' : ` (SKIPPED: $
     return { ...demoClientOptions(tlsEmulator), ...(withCa ? { ca: pki.caPem } : {}), retry: { minDelayMs: 10, maxDelayMs: 50 } };
   }
 
-  function expectCertificateFailure(error: Error): asserts error is DcsNetworkError {
-    expect(error).toBeInstanceOf(DcsNetworkError);
+  function expectCertificateFailure(build: ClientBuild, error: Error): asserts error is DcsNetworkError {
+    expect(error).toBeInstanceOf(build.DcsNetworkError);
     const network = error as DcsNetworkError;
     expect(network.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     expect(network.message).toMatch(/unable to verify the first certificate/);
@@ -157,47 +159,49 @@ describeTls(`TLS with a private CA${noOpenssl === undefined ? '' : ` (SKIPPED: $
     expect(out).toBe('');
   });
 
-  // First, so "zero DCS requests" covers the whole life of this emulator.
-  it('without `ca`: DcsNetworkError naming the certificate problem, 1 attempt, and no DCS request reached the emulator', async () => {
-    const client = new DcsBigKeyClient(tlsOptions(false));
-    const error = await withClient(client, (c) => failure(c.listAllBigKeyTasks(ORDERS)));
-    expectCertificateFailure(error);
-    expect(await dcsRequests()).toBe(0);
-  });
+  describe.each(CLIENT_BUILDS)('client from %s', (_build, build) => {
+    it('without `ca`: DcsNetworkError naming the certificate problem, 1 attempt, and no DCS request reached the emulator', async () => {
+      const before = await dcsRequests();
+      const client = new build.DcsBigKeyClient(tlsOptions(false));
+      const error = await withClient(client, (c) => failure(c.listAllBigKeyTasks(ORDERS)));
+      expectCertificateFailure(build, error);
+      expect(await dcsRequests()).toBe(before);
+    });
 
-  it('with `ca`: lists the tasks over https://127.0.0.1:PORT', async () => {
-    const before = await dcsRequests();
-    const client = new DcsBigKeyClient(tlsOptions(true));
-    const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
-    expect(listing.count).toBe(ORDERS_TASKS);
-    expect(listing.records).toHaveLength(ORDERS_TASKS);
-    expect(listing.meta.requests).toBe(1);
-    expect(await dcsRequests()).toBe(before + 1);
-  });
+    it('with `ca`: lists the tasks over https://127.0.0.1:PORT', async () => {
+      const before = await dcsRequests();
+      const client = new build.DcsBigKeyClient(tlsOptions(true));
+      const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
+      expect(listing.count).toBe(ORDERS_TASKS);
+      expect(listing.records).toHaveLength(ORDERS_TASKS);
+      expect(listing.meta.requests).toBe(1);
+      expect(await dcsRequests()).toBe(before + 1);
+    });
 
-  it('with `ca`, HTTPS_PROXY set and the host in NO_PROXY: connects directly and trusts the CA', async () => {
-    const client = clientWithEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, tlsOptions(true));
-    const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
-    expect(listing.count).toBe(ORDERS_TASKS);
-    expect((await proxy.stats()).tunnels).toBe(0);
-  });
+    it('with `ca`, HTTPS_PROXY set and the host in NO_PROXY: connects directly and trusts the CA', async () => {
+      const client = clientWithEnv(build, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, tlsOptions(true));
+      const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
+      expect(listing.count).toBe(ORDERS_TASKS);
+      expect((await proxy.stats()).tunnels).toBe(0);
+    });
 
-  it('routes https:// through HTTPS_PROXY: a CONNECT tunnel to the emulator, TLS inside it (checked without `ca`)', async () => {
-    const before = await dcsRequests();
-    const client = clientWithEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }, tlsOptions(false));
-    const error = await withClient(client, (c) => failure(c.listAllBigKeyTasks(ORDERS)));
-    // The certificate check happens end to end, through the tunnel: the proxy sees no TLS.
-    expectCertificateFailure(error);
-    expect(await proxy.stats()).toEqual({ tunnels: 1, requests: 0, targets: [new URL(tlsEmulator.url).host] });
-    expect(await dcsRequests()).toBe(before);
-  });
+    it('routes https:// through HTTPS_PROXY: a CONNECT tunnel to the emulator, TLS inside it (checked without `ca`)', async () => {
+      const before = await dcsRequests();
+      const client = clientWithEnv(build, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }, tlsOptions(false));
+      const error = await withClient(client, (c) => failure(c.listAllBigKeyTasks(ORDERS)));
+      // The certificate check happens end to end, through the tunnel: the proxy sees no TLS.
+      expectCertificateFailure(build, error);
+      expect(await proxy.stats()).toEqual({ tunnels: 1, requests: 0, targets: [new URL(tlsEmulator.url).host] });
+      expect(await dcsRequests()).toBe(before);
+    });
 
-  // Regression: undici's ProxyAgent does the TLS to the target inside the tunnel with
-  // `requestTls` only (not `connect`), so the client must pass the CA to both.
-  it('with `ca` and HTTPS_PROXY, the tunnelled TLS connection trusts the CA', async () => {
-    const client = clientWithEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }, tlsOptions(true));
-    const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
-    expect(listing.count).toBe(ORDERS_TASKS);
-    expect((await proxy.stats()).tunnels).toBe(1);
+    // Regression: undici's ProxyAgent does the TLS to the target inside the tunnel with
+    // `requestTls` only (not `connect`), so the client must pass the CA to both.
+    it('with `ca` and HTTPS_PROXY, the tunnelled TLS connection trusts the CA', async () => {
+      const client = clientWithEnv(build, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }, tlsOptions(true));
+      const listing = await withClient(client, (c) => c.listAllBigKeyTasks(ORDERS));
+      expect(listing.count).toBe(ORDERS_TASKS);
+      expect((await proxy.stats()).tunnels).toBe(1);
+    });
   });
 });
