@@ -80,7 +80,11 @@ export function signedHeaderNames(headers: RequestToSign['headers']): string {
 }
 
 export function canonicalRequest(request: RequestToSign): string {
-  const headers = normalizedHeaders(request.headers);
+  return canonicalRequestWith(request, normalizedHeaders(request.headers));
+}
+
+/** The canonical request, with the request's headers already normalized (signing needs them twice). */
+function canonicalRequestWith(request: RequestToSign, headers: Map<string, string>): string {
   const canonicalHeaders = [...headers.entries()].map(([name, value]) => `${name}:${value}\n`).join('');
   return [
     request.method.toUpperCase(),
@@ -98,20 +102,29 @@ function hashBody(body: RequestToSign['body']): string {
 }
 
 export function stringToSign(request: RequestToSign): string {
+  return stringToSignWith(request, normalizedHeaders(request.headers));
+}
+
+function stringToSignWith(request: RequestToSign, headers: Map<string, string>): string {
   const date = headerValue(request.headers, 'x-sdk-date');
   if (!date) throw new Error('cannot sign a request without an x-sdk-date header');
-  const digest = createHash('sha256').update(canonicalRequest(request), 'utf8').digest('hex');
+  const digest = createHash('sha256').update(canonicalRequestWith(request, headers), 'utf8').digest('hex');
   return `${SIGNING_ALGORITHM}\n${date}\n${digest}`;
 }
 
 /** Hex HMAC-SHA256 of the string to sign, keyed with the secret key. */
 export function signature(request: RequestToSign, secretKey: string): string {
-  return createHmac('sha256', secretKey).update(stringToSign(request), 'utf8').digest('hex');
+  return signatureWith(request, normalizedHeaders(request.headers), secretKey);
 }
 
-/** The `Authorization` header value for a request. */
+function signatureWith(request: RequestToSign, headers: Map<string, string>, secretKey: string): string {
+  return createHmac('sha256', secretKey).update(stringToSignWith(request, headers), 'utf8').digest('hex');
+}
+
+/** The `Authorization` header value for a request (its headers normalized once, for the list and the signature). */
 export function authorizationHeader(request: RequestToSign, key: SigningKey): string {
-  return `${SIGNING_ALGORITHM} Access=${key.accessKey}, SignedHeaders=${signedHeaderNames(request.headers)}, Signature=${signature(request, key.secretKey)}`;
+  const headers = normalizedHeaders(request.headers);
+  return `${SIGNING_ALGORITHM} Access=${key.accessKey}, SignedHeaders=${[...headers.keys()].join(';')}, Signature=${signatureWith(request, headers, key.secretKey)}`;
 }
 
 export interface ParsedAuthorization {

@@ -38,19 +38,26 @@ export interface TransportOptions {
 
 export function signingInterceptor(options: Pick<TransportOptions, 'credentials' | 'projectId' | 'now'>): Dispatcher.DispatcherComposeInterceptor {
   const now = options.now ?? (() => new Date());
+  // The host of each origin, parsed once: a client talks to one.
+  const hosts = new Map<string, string>();
   return (dispatch) => (opts, handler) => {
-    const url = new URL(opts.path, String(opts.origin));
+    const origin = String(opts.origin);
+    let host = hosts.get(origin);
+    if (host === undefined) hosts.set(origin, (host = new URL(origin).host));
+    // What is signed is the path as sent (the client builds it from checked ids) and its query.
+    const at = opts.path.indexOf('?');
     const signed: Record<string, string> = {
-      host: url.host,
+      host,
       'content-type': 'application/json',
       'x-project-id': options.projectId,
       'x-sdk-date': formatSdkDate(now()),
     };
     if (options.credentials.securityToken) signed['x-security-token'] = options.credentials.securityToken;
     const query: Record<string, string[]> = {};
-    url.searchParams.forEach((value, key) => (query[key] ??= []).push(value));
+    if (at >= 0) new URLSearchParams(opts.path.slice(at + 1)).forEach((value, key) => (query[key] ??= []).push(value));
     const body = typeof opts.body === 'string' ? opts.body : undefined;
-    const authorization = authorizationHeader({ method: opts.method, path: url.pathname, query, headers: signed, body }, options.credentials);
+    const path = at >= 0 ? opts.path.slice(0, at) : opts.path;
+    const authorization = authorizationHeader({ method: opts.method, path, query, headers: signed, body }, options.credentials);
     const headers = { ...(opts.headers as Record<string, string> | undefined), ...signed, authorization };
     return dispatch({ ...opts, headers }, handler);
   };

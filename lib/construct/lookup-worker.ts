@@ -54,11 +54,14 @@ export function runLookupWorker(code: WorkerCode, hooks: LookupWorkerHooks = {})
 
   let outstanding = 0;
   let idleOnce = false;
-  // Outcomes ready in the same turn of the event loop go in one message: one copy and one
-  // wake-up of the main thread for many lookups.
+  // Outcomes are posted when no lookup is outstanding, all in one message: the main thread
+  // waits for every lookup registered before it waits (all posted here before it blocked), so
+  // an answer posted earlier would only wake it to wait again — one copy and one wake-up for the
+  // whole batch, instead of CPU taken from the lookups on a machine with few cores.
   const ready: LookupAnswer[] = [];
   const flush = (): void => {
-    if (outstanding === 0 && !idleOnce) {
+    if (outstanding > 0 || ready.length === 0) return; // a lookup arrived meanwhile: later
+    if (!idleOnce) {
       idleOnce = true;
       // Flags back to what they were when this code was compiled, before anything (a code
       // cache) records them.
@@ -73,7 +76,9 @@ export function runLookupWorker(code: WorkerCode, hooks: LookupWorkerHooks = {})
     post({ answers: ready.splice(0) });
   };
   const answer = (lookup: LookupAnswer): void => {
-    if (ready.push(lookup) === 1) setImmediate(flush);
+    ready.push(lookup);
+    // After this turn: lookups received in it are counted first.
+    if (outstanding === 0) setImmediate(flush);
   };
 
   post({ loaded: code });

@@ -320,6 +320,8 @@ export class GeneratedTasks {
   readonly count: number;
   private readonly startMs: number;
   private readonly intervalMs: number;
+  /** Tasks already served, up to MEMO_TASKS per instance (the newest pages are asked for most). */
+  private readonly memo = new Map<number, BigKeyTask>();
 
   constructor(readonly spec: GenerateSpec) {
     this.count = spec.count;
@@ -340,6 +342,14 @@ export class GeneratedTasks {
   }
 
   task(i: number): BigKeyTask {
+    const served = this.memo.get(i);
+    if (served) return served;
+    const task = this.compute(i);
+    if (this.memo.size < MEMO_TASKS) this.memo.set(i, task);
+    return task;
+  }
+
+  private compute(i: number): BigKeyTask {
     const h = this.hash(i);
     const createdMs = this.createdMs(i);
     const startedMs = createdMs + 500 + (h[2] % 30_000);
@@ -363,6 +373,9 @@ export class GeneratedTasks {
     return hash128(`${this.spec.seed}#${i}`);
   }
 }
+
+/** Generated tasks kept per instance once served: a page of a synth's instance, without the heap of a fleet of big ones. */
+const MEMO_TASKS = 128;
 
 /** All `count` generated tasks, oldest first (what the emulator serves for a `generate` block). */
 export function generateTasks(spec: GenerateSpec): BigKeyTask[] {

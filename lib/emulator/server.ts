@@ -111,7 +111,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedMs = Date.now();
-    const requestId = randomBytes(16).toString('hex');
+    const requestId = nextRequestId();
     const method = req.method ?? 'GET';
     res.setHeader('X-Request-Id', requestId);
     res.setHeader('X-Dcs-Emulator', '1');
@@ -190,8 +190,22 @@ function parseUrl(raw: string | undefined): URL | undefined {
   }
 }
 
+/**
+ * Request ids: 32 hex digits, unique in this process — a random prefix per process and a
+ * counter (a random draw per request cost more than the rest of a list request's bookkeeping).
+ */
+const REQUEST_ID_PREFIX = randomBytes(8).toString('hex');
+let requestCounter = 0;
+function nextRequestId(): string {
+  return REQUEST_ID_PREFIX + (requestCounter++).toString(16).padStart(16, '0');
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
 /** The whole body, or undefined when it exceeds the limit. */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  // A request without a body (every list request) is complete when it arrives: no stream to read.
+  if (req.complete && req.readableLength === 0) return EMPTY_BODY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
