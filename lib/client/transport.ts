@@ -8,6 +8,10 @@
  *   carrying the parsed error body and headers).
  * Never touches undici's global dispatcher. Loaded by the client when it is created, so a
  * process that sends no request loads neither this nor undici (undici.ts).
+ *
+ * A request's body is read by a plain dispatch handler (requestText), not undici's `request()`:
+ * its response stream, async resource and body consumer cost more CPU than the rest of a small
+ * JSON listing, and a synth reads hundreds of them on a worker thread that shares the cores.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -146,4 +150,89 @@ export function createDispatcher(options: TransportOptions): Dispatcher {
     interceptors.retry({ throwOnError: false }),
     interceptors.responseError(),
   ]);
+}
+
+/** A response as the client uses it: status, headers and, when it was read, the body as text. */
+export interface TextResponse {
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Undefined when the body was not read: a redirect's, or one whose Content-Length is over the limit. */
+  readonly text?: string;
+}
+
+/** Bodies that are not read, up to this much, are drained so a short one keeps its connection. */
+const DRAIN_BYTES = 64 * 1024;
+
+/** Aborts a response whose body is not wanted; never retried (the request was answered). */
+class UnreadBody extends Error {
+  readonly code = 'ERR_DCS_UNREAD_BODY';
+}
+
+/**
+ * Sends one request through the dispatcher (its interceptors included) and resolves with the
+ * response: the body as UTF-8 text, except for a redirect (3xx) or a Content-Length over
+ * `maxBodyBytes`, whose body is not read (drained when short, else the connection is closed).
+ * Rejects with what the dispatcher reports: a network error, the responseError interceptor's
+ * ResponseError, undici's body size limit.
+ */
+export function requestText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, maxBodyBytes: number): Promise<TextResponse> {
+  return new Promise((resolve, reject) => {
+    try {
+      dispatcher.dispatch(options, new TextCollector(resolve, reject, maxBodyBytes));
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+class TextCollector implements Dispatcher.DispatchHandler {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  private statusCode = 0;
+  private headers: IncomingHttpHeaders = {};
+  /** The body is drained, not kept. */
+  private unread = false;
+  private settled = false;
+
+  constructor(
+    private readonly resolve: (response: TextResponse) => void,
+    private readonly reject: (error: Error) => void,
+    private readonly maxBodyBytes: number,
+  ) {}
+
+  // Present so undici takes this for a handler of its current API (it wraps those without it).
+  onRequestStart(): void {}
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.statusCode = statusCode;
+    this.headers = headers;
+    const declared = Number(headers['content-length']);
+    if ((statusCode >= 300 && statusCode < 400) || declared > this.maxBodyBytes) {
+      this.unread = true;
+      this.settle({ statusCode, headers });
+      if (declared > DRAIN_BYTES) controller.abort(new UnreadBody('the body of this response is not read'));
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (!this.unread) this.chunks.push(chunk);
+    else if (this.bytes > DRAIN_BYTES) controller.abort(new UnreadBody('the body of this response is not read'));
+  }
+
+  onResponseEnd(): void {
+    this.settle({ statusCode: this.statusCode, headers: this.headers, text: Buffer.concat(this.chunks, this.bytes).toString('utf8') });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
+
+  private settle(response: TextResponse): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve(response);
+  }
 }

@@ -2,8 +2,7 @@
  * The parts of undici the client uses, loaded on first use (the first client created) and by
  * their own files. undici's index also loads fetch, WebSocket, EventSource, the cache and mock
  * agents, HTTP/2 helpers and more (about 110 modules); the proxy-aware agent, the two
- * interceptors, the errors, `request()` and `connect()` are about a third of them and half its
- * load time.
+ * interceptors, the errors and `connect()` are about a third of them and half its load time.
  * The synth-time lookup worker pays that load on the critical path of every synth, and a
  * process that never sends a request (a replayed synth, the main thread of a live one) pays
  * nothing.
@@ -29,9 +28,9 @@ function loadParts(): UndiciParts {
   try {
     const dispatcher = require('undici/lib/dispatcher/dispatcher') as { prototype: Record<string, unknown> };
     // What undici's index does for every dispatcher (Object.assign(Dispatcher.prototype, api)),
-    // for the API methods used: `request` (the client) and `connect` (the proxy agent opens its
-    // CONNECT tunnels with it); the same functions, so loading the index later changes nothing.
-    if (typeof dispatcher.prototype.request !== 'function') dispatcher.prototype.request = require('undici/lib/api/api-request');
+    // for the one API method used: `connect`, with which the proxy agent opens its CONNECT
+    // tunnels (the client dispatches with its own handler); the same function, so loading the
+    // index later changes nothing.
     if (typeof dispatcher.prototype.connect !== 'function') dispatcher.prototype.connect = require('undici/lib/api/api-connect');
     return {
       EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent'),
