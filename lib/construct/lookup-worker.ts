@@ -85,8 +85,14 @@ export function runLookupWorker(code: WorkerCode, hooks: LookupWorkerHooks = {})
   try {
     const { LookupBatch, toFailure } = require('../lookup/batch') as typeof Batch;
     const batch = new LookupBatch({ concurrency });
-    parentPort!.on('message', ({ id, request }: LookupMessage) => {
-      outstanding++;
+    // Node delivers the messages queued while this thread started all at once, in one turn of
+    // its event loop (hundreds, when the app built its constructs meanwhile). Starting every
+    // lookup in that turn would hold back the connections and requests of the first ones until
+    // the last was read; each starts in a turn of its own instead, so those go out at once.
+    const inbox: LookupMessage[] = [];
+    const startNext = (): void => {
+      const { id, request } = inbox.shift()!;
+      if (inbox.length > 0) setImmediate(startNext);
       batch
         .lookup(request)
         .catch((error: unknown) => toFailure(request.instanceId, error))
@@ -94,6 +100,10 @@ export function runLookupWorker(code: WorkerCode, hooks: LookupWorkerHooks = {})
           outstanding--;
           answer({ id, outcome, answeredAt: wallClockMs() });
         });
+    };
+    parentPort!.on('message', (message: LookupMessage) => {
+      outstanding++;
+      if (inbox.push(message) === 1) setImmediate(startNext);
     });
   } catch (error) {
     post({ fatal: `the lookup worker could not start: ${(error as Error)?.message ?? String(error)}` });
