@@ -38,6 +38,8 @@ export class LookupWorker {
   private ended = false;
   /** What the worker said it runs (its first message). */
   code?: WorkerCode;
+  /** Messages of answers read from the worker. */
+  answerMessages = 0;
 
   constructor(concurrency: number, private readonly timeoutMs: number) {
     const fromSources = path.extname(__filename) === '.ts';
@@ -106,6 +108,7 @@ export class LookupWorker {
         this.code = message.loaded;
         continue;
       }
+      this.answerMessages++;
       for (const answer of message.answers) {
         this.answers.set(answer.id, answer);
         this.outstanding--;
@@ -192,4 +195,9 @@ export function lookupWorkerStats(): { readonly started: number; readonly ended:
 /** What the latest worker runs, once its first message was read (for tests); undefined before. */
 export function lookupWorkerCode(): WorkerCode | undefined {
   return latest?.code;
+}
+
+/** Messages of answers the latest worker posted and this thread read (for tests). */
+export function lookupWorkerAnswerMessages(): number {
+  return latest?.answerMessages ?? 0;
 }

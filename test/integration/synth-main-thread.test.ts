@@ -27,6 +27,8 @@ interface ChildReport {
   readonly workers: WorkerStats;
   /** What the latest worker said it runs. */
   readonly code?: { readonly from: string; readonly codeCache: string };
+  /** Messages of answers read from it. */
+  readonly answerMessages: number;
   readonly counts: Array<number | null>;
 }
 interface WorkerStats {
@@ -42,7 +44,7 @@ interface WorkerStats {
 const APP = `
 const { App, TerraformStack } = require('cdktf');
 const { DcsBigKeyScanTasks } = require('./dist');
-const { lookupWorkerCode, lookupWorkerStats } = require('./dist/construct/sync-lookup');
+const { lookupWorkerAnswerMessages, lookupWorkerCode, lookupWorkerStats } = require('./dist/construct/sync-lookup');
 const loaded = () => {
   const files = Object.keys(require.cache);
   return {
@@ -61,7 +63,7 @@ for (const step of (process.env.STEPS || '').split(',').filter(Boolean)) {
   if (step === 'more') scans.push(new DcsBigKeyScanTasks(stack, 'late', { instanceId: process.env.LATE_INSTANCE }));
   if (step === 'synth') app.synth();
 }
-process.stdout.write('report ' + JSON.stringify({ ...loaded(), afterConstruct, workers: lookupWorkerStats(), code: lookupWorkerCode(), counts }) + '\\n');
+process.stdout.write('report ' + JSON.stringify({ ...loaded(), afterConstruct, workers: lookupWorkerStats(), code: lookupWorkerCode(), answerMessages: lookupWorkerAnswerMessages(), counts }) + '\\n');
 `;
 
 let emulator: EmulatorProcess;
@@ -111,6 +113,8 @@ describe('on the app thread of a fresh process running the built package', () =>
     expectNoHttpStack(report);
     expect(report.workers).toEqual({ started: 1, ended: 1, running: false });
     expect(report.code?.from).toBe('bundle');
+    // Posted once nothing was outstanding: one message (one wake-up of this thread) for the batch.
+    expect(report.answerMessages).toBe(1);
     expect(summary).toMatch(/^dcs-bigkey: 6 instances, 18 tasks, source emulator, \d+ ms in 1 batch$/);
     const stats = await emulator.admin.stats();
     expect(stats.list_requests).toBe(6);
@@ -127,6 +131,7 @@ describe('on the app thread of a fresh process running the built package', () =>
   it('a value read in app code before synth, then one more construct: the same worker serves both batches and is ended after synth', async () => {
     const { report, summary } = synthChild({}, 'read,more,synth');
     expect(report.counts).toEqual([3]);
+    expect(report.answerMessages).toBe(2);
     expect(report.workers).toEqual({ started: 1, ended: 1, running: false });
     expect(summary).toMatch(/^dcs-bigkey: 7 instances, 21 tasks, source emulator, \d+ ms in 2 batches$/);
     expectNoHttpStack(report);

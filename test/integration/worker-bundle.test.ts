@@ -105,14 +105,21 @@ describe('the bundle', () => {
     expect(second.errors).toEqual([]);
   });
 
-  it('a cache V8 rejects is not used, and is replaced by one it accepts', () => {
+  it('a damaged cache, or one made under other V8 flags, is not used (V8 rejects it), and is replaced by one it accepts', () => {
     const dist = copyDist('rejected');
     synth(dist);
     const [cache] = cacheFiles(dist);
     fs.writeFileSync(path.join(dist, 'construct', cache), Buffer.alloc(4096, 7));
-    const rejected = synth(dist);
-    expect(rejected.summary).toMatch(SUCCESS);
-    expect(rejected.code).toEqual({ from: 'bundle', codeCache: 'rejected' });
+    const damaged = synth(dist);
+    expect(damaged.summary).toMatch(SUCCESS);
+    expect(damaged.code).toEqual({ from: 'bundle', codeCache: 'rejected' });
+    expect(synth(dist).code).toEqual({ from: 'bundle', codeCache: 'accepted' });
+    // A V8 flag (through NODE_OPTIONS, which reaches the worker's isolate too): the cache made
+    // without it does not fit; the one written then does not fit a run without it again.
+    const flagged = synth(dist, { NODE_OPTIONS: '--max-semi-space-size=32' });
+    expect(flagged.summary).toMatch(SUCCESS);
+    expect(flagged.code).toEqual({ from: 'bundle', codeCache: 'rejected' });
+    expect(synth(dist).code).toEqual({ from: 'bundle', codeCache: 'rejected' });
     expect(synth(dist).code).toEqual({ from: 'bundle', codeCache: 'accepted' });
   });
 
