@@ -18,9 +18,11 @@
  * Then a timeline of one live lookup (ms from process start; median of a few runs with
  * bench/consumer/timeline-hooks.js preloaded).
  *
- *   npm run build && node --import tsx bench/consumer.ts [--package other.tgz] [--rounds N]
+ *   npm run build && node --import tsx bench/consumer.ts [--package other.tgz] [--compare before.tgz] [--rounds N]
  *
- * `--package` measures another build (e.g. a tarball packed from an older commit).
+ * `--package` measures another build (e.g. a tarball packed from an older commit); `--compare`
+ * measures a second build in the same rounds, its runs interleaved with the first one's (so the
+ * load of a shared machine falls on both alike), and prints the two side by side.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -62,10 +64,9 @@ export interface TimelineEvent {
   readonly ms?: number;
 }
 
-export interface ConsumerBench {
-  readonly rounds: number;
-  readonly rttMs: number;
-  readonly floorMs: number;
+/** What one build measured. */
+export interface ConsumerBuildResult {
+  readonly packageName: string;
   readonly rows: readonly ConsumerRow[];
   /** Median lookup time the library reported on its summary line, by variant. */
   readonly reportedLookupMs: Partial<Record<Variant, number>>;
@@ -73,12 +74,21 @@ export interface ConsumerBench {
   readonly cpuMs: Partial<Record<Variant, number>>;
   readonly emulatorCpuMs: Partial<Record<Variant, number>>;
   readonly timeline: readonly TimelineEvent[];
-  readonly packageName: string;
+}
+
+export interface ConsumerBench extends ConsumerBuildResult {
+  readonly rounds: number;
+  readonly rttMs: number;
+  readonly floorMs: number;
+  /** The build measured in the same rounds for comparison (`compareTarball`). */
+  readonly compared?: ConsumerBuildResult;
 }
 
 export interface ConsumerBenchOptions {
   /** A packed package to measure. @default this repository's build (dist/), packed */
   readonly tarball?: string;
+  /** Another packed package measured in the same rounds, interleaved (e.g. the build before a change). */
+  readonly compareTarball?: string;
   readonly rounds?: number;
 }
 
@@ -93,8 +103,8 @@ const median = (xs: readonly number[]) => quantile(xs, 0.5);
 const versionOf = (name: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 /** A scratch app with the package, cdktf and constructs installed by npm (its cache first). */
-function installApp(work: string, tarball: string): string {
-  const app = path.join(work, 'app');
+function installApp(work: string, tarball: string, name = 'app'): string {
+  const app = path.join(work, name);
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'dcs-bigkey-bench-consumer', private: true }));
   const install = npm(app, ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `cdktf@${versionOf('cdktf')}`, `constructs@${versionOf('constructs')}`]);
@@ -196,7 +206,7 @@ const TIMELINE: ReadonlyArray<readonly [string, string]> = [
 function timeline(app: string, env: NodeJS.ProcessEnv, work: string, emulatorPid: number): TimelineEvent[] {
   const runs: Array<Record<string, number>> = [];
   for (let i = 0; i < TIMELINE_RUNS; i++) {
-    const file = path.join(work, `timeline-${i}.jsonl`);
+    const file = path.join(work, `timeline-${path.basename(app)}-${i}.jsonl`);
     const hooks = path.join(__dirname, 'consumer', 'timeline-hooks.js');
     const run = synth(app, 'lookups', 1, { ...env, BENCH_TIMELINE_FILE: file, NODE_OPTIONS: `--require ${hooks}` }, emulatorPid);
     const { origin, marks } = run.marks;
@@ -214,90 +224,100 @@ function timeline(app: string, env: NodeJS.ProcessEnv, work: string, emulatorPid
   });
 }
 
+/** A build under measurement: its scratch app and the runs of each variant. */
+interface Build {
+  readonly tarball: string;
+  readonly app: string;
+  readonly runs: Record<Variant, SynthRun[]>;
+  run(variant: Variant): SynthRun;
+}
+
 export async function runConsumerBench(options: ConsumerBenchOptions = {}): Promise<ConsumerBench> {
   const rounds = options.rounds ?? DEFAULT_ROUNDS;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-bench-consumer-'));
   const emulator = await startSynthEmulator();
   try {
-    const tarball = options.tarball ? path.resolve(options.tarball) : packThisBuild(work);
-    const app = installApp(work, tarball);
     const live = liveSynthEnv(emulator);
-    const snapshot = path.join(work, 'dcs-bigkey.context.json');
     const pid = emulator.pid;
-    synth(app, 'lookups', 1, { ...live, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: snapshot }, pid);
-    const replay = { ...live, DCS_BIGKEY_ENDPOINT: undefined, HW_ACCESS_KEY: undefined, HW_SECRET_KEY: undefined, DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: snapshot };
-    const runVariant: Record<Variant, () => SynthRun> = {
-      bare1: () => synth(app, 'bare', 1, live, pid),
-      require1: () => synth(app, 'require', 1, live, pid),
-      live1: () => synth(app, 'lookups', 1, live, pid),
-      live1NoCache: () => synth(app, 'lookups', 1, { ...live, DCS_BIGKEY_CODE_CACHE: 'off' }, pid),
-      replay1: () => synth(app, 'lookups', 1, replay, pid),
-      bare200: () => synth(app, 'bare', SYNTH_INSTANCES, live, pid),
-      live200: () => synth(app, 'lookups', SYNTH_INSTANCES, live, pid),
+    const prepare = (tarball: string, name: string): Build => {
+      const app = installApp(work, tarball, name);
+      const snapshot = path.join(app, 'dcs-bigkey.context.json');
+      synth(app, 'lookups', 1, { ...live, DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: snapshot }, pid);
+      const replay = { ...live, DCS_BIGKEY_ENDPOINT: undefined, HW_ACCESS_KEY: undefined, HW_SECRET_KEY: undefined, DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: snapshot };
+      const variants: Record<Variant, () => SynthRun> = {
+        bare1: () => synth(app, 'bare', 1, live, pid),
+        require1: () => synth(app, 'require', 1, live, pid),
+        live1: () => synth(app, 'lookups', 1, live, pid),
+        live1NoCache: () => synth(app, 'lookups', 1, { ...live, DCS_BIGKEY_CODE_CACHE: 'off' }, pid),
+        replay1: () => synth(app, 'lookups', 1, replay, pid),
+        bare200: () => synth(app, 'bare', SYNTH_INSTANCES, live, pid),
+        live200: () => synth(app, 'lookups', SYNTH_INSTANCES, live, pid),
+      };
+      for (const variant of VARIANTS) variants[variant](); // warm the file system cache, the emulator and the code cache
+      return { tarball, app, runs: Object.fromEntries(VARIANTS.map((v) => [v, [] as SynthRun[]])) as Record<Variant, SynthRun[]>, run: (v) => variants[v]() };
     };
-    for (const variant of VARIANTS) runVariant[variant](); // warm the file system cache and the emulator
+    const builds = [prepare(options.tarball ? path.resolve(options.tarball) : packThisBuild(work), 'app')];
+    if (options.compareTarball) builds.push(prepare(path.resolve(options.compareTarball), 'compared'));
 
     const rtt = await roundTripMs(emulator);
     const floor = Math.ceil(SYNTH_INSTANCES / DEFAULT_BATCH_CONCURRENCY) * rtt;
-    const walls = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
-    const reported = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
-    const cpu = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
-    const emulatorCpu = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+    const runs = builds.flatMap((build) => VARIANTS.map((variant) => ({ build, variant })));
     for (let round = 0; round < rounds; round++) {
-      // A rotating order, so no variant always runs first (or right after the heaviest one).
-      const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]);
-      for (const variant of order) {
-        const run = runVariant[variant]();
-        walls[variant].push(run.wallMs);
-        if (run.lookupMs !== undefined) reported[variant].push(run.lookupMs);
-        cpu[variant].push(run.cpuMs);
-        if (run.emulatorCpuMs !== undefined) emulatorCpu[variant].push(run.emulatorCpuMs);
+      // A rotating order, so no variant (or build) always runs first, or right after the heaviest one.
+      for (let i = 0; i < runs.length; i++) {
+        const { build, variant } = runs[(i + round) % runs.length];
+        build.runs[variant].push(build.run(variant));
       }
     }
-    // A figure over the rounds: its median and the interquartile range of the paired values.
-    const paired = (fn: (i: number) => number) => {
-      const values = Array.from({ length: rounds }, (_, i) => fn(i));
-      return { value: median(values), spread: [quantile(values, 0.25), quantile(values, 0.75)] as const };
-    };
-    const w = (v: Variant) => median(walls[v]);
-    const rows: ConsumerRow[] = [
-      {
-        goal: "cost of require('cdktf-dcs-bigkey') over a bare cdktf app",
-        oursMs: w('require1'), bareMs: w('bare1'), limitMs: 0, limit: 'nothing to wait for',
-        ...paired((i) => walls.require1[i] - walls.bare1[i]), unit: 'ms', target: '≤ +15 ms',
-      },
-      {
-        goal: 'one live lookup: synth − bare − one round trip',
-        oursMs: w('live1'), bareMs: w('bare1'), limitMs: rtt, limit: 'one round trip',
-        ...paired((i) => walls.live1[i] - walls.bare1[i] - rtt), unit: 'ms', target: '≤ +40 ms',
-      },
-      {
-        goal: 'snapshot replay: synth − bare',
-        oursMs: w('replay1'), bareMs: w('bare1'), limitMs: 0, limit: 'nothing to wait for',
-        ...paired((i) => walls.replay1[i] - walls.bare1[i]), unit: 'ms', target: '≤ +15 ms',
-      },
-      {
-        goal: `${SYNTH_INSTANCES} instances: (live − same app with constant outputs) ÷ batch floor`,
-        oursMs: w('live200'), bareMs: w('bare200'), limitMs: floor, limit: `ceil(${SYNTH_INSTANCES} / ${DEFAULT_BATCH_CONCURRENCY}) × round trip`,
-        ...paired((i) => (walls.live200[i] - walls.bare200[i]) / floor), unit: 'x', target: '≤ 1.3×',
-      },
-      {
-        goal: 'one live lookup without the code cache (first synth after an install): synth − bare − one round trip',
-        oursMs: w('live1NoCache'), bareMs: w('bare1'), limitMs: rtt, limit: 'one round trip',
-        ...paired((i) => walls.live1NoCache[i] - walls.bare1[i] - rtt), unit: 'ms',
-      },
-    ];
-    const medians = (by: Record<Variant, number[]>) => Object.fromEntries(VARIANTS.filter((v) => by[v].length).map((v) => [v, median(by[v])]));
-    const packageName = path.basename(tarball);
-    return {
-      rounds, rttMs: rtt, floorMs: floor, rows, packageName,
-      reportedLookupMs: medians(reported), cpuMs: medians(cpu), emulatorCpuMs: medians(emulatorCpu),
-      timeline: timeline(app, live, work, pid),
-    };
+    const results = builds.map((build) => ({ ...resultOf(build, rounds, rtt, floor), timeline: timeline(build.app, live, work, pid) }));
+    return { rounds, rttMs: rtt, floorMs: floor, ...results[0], ...(results[1] ? { compared: results[1] } : {}) };
   } finally {
     await emulator.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+function resultOf(build: Build, rounds: number, rtt: number, floor: number): Omit<ConsumerBuildResult, 'timeline'> {
+  const walls = Object.fromEntries(VARIANTS.map((v) => [v, build.runs[v].map((r) => r.wallMs)])) as Record<Variant, number[]>;
+  // A figure over the rounds: its median and the interquartile range of the paired values.
+  const paired = (fn: (i: number) => number) => {
+    const values = Array.from({ length: rounds }, (_, i) => fn(i));
+    return { value: median(values), spread: [quantile(values, 0.25), quantile(values, 0.75)] as const };
+  };
+  const w = (v: Variant) => median(walls[v]);
+  const rows: ConsumerRow[] = [
+    {
+      goal: "cost of require('cdktf-dcs-bigkey') over a bare cdktf app",
+      oursMs: w('require1'), bareMs: w('bare1'), limitMs: 0, limit: 'nothing to wait for',
+      ...paired((i) => walls.require1[i] - walls.bare1[i]), unit: 'ms', target: '≤ +15 ms',
+    },
+    {
+      goal: 'one live lookup: synth − bare − one round trip',
+      oursMs: w('live1'), bareMs: w('bare1'), limitMs: rtt, limit: 'one round trip',
+      ...paired((i) => walls.live1[i] - walls.bare1[i] - rtt), unit: 'ms', target: '≤ +40 ms',
+    },
+    {
+      goal: 'snapshot replay: synth − bare',
+      oursMs: w('replay1'), bareMs: w('bare1'), limitMs: 0, limit: 'nothing to wait for',
+      ...paired((i) => walls.replay1[i] - walls.bare1[i]), unit: 'ms', target: '≤ +15 ms',
+    },
+    {
+      goal: `${SYNTH_INSTANCES} instances: (live − same app with constant outputs) ÷ batch floor`,
+      oursMs: w('live200'), bareMs: w('bare200'), limitMs: floor, limit: `ceil(${SYNTH_INSTANCES} / ${DEFAULT_BATCH_CONCURRENCY}) × round trip`,
+      ...paired((i) => (walls.live200[i] - walls.bare200[i]) / floor), unit: 'x', target: '≤ 1.3×',
+    },
+    {
+      goal: 'one live lookup without the code cache (first synth after an install): synth − bare − one round trip',
+      oursMs: w('live1NoCache'), bareMs: w('bare1'), limitMs: rtt, limit: 'one round trip',
+      ...paired((i) => walls.live1NoCache[i] - walls.bare1[i] - rtt), unit: 'ms',
+    },
+  ];
+  const medians = (pick: (r: SynthRun) => number | undefined) =>
+    Object.fromEntries(VARIANTS.map((v) => [v, build.runs[v].map(pick).filter((x): x is number => x !== undefined)] as const).filter(([, xs]) => xs.length).map(([v, xs]) => [v, median(xs)]));
+  return {
+    packageName: path.basename(build.tarball), rows,
+    reportedLookupMs: medians((r) => r.lookupMs), cpuMs: medians((r) => r.cpuMs), emulatorCpuMs: medians((r) => r.emulatorCpuMs),
+  };
 }
 
 export function consumerTable(bench: ConsumerBench): string {
@@ -329,6 +349,28 @@ export function consumerTable(bench: ConsumerBench): string {
     '| step | ms |',
     '|---|---:|',
     ...bench.timeline.map((t) => `| ${t.event} | ${t.ms === undefined ? '—' : ms(t.ms)} |`),
+    ...(bench.compared ? ['', comparisonTable(bench, bench.compared)] : []),
+  ].join('\n');
+}
+
+/** The compared build beside this one: the same rows and timeline, measured in the same rounds. */
+function comparisonTable(after: ConsumerBench, before: ConsumerBuildResult): string {
+  const ms = (x: number) => x.toFixed(0);
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${ms(Math.abs(x))}`;
+  const figure = (r: ConsumerRow) => (r.unit === 'x' ? `${r.value.toFixed(2)}× (${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)})` : `${signed(r.value)} ms (${signed(r.spread[0])} … ${signed(r.spread[1])})`);
+  const cpu = (b: ConsumerBuildResult) => Object.entries(b.cpuMs).map(([v, x]) => `${v} ${ms(x!)}`).join(', ');
+  return [
+    `The same rounds, runs interleaved: ${before.packageName} (before) and ${after.packageName} (after); medians (interquartile ranges).`,
+    '',
+    '| goal | before | after | target |',
+    '|---|---:|---:|---:|',
+    ...after.rows.map((r, i) => `| ${r.goal} | ${figure(before.rows[i])} | **${figure(r)}** | ${r.target ?? '(information)'} |`),
+    '',
+    `CPU time of the synth process, ms: before ${cpu(before)}; after ${cpu(after)}.`,
+    '',
+    '| step (ms from process start) | before | after |',
+    '|---|---:|---:|',
+    ...after.timeline.map((t, i) => `| ${t.event} | ${before.timeline[i]?.ms === undefined ? '—' : ms(before.timeline[i].ms!)} | ${t.ms === undefined ? '—' : ms(t.ms)} |`),
   ].join('\n');
 }
 
@@ -339,7 +381,7 @@ if (require.main === module) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const rounds = option('--rounds');
-  runConsumerBench({ tarball: option('--package'), rounds: rounds === undefined ? undefined : Number(rounds) }).then(
+  runConsumerBench({ tarball: option('--package'), compareTarball: option('--compare'), rounds: rounds === undefined ? undefined : Number(rounds) }).then(
     (bench) => console.log(consumerTable(bench)),
     (error) => {
       console.error(error);
