@@ -5,7 +5,7 @@ export { DcsBigKeyClient, DEFAULT_MAX_RESPONSE_BYTES, MAX_TASKS_ENV } from './cl
 export { DEFAULT_MAX_TASKS } from './client/paging';
 export type { ProxySettings } from './client/proxy';
 export { ALLOW_INSECURE_HTTP_ENV } from './client/validation';
-export type { DcsClientOptions, RetryEvent, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
+export type { AutoscanSettings, DcsClientOptions, RetryEvent, TaskDetails, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
 export { resolveConnection, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV } from './client/connection';
 export type { DcsConnectionOptions } from './client/connection';
 export { CREDENTIAL_ENV_SOURCES } from './client/credentials';

@@ -235,9 +235,14 @@ describe('not found and unsupported', () => {
       expect(response.json().error_msg).toContain(id(405));
     }
 
-    const route = await dcs.send({ path: `/v2/${P}/instances/${ORDERS}/hotkey-tasks` });
-    expect(route.status).toBe(404);
-    expect(route.json().error_code).toBe('APIGW.0101');
+    for (const path of [`/v2/${P}/instances/${ORDERS}/expired-key-tasks`, `/v2/${P}/instances/${ORDERS}/bigkey/autoscan/x`]) {
+      const route = await dcs.send({ path });
+      expect(route.status).toBe(404);
+      expect(route.json().error_code).toBe('APIGW.0101');
+    }
+    const hotTask = await dcs.send({ path: `/v2/${P}/instances/${ORDERS}/hotkey-task/${id(406)}` });
+    expect(hotTask.status).toBe(404);
+    expect(hotTask.json().error_msg).toContain(`hot key analysis task ${id(406)}`);
   });
 
   it('answers 400 DCS.4919 on every bigkey route of an instance without big key analysis', async () => {
@@ -516,7 +521,8 @@ describe('stats', () => {
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     const stats = await emulator.admin.stats();
     expect(stats).toMatchObject({ requests: 6, list_requests: 6, in_flight: 0, max_in_flight: 6 });
-    expect(stats.by_instance[ORDERS]).toEqual({ requests: 6, list_requests: 6, max_in_flight: 6, statuses: { '200': 6 } });
+    expect(stats.by_instance[ORDERS]).toEqual({ requests: 6, list_requests: 6, routes: { list: 6 }, max_in_flight: 6, statuses: { '200': 6 } });
+    expect(stats.routes).toEqual({ list: 6 });
     expect(stats.log.map((e) => e.query.offset).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
     expect(stats.log[0]).toMatchObject({ method: 'GET', path: listPath(P, ORDERS), status: 200, instance_id: ORDERS });
 
@@ -538,7 +544,7 @@ describe('admin instances and generated data', () => {
   it('generates 2537 deterministic tasks and pages through them', async () => {
     const generate = { count: 2537, start: '2026-01-01T00:00:00.000Z', interval_seconds: 3600, seed: 'emulator-test' };
     const summary = await emulator.admin.putInstance(id(30), { project_id: TP, name: 'big', generate });
-    expect(summary).toEqual({ project_id: TP, instance_id: id(30), name: 'big', bigkey_supported: true, task_count: 2537 });
+    expect(summary).toEqual({ project_id: TP, instance_id: id(30), name: 'big', bigkey_supported: true, task_count: 2537, hotkey_task_count: 0 });
 
     const records = [];
     for (let offset = 0; ; offset += 1000) {

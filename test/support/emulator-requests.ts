@@ -90,8 +90,16 @@ export function listPath(projectId: string, instanceId: string): string {
   return `/v2/${projectId}/instances/${instanceId}/bigkey-tasks`;
 }
 
-export function taskPath(projectId: string, instanceId: string, taskId?: string): string {
-  return `/v2/${projectId}/instances/${instanceId}/bigkey-task${taskId === undefined ? '' : `/${taskId}`}`;
+export function taskPath(projectId: string, instanceId: string, taskId?: string, kind: 'bigkey' | 'hotkey' = 'bigkey'): string {
+  return `/v2/${projectId}/instances/${instanceId}/${kind}-task${taskId === undefined ? '' : `/${taskId}`}`;
+}
+
+export function hotListPath(projectId: string, instanceId: string): string {
+  return `/v2/${projectId}/instances/${instanceId}/hotkey-tasks`;
+}
+
+export function autoscanPath(projectId: string, instanceId: string, kind: 'bigkey' | 'hotkey' = 'bigkey'): string {
+  return `/v2/${projectId}/instances/${instanceId}/${kind}/autoscan`;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
