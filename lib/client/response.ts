@@ -125,7 +125,7 @@ export function parseDetailsResponse<K extends BigKey = BigKey>(text: string, ex
     if (rawKeys.length > MAX_KEYS_PER_SCAN) throw bad('keys', `an array of ${rawKeys.length} keys`, `at most ${MAX_KEYS_PER_SCAN} keys (what an analysis keeps)`, task.id);
     keyList = rawKeys;
   }
-  const keys = keyList.map((key, i) => parseKey(key, `keys[${i}]`, expected.kind, task.id) as K);
+  const keys = parseKeys(keyList, expected.kind, task.id, 'required') as K[];
   let count = keys.length;
   if (num !== undefined && num !== null) {
     if (typeof num !== 'number' || !Number.isSafeInteger(num) || num < 0) throw bad('num', num, 'an integer >= 0', task.id);
@@ -137,12 +137,24 @@ export function parseDetailsResponse<K extends BigKey = BigKey>(text: string, ex
   return { ...task, ...(typeof instance_id === 'string' ? { instance_id } : {}), num: count, keys };
 }
 
+/**
+ * The keys of a task, each checked (see parseDetailsResponse). `names`: `required` in API bodies;
+ * `absent` where names were withheld (a snapshot recorded without key names must hold none).
+ */
+export function parseKeys(values: readonly unknown[], kind: ScanKind, taskId: string, names: 'required' | 'absent'): (BigKey | HotKey)[] {
+  return values.map((key, i) => parseKey(key, `keys[${i}]`, kind, taskId, names));
+}
+
 /** One key of a details body. Messages never show the key's name (customer data), only its position. */
-function parseKey(value: unknown, at: string, kind: ScanKind, taskId: string): BigKey | HotKey {
+function parseKey(value: unknown, at: string, kind: ScanKind, taskId: string, names: 'required' | 'absent'): BigKey | HotKey {
   if (!isObject(value)) throw bad(at, JSON.stringify(value), 'an object', taskId);
   const { name, type, shard, db, size, unit, freq } = value;
-  if (typeof name !== 'string') throw bad(`${at}.name`, name, 'a string', taskId);
-  if (name.length > MAX_KEY_NAME_LENGTH) throw bad(`${at}.name`, `a name of ${name.length} characters`, `at most ${MAX_KEY_NAME_LENGTH} characters`, taskId);
+  if (names === 'absent') {
+    if (name !== undefined) throw new ResponseShapeError(`${at}.name is present (task ${taskId}), but key names were not to be kept`, `${at}.name`, 'absent (key names were not to be kept)');
+  } else {
+    if (typeof name !== 'string') throw bad(`${at}.name`, name, 'a string', taskId);
+    if (name.length > MAX_KEY_NAME_LENGTH) throw bad(`${at}.name`, `a name of ${name.length} characters`, `at most ${MAX_KEY_NAME_LENGTH} characters`, taskId);
+  }
   if (!(KEY_TYPES as readonly unknown[]).includes(type)) throw bad(`${at}.type`, type, `one of ${KEY_TYPES.join(', ')}`, taskId);
   const expectedUnit = type === 'string' ? 'byte' : 'count';
   if (unit !== expectedUnit) throw bad(`${at}.unit`, unit, `"${expectedUnit}" (the unit of a ${type as string} key)`, taskId);
@@ -154,7 +166,7 @@ function parseKey(value: unknown, at: string, kind: ScanKind, taskId: string): B
     if (!m || Number(m[2]) < 1 || Number(m[2]) > 65_535) throw bad(`${at}.shard`, shard, 'an ip:port such as 192.168.0.12:6379 (or absent)', taskId);
     shardText = shard as string;
   }
-  const key: BigKey = { name, type: type as KeyType, ...(shardText !== undefined ? { shard: shardText } : {}), db, size, unit: expectedUnit };
+  const key: BigKey = { ...(typeof name === 'string' ? { name } : {}), type: type as KeyType, ...(shardText !== undefined ? { shard: shardText } : {}), db, size, unit: expectedUnit };
   if (kind === 'bigkey') return key;
   if (typeof freq !== 'number' || !Number.isInteger(freq) || freq < 0 || freq > MAX_FREQ) throw bad(`${at}.freq`, freq, `an integer from 0 to ${MAX_FREQ} (the LFU counter of a hot key)`, taskId);
   return { ...key, freq };
@@ -167,7 +179,11 @@ const MAX_SCHEDULE_TIMES = 1440;
 
 /** An autoscan settings body (`…/bigkey/autoscan`, `…/hotkey/autoscan`), for the instance asked for. */
 export function parseAutoscanResponse(text: string, instanceId: string): AutoscanConfig {
-  const body = parseObject(text);
+  return parseAutoscan(parseObject(text), instanceId);
+}
+
+/** Autoscan settings (a parsed body, or as a snapshot holds them), for the instance asked for. */
+export function parseAutoscan(body: Record<string, unknown>, instanceId: string): AutoscanConfig {
   const { instance_id, enable_auto_scan, schedule_at, updated_at } = body;
   if (typeof instance_id !== 'string' || instance_id.toLowerCase() !== instanceId.toLowerCase()) throw bad('instance_id', instance_id, `the instance asked for (${instanceId})`);
   if (typeof enable_auto_scan !== 'boolean') throw bad('enable_auto_scan', enable_auto_scan, 'true or false');

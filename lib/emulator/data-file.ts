@@ -100,13 +100,16 @@ export interface GenerateSpec {
   readonly seed: string;
 }
 
+/** A key as the data file writes it: `db` defaults to 0 and `unit` follows the type; hot keys add `freq`. */
+export type EmulatorKeyData = Omit<BigKey, 'db' | 'unit'> & { readonly db?: number; readonly unit?: BigKey['unit']; readonly freq?: number };
+
 /** A task as the data file holds it: the API record, plus the keys its details list (success tasks only). */
 export interface EmulatorTaskData extends BigKeyTask {
-  readonly keys?: readonly (BigKey | HotKey)[];
+  readonly keys?: readonly EmulatorKeyData[];
 }
 
-/** Automatic analysis settings as the data file holds them (the API's body without instance_id). */
-export type EmulatorAutoscanData = Omit<AutoscanConfig, 'instance_id'>;
+/** Automatic analysis settings as the data file holds them (the API's body without instance_id; schedule_at defaults to none). */
+export type EmulatorAutoscanData = Omit<AutoscanConfig, 'instance_id' | 'schedule_at'> & { readonly schedule_at?: readonly string[] };
 
 /** The settings of an instance whose data file says nothing: automatic analysis off. */
 export const DEFAULT_AUTOSCAN: EmulatorAutoscanData = { enable_auto_scan: false, schedule_at: [] };

@@ -16,6 +16,7 @@ export { EmulatorAdminClient, EmulatorAdminError } from './admin-client';
 export { BUNDLED_DEMO_DATA_FILE, DEFAULT_AUTOSCAN, DEFAULT_LIFECYCLE, generateTasks, loadEmulatorData, validateEmulatorData } from './data-file';
 export type {
   EmulatorAutoscanData,
+  EmulatorKeyData,
   EmulatorTaskData,
   EmulatorCredential,
   EmulatorData,

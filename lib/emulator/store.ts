@@ -67,7 +67,8 @@ export class TaskSet {
     private readonly generated: GeneratedTasks | undefined,
     private readonly lifecycle: LifecycleSettings,
   ) {
-    for (const { keys, ...task } of tasks) this.stored.set(task.id, { id: task.id, createdMs: Date.parse(task.created_at), fixed: task, ...(keys ? { keys } : {}) });
+    // Validated keys (data-file.ts): db and unit filled in.
+    for (const { keys, ...task } of tasks) this.stored.set(task.id, { id: task.id, createdMs: Date.parse(task.created_at), fixed: task, ...(keys ? { keys: keys as readonly BigKeyRecord[] } : {}) });
     this.changed();
   }
 
@@ -230,7 +231,7 @@ export class InstanceState {
   /** `GET …/bigkey/autoscan` (or hotkey/autoscan), in the API's field order. */
   autoscan(kind: ScanKind): AutoscanConfig {
     const { enable_auto_scan, schedule_at, updated_at } = this.autoscanData[kind];
-    return { instance_id: this.instanceId, enable_auto_scan, schedule_at, ...(updated_at !== undefined ? { updated_at } : {}) };
+    return { instance_id: this.instanceId, enable_auto_scan, schedule_at: schedule_at ?? [], ...(updated_at !== undefined ? { updated_at } : {}) };
   }
 
   details(kind: ScanKind, id: string, nowMs: number): BigKeyTaskDetails | undefined {
