@@ -145,6 +145,11 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
       const stats = await emulator.admin.stats();
       for (const id of ids) expect(stats.by_instance[id].routes).toEqual({ list: 1, show: 1, autoscan: 1 });
       expect(stats.max_in_flight).toBeGreaterThan(8); // list and settings of every instance at once, then the details
+      // the details requests of the instances overlap each other: no round trip per instance one after another
+      const details = stats.log.filter((e) => e.path.includes('/bigkey-task/'));
+      expect(details).toHaveLength(8);
+      const overlap = Math.max(...details.map((d) => details.filter((o) => o.started_ms < d.ended_ms && o.ended_ms > d.started_ms).length));
+      expect(overlap).toBeGreaterThanOrEqual(4);
       expect(LookupRegistry.of(app).summary()).toMatch(/^dcs-bigkey: 8 instances, 8 tasks, source emulator, \d+ ms in 1 batch$/);
       expect(all.map((s) => s.autoScan.enable_auto_scan)).toEqual(ids.map(() => false));
     });
