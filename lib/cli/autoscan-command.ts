@@ -4,23 +4,13 @@
  */
 import { AutoscanSettings, DcsBigKeyClient } from '../client/client';
 import { SCAN_API, SCAN_KINDS } from '../client/types';
-import { validateInstanceId } from '../client/validation';
-import { parseChoice, parseFlags } from './args';
-import { runClientCommand } from './client-command';
-import { CREDENTIALS_HELP, Location, locationFlagsHelp, resolveLocation } from './connection-flags';
-import { CliIo, EXIT, terminalWidth, UsageError } from './io';
+import { FlagValues } from './args';
+import { INSTANCE_FLAGS, InstancePlan, planInstance, runClientCommand } from './client-command';
+import { CREDENTIALS_HELP, locationFlagsHelp } from './connection-flags';
+import { CliIo, EXIT, terminalWidth } from './io';
 import { hanging, renderTable } from './report/table';
 
 export const AUTOSCAN_FORMATS = ['table', 'json'] as const;
-
-const FLAGS = {
-  'instance-id': { type: 'string' },
-  'project-id': { type: 'string' },
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
-  format: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 export const AUTOSCAN_USAGE = `usage: dcs-bigkey autoscan --instance-id ID [--project-id P]
                            [--region R | --endpoint URL] [--format table|json]
@@ -44,23 +34,11 @@ exit codes: 0 printed (whatever the settings say); 1 the API or the network
 failed (for either setting); 2 usage error (nothing was sent).
 `;
 
-interface AutoscanPlan {
-  readonly instanceId: string;
-  readonly format: (typeof AUTOSCAN_FORMATS)[number];
-  readonly location: Location;
-}
-
-function planAutoscan(flags: ReturnType<typeof parseFlags<typeof FLAGS>>, env: NodeJS.ProcessEnv): AutoscanPlan {
-  if (flags['instance-id'] === undefined) throw new UsageError('--instance-id is required: the DCS instance id, a UUID');
-  return {
-    instanceId: validateInstanceId(flags['instance-id'], '--instance-id'),
-    format: flags.format === undefined ? 'table' : parseChoice('format', flags.format, AUTOSCAN_FORMATS),
-    location: resolveLocation({ projectId: flags['project-id'], region: flags.region, endpoint: flags.endpoint }, env),
-  };
-}
+type AutoscanPlan = InstancePlan<(typeof AUTOSCAN_FORMATS)[number]>;
 
 export function runAutoscanCommand(argv: string[], io: CliIo): Promise<number> {
-  return runClientCommand({ name: 'autoscan', usage: AUTOSCAN_USAGE, flags: FLAGS, plan: planAutoscan, run: printSettings }, argv, io);
+  const plan = (flags: FlagValues<typeof INSTANCE_FLAGS>, env: NodeJS.ProcessEnv) => planInstance(flags, env, AUTOSCAN_FORMATS);
+  return runClientCommand({ name: 'autoscan', usage: AUTOSCAN_USAGE, flags: INSTANCE_FLAGS, plan, run: printSettings }, argv, io);
 }
 
 async function printSettings(client: DcsBigKeyClient, plan: AutoscanPlan, io: CliIo): Promise<number> {

@@ -6,11 +6,39 @@
  */
 import { DcsBigKeyClient } from '../client/client';
 import { DcsConfigError, DcsError } from '../client/errors';
-import { FlagSpecs, FlagValues, parseFlags } from './args';
-import { clientFor, Location } from './connection-flags';
+import { validateInstanceId } from '../client/validation';
+import { FlagSpecs, FlagValues, parseChoice, parseFlags } from './args';
+import { clientFor, Location, resolveLocation } from './connection-flags';
 import { CliIo, EXIT, UsageError } from './io';
 import { redactingIo } from './redact';
 import { plain } from './report/table';
+
+/** The flags every one-instance command has: the instance, where to send, the output format, help. */
+export const INSTANCE_FLAGS = {
+  'instance-id': { type: 'string' },
+  'project-id': { type: 'string' },
+  region: { type: 'string' },
+  endpoint: { type: 'string' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** What every one-instance command's plan starts from. */
+export interface InstancePlan<F extends string> {
+  readonly instanceId: string;
+  readonly format: F;
+  readonly location: Location;
+}
+
+/** Checks the shared flags (the first of `formats` is the default); throws UsageError or DcsConfigError. */
+export function planInstance<F extends string>(flags: FlagValues<typeof INSTANCE_FLAGS>, env: NodeJS.ProcessEnv, formats: readonly F[]): InstancePlan<F> {
+  if (flags['instance-id'] === undefined) throw new UsageError('--instance-id is required: the DCS instance id, a UUID');
+  return {
+    instanceId: validateInstanceId(flags['instance-id'], '--instance-id'),
+    format: flags.format === undefined ? formats[0] : parseChoice('format', flags.format, formats),
+    location: resolveLocation({ projectId: flags['project-id'], region: flags.region, endpoint: flags.endpoint }, env),
+  };
+}
 
 export interface ClientCommand<S extends FlagSpecs, P extends { readonly location: Location }> {
   /** The command's name, as messages start with it (`dcs-bigkey <name>: …`). */

@@ -6,28 +6,23 @@
  */
 import { DcsBigKeyClient } from '../client/client';
 import { BigKey, HotKey, SCAN_API, ScanKind } from '../client/types';
-import { validateInstanceId, validateTaskId } from '../client/validation';
+import { validateTaskId } from '../client/validation';
 import { readScanData } from '../lookup/scan-data';
 import { describeTask } from '../policy/task-summary';
 import { KeyScan, keyScanOf } from '../policy/key-scan';
 import { shortSize } from '../policy/size';
-import { parseChoice, parseFlags } from './args';
-import { runClientCommand } from './client-command';
-import { CREDENTIALS_HELP, Location, locationFlagsHelp, resolveLocation } from './connection-flags';
-import { CliIo, EXIT, terminalWidth, UsageError } from './io';
+import { parseFlags } from './args';
+import { INSTANCE_FLAGS, InstancePlan, planInstance, runClientCommand } from './client-command';
+import { CREDENTIALS_HELP, locationFlagsHelp } from './connection-flags';
+import { CliIo, EXIT, terminalWidth } from './io';
 import { hanging, plain, renderTable } from './report/table';
 
 export const KEYS_FORMATS = ['table', 'json'] as const;
 
 const FLAGS = {
-  'instance-id': { type: 'string' },
+  ...INSTANCE_FLAGS,
   'task-id': { type: 'string' },
   hot: { type: 'boolean' },
-  'project-id': { type: 'string' },
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
-  format: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const KEYS_USAGE = `usage: dcs-bigkey keys --instance-id ID [--task-id T] [--hot]
@@ -56,21 +51,15 @@ exit codes: 0 printed; 1 no successful analysis (or the task named has not
 succeeded), or the API or the network failed; 2 usage error (nothing sent).
 `;
 
-interface KeysPlan {
+interface KeysPlan extends InstancePlan<(typeof KEYS_FORMATS)[number]> {
   readonly kind: ScanKind;
-  readonly instanceId: string;
   readonly taskId?: string;
-  readonly format: (typeof KEYS_FORMATS)[number];
-  readonly location: Location;
 }
 
 function planKeys(flags: ReturnType<typeof parseFlags<typeof FLAGS>>, env: NodeJS.ProcessEnv): KeysPlan {
-  if (flags['instance-id'] === undefined) throw new UsageError('--instance-id is required: the DCS instance id, a UUID');
-  const instanceId = validateInstanceId(flags['instance-id'], '--instance-id');
+  const base = planInstance(flags, env, KEYS_FORMATS);
   const taskId = flags['task-id'] === undefined ? undefined : validateTaskId(flags['task-id'], '--task-id');
-  const format = flags.format === undefined ? 'table' : parseChoice('format', flags.format, KEYS_FORMATS);
-  const location = resolveLocation({ projectId: flags['project-id'], region: flags.region, endpoint: flags.endpoint }, env);
-  return { kind: flags.hot ? 'hotkey' : 'bigkey', instanceId, ...(taskId !== undefined ? { taskId } : {}), format, location };
+  return { ...base, kind: flags.hot ? 'hotkey' : 'bigkey', ...(taskId !== undefined ? { taskId } : {}) };
 }
 
 /** What the keys command found: the keys, or why there are none to show. */

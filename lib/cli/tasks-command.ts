@@ -4,26 +4,21 @@
  */
 import { DcsBigKeyClient } from '../client/client';
 import { BigKeyTaskStatus, MAX_PAGE_LIMIT, SCAN_API, ScanKind, TASK_STATUSES } from '../client/types';
-import { validateInstanceId, validateStatus } from '../client/validation';
-import { parseChoice, parseFlags, parseInteger } from './args';
-import { runClientCommand } from './client-command';
-import { CREDENTIALS_HELP, Location, locationFlagsHelp, resolveLocation } from './connection-flags';
-import { CliIo, EXIT, terminalWidth, UsageError } from './io';
+import { validateStatus } from '../client/validation';
+import { parseFlags, parseInteger } from './args';
+import { INSTANCE_FLAGS, InstancePlan, planInstance, runClientCommand } from './client-command';
+import { CREDENTIALS_HELP, locationFlagsHelp } from './connection-flags';
+import { CliIo, EXIT, terminalWidth } from './io';
 import { renderTasksTable } from './report/table';
 
 export const TASKS_FORMATS = ['table', 'json'] as const;
 
 const FLAGS = {
-  'instance-id': { type: 'string' },
-  'project-id': { type: 'string' },
-  region: { type: 'string' },
-  endpoint: { type: 'string' },
+  ...INSTANCE_FLAGS,
   status: { type: 'string' },
   offset: { type: 'string' },
   limit: { type: 'string' },
-  format: { type: 'string' },
   hot: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const TASKS_USAGE = `usage: dcs-bigkey tasks --instance-id ID [--hot] [--project-id P]
@@ -55,27 +50,21 @@ exit codes: 0 listed; 1 the API or the network failed (the message has the
 error code and request id); 2 usage error (nothing was sent).
 `;
 
-interface TasksPlan {
+interface TasksPlan extends InstancePlan<(typeof TASKS_FORMATS)[number]> {
   readonly kind: ScanKind;
-  readonly instanceId: string;
   readonly status?: BigKeyTaskStatus;
   readonly offset?: number;
   readonly limit?: number;
-  readonly format: (typeof TASKS_FORMATS)[number];
-  readonly location: Location;
 }
 
 /** Checks every flag; throws UsageError or DcsConfigError before anything is sent. */
 function planTasks(flags: ReturnType<typeof parseFlags<typeof FLAGS>>, env: NodeJS.ProcessEnv): TasksPlan {
-  if (flags['instance-id'] === undefined) throw new UsageError('--instance-id is required: the DCS instance id, a UUID');
-  const instanceId = validateInstanceId(flags['instance-id'], '--instance-id');
+  const base = planInstance(flags, env, TASKS_FORMATS);
   const status = flags.status === undefined ? undefined : validateStatus(flags.status, '--status');
   // parseInteger enforces the API's ranges (offset >= 0, limit 1-1000).
   const offset = flags.offset === undefined ? undefined : parseInteger('offset', flags.offset, 0);
   const limit = flags.limit === undefined ? undefined : parseInteger('limit', flags.limit, 1, MAX_PAGE_LIMIT);
-  const format = flags.format === undefined ? 'table' : parseChoice('format', flags.format, TASKS_FORMATS);
-  const location = resolveLocation({ projectId: flags['project-id'], region: flags.region, endpoint: flags.endpoint }, env);
-  return { kind: flags.hot ? 'hotkey' : 'bigkey', instanceId, status, offset, limit, format, location };
+  return { ...base, kind: flags.hot ? 'hotkey' : 'bigkey', status, offset, limit };
 }
 
 export function runTasksCommand(argv: string[], io: CliIo): Promise<number> {

@@ -12,8 +12,7 @@ import { DcsConfigError } from '../../lib/client/errors';
 import { DcsBigKeyScanTasks, DcsLookupFailedError } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { DcsHotKeyScanTasks } from '../../lib/construct/dcs-hotkey-scan-tasks';
 import { LookupRegistry } from '../../lib/construct/lookup-registry';
-import { EmulatorProcess } from '../../lib/emulator';
-import { DEMO, newInstanceId, SECRETS, startDemoEmulator } from '../support/emulator-fixture';
+import { DEMO, newInstanceId, SECRETS, useDemoEmulator } from '../support/emulator-fixture';
 import { FRAMEWORKS } from '../support/frameworks';
 import { continueOnErrorAnnotations, newApp, outputs, synthApp } from '../support/synth';
 
@@ -23,16 +22,8 @@ const MiB = 1024 * 1024;
 /** The key names of feed-cache in the demo data: customer data. */
 const FEED_NAMES = ['feed:timeline:render-cache', 'feed:followers:8812731', 'feed:trending:scores', 'feed:config:blob', 'feed:user:8812731'];
 
-let emulator: EmulatorProcess;
-let connection: { endpoint: string; projectId: string; accessKey: string; secretKey: string };
-
-beforeAll(async () => {
-  continueOnErrorAnnotations();
-  emulator = await startDemoEmulator();
-  connection = { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey };
-});
-afterAll(async () => emulator?.stop());
-afterEach(async () => emulator.admin.clearFaults());
+const demo = useDemoEmulator();
+beforeAll(continueOnErrorAnnotations);
 
 const errorsOf = (r: ReturnType<typeof synthApp>, stack = 'producer') => r.annotations[stack].filter((a) => a.level === '@cdktf/error').map((a) => a.message);
 const expectNoNames = (text: string) => {
@@ -48,13 +39,15 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
   describe('the keys of the latest successful big key scan', () => {
     it('a 20 MB string key fails synth with bigKeys.maxStringBytes 10 MiB, naming its type, size, shard and db — not its name', () => {
       const { app, stack } = stackOf();
-      const scans = new DcsBigKeyScanTasks(stack, 'feed-cache', { ...connection, instanceId: FEED, gates: { bigKeys: { maxStringBytes: 10 * 1024 * 1024 } } });
+      const scans = new DcsBigKeyScanTasks(stack, 'feed-cache', { ...demo.connection, instanceId: FEED, gates: { bigKeys: { maxStringBytes: 10 * 1024 * 1024 } } });
       const r = synthApp(app);
       expect(errorsOf(r)).toEqual([
         `[big-keys] the latest successful big key scan of instance ${FEED} (feed-cache) (task ${FEED_LATEST}, auto, finished 2026-11-28T04:03:41.208Z) found a string key over the limit of 10 MB (10,485,760 bytes): ` +
           'a string key of 20 MB (20,971,520 bytes) on shard 192.168.3.21:6379, db 0. split or compress the value, or delete the key; ' +
           `\`dcs-bigkey keys --instance-id ${FEED}\` lists every key`,
       ]);
+      // the consumer's gate message stays the headline policy's (here: nothing to block on)
+      expect(outputs(r.stacks.producer)['feed-cache_gate_message']).toBe('');
       // no key name in any value, output, message or file
       expect(scans.bigKeys!.every((k) => k.name === undefined)).toBe(true);
       expectNoNames(r.allText);
@@ -67,7 +60,7 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
       delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
       try {
         const { app, stack } = stackOf();
-        new DcsBigKeyScanTasks(stack, 'feed-cache', { ...connection, instanceId: FEED, exposeKeyNames: true, gates: { latestAutoFailed: 'off', bigKeys: { maxStringBytes: '10MB' } } });
+        new DcsBigKeyScanTasks(stack, 'feed-cache', { ...demo.connection, instanceId: FEED, exposeKeyNames: true, gates: { latestAutoFailed: 'off', bigKeys: { maxStringBytes: '10MB' } } });
         expect(() => app.synth()).toThrow(/\[big-keys\] .* key "feed:timeline:render-cache", a string key of 20 MB \(20,971,520 bytes\) on shard 192\.168\.3\.21:6379, db 0/);
       } finally {
         process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = saved;
@@ -76,7 +69,7 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
 
     it('typed values and outputs, with names when exposed', () => {
       const { app, stack } = stackOf();
-      const scans = new DcsBigKeyScanTasks(stack, 'feed-cache', { ...connection, instanceId: FEED, readBigKeys: true, exposeKeyNames: true });
+      const scans = new DcsBigKeyScanTasks(stack, 'feed-cache', { ...demo.connection, instanceId: FEED, readBigKeys: true, exposeKeyNames: true });
       expect(scans.bigKeyCount).toBe(4);
       expect(scans.bigKeyScan).toMatchObject({ task_id: FEED_LATEST, scan_type: 'auto', num: 4 });
       expect(scans.largestString).toEqual({ name: 'feed:timeline:render-cache', type: 'string', shard: '192.168.3.21:6379', db: 0, size: 20 * MiB, unit: 'byte' });
@@ -94,7 +87,7 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
     it('creates the key outputs only when keys are read, so a configuration\'s outputs never change with the data', () => {
       const names = (props: object, instanceId: string = FEED) => {
         const { app, stack } = stackOf();
-        new DcsBigKeyScanTasks(stack, 'c', { ...connection, instanceId, ...props });
+        new DcsBigKeyScanTasks(stack, 'c', { ...demo.connection, instanceId, ...props });
         return Object.keys(outputs(synthApp(app).stacks.producer)).sort();
       };
       const plain = names({});
@@ -108,9 +101,9 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
 
     it('a key gate on an instance with no successful scan is an error, never a pass; its outputs say unknown (-1)', async () => {
       const id = newInstanceId();
-      await emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [{ id: newInstanceId(), status: 'failed', scan_type: 'manual', created_at: '2026-11-28T05:00:00.000Z', started_at: '2026-11-28T05:00:01.000Z', finished_at: '2026-11-28T05:00:09.000Z' }] });
+      await demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [{ id: newInstanceId(), status: 'failed', scan_type: 'manual', created_at: '2026-11-28T05:00:00.000Z', started_at: '2026-11-28T05:00:01.000Z', finished_at: '2026-11-28T05:00:09.000Z' }] });
       const { app, stack } = stackOf();
-      const scans = new DcsBigKeyScanTasks(stack, 'never', { ...connection, instanceId: id, gates: { bigKeys: { maxCount: 100, severity: 'warning' } } });
+      const scans = new DcsBigKeyScanTasks(stack, 'never', { ...demo.connection, instanceId: id, gates: { bigKeys: { maxCount: 100, severity: 'warning' } } });
       expect(scans.bigKeys).toBeUndefined();
       expect(scans.bigKeyCount).toBeUndefined();
       const r = synthApp(app);
@@ -118,15 +111,15 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
       const out = outputs(r.stacks.producer);
       expect([out['never_big_key_count'], out['never_largest_string_bytes'], out['never_big_key_scan_id'], out['never_big_keys']]).toEqual([-1, -1, '', '[]']);
       // and the stats: no details request without a successful task
-      expect((await emulator.admin.stats()).by_instance[id].routes).toEqual({ list: 1 });
+      expect((await demo.emulator.admin.stats()).by_instance[id].routes).toEqual({ list: 1 });
     });
 
     it('fails closed when the details cannot be read or are malformed', async () => {
       for (const fault of [{ kind: 'error' as const, status: 403 as const }, { kind: 'malformed' as const, mode: 'keys' as const }]) {
-        await emulator.admin.clearFaults();
-        await emulator.admin.addFaults({ ...fault, route: 'show', instance_id: FEED });
+        await demo.emulator.admin.clearFaults();
+        await demo.emulator.admin.addFaults({ ...fault, route: 'show', instance_id: FEED });
         const { app, stack } = stackOf();
-        const scans = new DcsBigKeyScanTasks(stack, 'feed-cache', { ...connection, instanceId: FEED, gates: { latestAutoFailed: 'off', bigKeys: { maxCount: 100 } } });
+        const scans = new DcsBigKeyScanTasks(stack, 'feed-cache', { ...demo.connection, instanceId: FEED, gates: { latestAutoFailed: 'off', bigKeys: { maxCount: 100 } } });
         const r = synthApp(app);
         expect(errorsOf(r)).toEqual([expect.stringMatching(/^\[lookup-failed\] big key scan tasks of instance .* could not be read, so the gate cannot pass: ShowBigkeyScanTaskDetails for instance /)]);
         expect(() => scans.bigKeys).toThrow(DcsLookupFailedError);
@@ -136,13 +129,13 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
 
     it('reads every instance\'s keys in the same batch: one list and one details request each, concurrently', async () => {
       const ids = Array.from({ length: 8 }, () => newInstanceId());
-      for (const id of ids) await emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [{ id: newInstanceId(), status: 'success', scan_type: 'auto', created_at: '2026-11-28T04:00:00.000Z', started_at: '2026-11-28T04:00:01.000Z', finished_at: '2026-11-28T04:01:00.000Z', keys: [{ name: `k-${id}`, type: 'hash', size: 10, unit: 'count' }] }] });
-      await emulator.admin.addFaults({ kind: 'latency', ms: 40, route: 'any' });
-      await emulator.admin.resetStats();
+      for (const id of ids) await demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [{ id: newInstanceId(), status: 'success', scan_type: 'auto', created_at: '2026-11-28T04:00:00.000Z', started_at: '2026-11-28T04:00:01.000Z', finished_at: '2026-11-28T04:01:00.000Z', keys: [{ name: `k-${id}`, type: 'hash', size: 10, unit: 'count' }] }] });
+      await demo.emulator.admin.addFaults({ kind: 'latency', ms: 40, route: 'any' });
+      await demo.emulator.admin.resetStats();
       const { app, stack } = stackOf();
-      const all = ids.map((id, i) => new DcsBigKeyScanTasks(stack, `c-${i}`, { ...connection, instanceId: id, readBigKeys: true, readAutoScan: true }));
+      const all = ids.map((id, i) => new DcsBigKeyScanTasks(stack, `c-${i}`, { ...demo.connection, instanceId: id, readBigKeys: true, readAutoScan: true }));
       expect(all[3].bigKeyCount).toBe(1);
-      const stats = await emulator.admin.stats();
+      const stats = await demo.emulator.admin.stats();
       for (const id of ids) expect(stats.by_instance[id].routes).toEqual({ list: 1, show: 1, autoscan: 1 });
       expect(stats.max_in_flight).toBeGreaterThan(8); // list and settings of every instance at once, then the details
       // the details requests of the instances overlap each other: no round trip per instance one after another
@@ -158,8 +151,8 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
   describe('the automatic analysis settings', () => {
     it('autoScanEnabled blocks an instance whose automatic big key scan is disabled; values and outputs', () => {
       const { app, stack } = stackOf();
-      const reports = new DcsBigKeyScanTasks(stack, 'reports-cache', { ...connection, instanceId: DEMO.instances.reportsCache, gates: { autoScanEnabled: 'error' } });
-      const orders = new DcsBigKeyScanTasks(stack, 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache, gates: { autoScanEnabled: 'error' } });
+      const reports = new DcsBigKeyScanTasks(stack, 'reports-cache', { ...demo.connection, instanceId: DEMO.instances.reportsCache, gates: { autoScanEnabled: 'error' } });
+      const orders = new DcsBigKeyScanTasks(stack, 'orders-cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache, gates: { autoScanEnabled: 'error' } });
       expect(reports.autoScan).toEqual({ instance_id: DEMO.instances.reportsCache, enable_auto_scan: false, schedule_at: [], updated_at: '2026-09-14T10:02:51.000Z' });
       const r = synthApp(app);
       expect(errorsOf(r)).toEqual([expect.stringMatching(/^\[auto-scan-enabled\] automatic big key analysis of instance .* \(reports-cache\) is disabled \(enable_auto_scan false, last changed 2026-09-14T10:02:51\.000Z\)/)]);
@@ -171,7 +164,7 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
 
     it('values that were not read are a DcsConfigError saying which prop reads them', () => {
       const { stack } = stackOf();
-      const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache });
+      const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache });
       expect(() => scans.bigKeys).toThrow(new DcsConfigError('DcsBigKeyScanTasks producer/orders-cache: the keys were not read; set readBigKeys: true (or gates.bigKeys)'));
       expect(() => scans.autoScan).toThrow(/the automatic analysis settings were not read; set readAutoScan: true \(or gates\.autoScanEnabled\)/);
     });
@@ -180,26 +173,26 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
   describe('DcsHotKeyScanTasks', () => {
     it('mirrors DcsBigKeyScanTasks for hot keys: records, latest values, outputs, the headline gate', async () => {
       const { app, stack } = stackOf();
-      const hot = new DcsHotKeyScanTasks(stack, 'feed-hot', { ...connection, instanceId: FEED });
+      const hot = new DcsHotKeyScanTasks(stack, 'feed-hot', { ...demo.connection, instanceId: FEED });
       expect(hot.count).toBe(2);
       expect(hot.latestAuto).toMatchObject({ id: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a', status: 'success' });
       expect(hot.framework).toBe(_frameworkName);
       // an instance whose latest automatic hot key scan failed
       const id = newInstanceId();
-      await emulator.admin.putInstance(id, { project_id: DEMO.projectId, hotkey_tasks: [{ id: newInstanceId(), status: 'failed', scan_type: 'auto', created_at: '2026-11-28T20:00:00.000Z', started_at: '2026-11-28T20:00:01.000Z', finished_at: '2026-11-28T20:00:30.000Z' }] });
-      new DcsHotKeyScanTasks(stack, 'failed-hot', { ...connection, instanceId: id });
+      await demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, hotkey_tasks: [{ id: newInstanceId(), status: 'failed', scan_type: 'auto', created_at: '2026-11-28T20:00:00.000Z', started_at: '2026-11-28T20:00:01.000Z', finished_at: '2026-11-28T20:00:30.000Z' }] });
+      new DcsHotKeyScanTasks(stack, 'failed-hot', { ...demo.connection, instanceId: id });
       const r = synthApp(app);
       expect(errorsOf(r)).toEqual([expect.stringMatching(/^\[latest-auto-failed\] the latest automatic hot key scan of instance .* \(failed-hot\) failed: .* find the cause under Cache Analysis > Hot Key Analysis/)]);
       const out = outputs(r.stacks.producer);
       expect(out['feed-hot_count']).toBe(2);
       expect(out['feed-hot_latest_auto_status']).toBe('success');
       expect(out['failed-hot_gate_message']).toMatch(/^the latest automatic hot key scan of instance .* failed/);
-      expect((await emulator.admin.stats()).by_instance[id].routes).toEqual({ hotkey_list: 1 });
+      expect((await demo.emulator.admin.stats()).by_instance[id].routes).toEqual({ hotkey_list: 1 });
     });
 
     it('reads the hot keys for a hotKeys gate: typed values, outputs, findings', () => {
       const { app, stack } = stackOf();
-      const hot = new DcsHotKeyScanTasks(stack, 'feed-hot', { ...connection, instanceId: FEED, gates: { hotKeys: { maxFreq: 250, maxCount: 5 }, autoScanEnabled: 'warning' } });
+      const hot = new DcsHotKeyScanTasks(stack, 'feed-hot', { ...demo.connection, instanceId: FEED, gates: { hotKeys: { maxFreq: 250, maxCount: 5 }, autoScanEnabled: 'warning' } });
       expect(hot.hotKeyCount).toBe(3);
       expect(hot.hottestKey).toEqual({ type: 'zset', shard: '192.168.3.21:6379', db: 0, size: 9120, unit: 'count', freq: 255 });
       expect(hot.autoScan.schedule_at).toEqual(['20:00']);
@@ -213,13 +206,13 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
 
     it('fails closed like the big key construct', () => {
       const { app, stack } = stackOf();
-      new DcsHotKeyScanTasks(stack, 'legacy-hot', { ...connection, instanceId: DEMO.instances.legacyCache });
+      new DcsHotKeyScanTasks(stack, 'legacy-hot', { ...demo.connection, instanceId: DEMO.instances.legacyCache });
       expect(errorsOf(synthApp(app))).toEqual([expect.stringMatching(/^\[lookup-failed\] hot key scan tasks of instance .* could not be read, so the gate cannot pass: ListHotKeyScanTasks .* DCS\.4919 .* does not support hot key analysis/)]);
     });
 
     it('has the async form too', async () => {
       const { stack } = stackOf();
-      const hot = await DcsHotKeyScanTasks.fromLookup(stack, 'feed-hot', { ...connection, instanceId: FEED, readHotKeys: true });
+      const hot = await DcsHotKeyScanTasks.fromLookup(stack, 'feed-hot', { ...demo.connection, instanceId: FEED, readHotKeys: true });
       expect(hot).toBeInstanceOf(DcsHotKeyScanTasks);
       expect(hot.hotKeyCount).toBe(3);
     });
@@ -235,7 +228,7 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
         const hot = new DcsHotKeyScanTasks(stack, 'feed-hot', { instanceId: FEED, projectId: DEMO.projectId, readHotKeys: true, exposeKeyNames: true, ...props });
         return { app, big, hot };
       };
-      const live = build('record', connection);
+      const live = build('record', demo.connection);
       const recorded = synthApp(live.app);
       const text = fs.readFileSync(file, 'utf8');
       const entries = JSON.parse(text).entries;
@@ -279,10 +272,10 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
       [DcsHotKeyScanTasks, { gates: { hotKeys: { maxFreq: 256 } } }, /invalid gates\.hotKeys\.maxFreq 256: expected an integer from 0 to 255/],
       [DcsHotKeyScanTasks, { readHotKeys: 1 }, /invalid readHotKeys 1: expected true or false/],
     ] as const)('%#: a DcsConfigError at construction, before any request', async (Kind, props, message) => {
-      const before = (await emulator.admin.stats()).requests;
+      const before = (await demo.emulator.admin.stats()).requests;
       const { stack } = stackOf();
-      expect(() => new Kind(stack, 'c', { ...connection, instanceId: FEED, ...(props as object) } as never)).toThrow(message);
-      expect((await emulator.admin.stats()).requests).toBe(before);
+      expect(() => new Kind(stack, 'c', { ...demo.connection, instanceId: FEED, ...(props as object) } as never)).toThrow(message);
+      expect((await demo.emulator.admin.stats()).requests).toBe(before);
     });
   });
 });

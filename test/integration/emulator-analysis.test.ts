@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseAutoscanResponse, parseDetailsResponse } from '../../lib/client/response';
-import { BUNDLED_DEMO_DATA_FILE, DEMO, EmulatorData, EmulatorProcess, spawnEmulator } from '../../lib/emulator';
-import { autoscanPath, hotListPath, listPath, SignedRequester, sleep, taskPath } from '../support/emulator-requests';
+import { BUNDLED_DEMO_DATA_FILE, DEMO, EmulatorData } from '../../lib/emulator';
+import { autoscanPath, hotListPath, listPath, sleep, taskPath, useSignedEmulator } from '../support/emulator-requests';
 
 const P: string = DEMO.projectId;
 const ORDERS = DEMO.instances.ordersCache;
@@ -18,24 +18,9 @@ const TP = 'c1b2c3d4e5f60718293a4b5c6d7e8f91';
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const FEED_LATEST = '6e2d4f8a-1b3c-4d5e-9f60-7a8b9c0d1e2f';
 
-let emulator: EmulatorProcess;
-let dcs: SignedRequester;
+const ctx = useSignedEmulator(() => JSON.parse(readFileSync(BUNDLED_DEMO_DATA_FILE, 'utf8')) as EmulatorData);
 
-beforeAll(async () => {
-  const data = JSON.parse(readFileSync(BUNDLED_DEMO_DATA_FILE, 'utf8')) as EmulatorData;
-  emulator = await spawnEmulator({ data, quiet: true });
-  dcs = new SignedRequester(emulator.url, { accessKey: DEMO.accessKey, secretKey: DEMO.secretKey });
-});
-afterAll(async () => {
-  await dcs?.close();
-  await emulator?.stop();
-});
-beforeEach(async () => {
-  await emulator.admin.clearFaults();
-  await emulator.admin.resetStats();
-});
-
-const get = (path: string) => dcs.send({ path });
+const get = (path: string) => ctx.dcs.send({ path });
 const generate = (seed: string, count = 40) => ({ count, start: '2026-10-01T00:00:00.000Z', interval_seconds: 3600, seed });
 
 describe('task details', () => {
@@ -56,8 +41,8 @@ describe('task details', () => {
   });
 
   it('generates keys for generated successful tasks, the same every time, and none for failed ones', async () => {
-    await emulator.admin.putInstance(id(1), { project_id: TP, generate: generate('details-seed') });
-    const records = (await dcs.send({ path: listPath(TP, id(1)), query: { limit: 1000 } })).json().records as { id: string; status: string }[];
+    await ctx.emulator.admin.putInstance(id(1), { project_id: TP, generate: generate('details-seed') });
+    const records = (await ctx.dcs.send({ path: listPath(TP, id(1)), query: { limit: 1000 } })).json().records as { id: string; status: string }[];
     const succeeded = records.filter((r) => r.status === 'success');
     const failed = records.filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
@@ -66,7 +51,7 @@ describe('task details', () => {
     expect(bodies.some((b) => b.num > 0)).toBe(true);
     expect(bodies.every((b) => b.num === b.keys.length && b.keys.length <= 5)).toBe(true);
     // replacing the instance with the same seed serves identical keys
-    await emulator.admin.putInstance(id(1), { project_id: TP, generate: generate('details-seed') });
+    await ctx.emulator.admin.putInstance(id(1), { project_id: TP, generate: generate('details-seed') });
     const again = await Promise.all(succeeded.map((r) => get(taskPath(TP, id(1), r.id))));
     expect(again.map((r) => r.json())).toEqual(first.map((r) => r.json()));
     for (const r of failed) expect((await get(taskPath(TP, id(1), r.id))).json()).toMatchObject({ num: 0, keys: [] });
@@ -81,13 +66,13 @@ describe('task details', () => {
 
 describe('hot key tasks', () => {
   it('lists them with the same query, paging and record shape as big key tasks', async () => {
-    const page = await dcs.send({ path: hotListPath(P, ORDERS), query: { limit: 1 } });
+    const page = await ctx.dcs.send({ path: hotListPath(P, ORDERS), query: { limit: 1 } });
     expect(page.status).toBe(200);
     const body = page.json();
     expect(body).toMatchObject({ instance_id: ORDERS, count: 2 });
     expect(body.records).toEqual([{ id: '4d3c2b1a-6f5e-4a9b-8c7d-1e2f3a4b5c6d', status: 'success', scan_type: 'auto', created_at: '2026-11-28T12:00:00.318Z', started_at: '2026-11-28T12:00:02.904Z', finished_at: '2026-11-28T12:01:11.526Z' }]);
-    expect((await dcs.send({ path: hotListPath(P, FEED), query: { status: 'failed' } })).json().count).toBe(1);
-    const bad = await dcs.send({ path: hotListPath(P, ORDERS), query: { limit: 0 } });
+    expect((await ctx.dcs.send({ path: hotListPath(P, FEED), query: { status: 'failed' } })).json().count).toBe(1);
+    const bad = await ctx.dcs.send({ path: hotListPath(P, ORDERS), query: { limit: 0 } });
     expect(bad.status).toBe(400);
     expect(bad.json().error_msg).toContain('limit');
   });
@@ -99,8 +84,8 @@ describe('hot key tasks', () => {
   });
 
   it('creates, shows and deletes them like big key tasks, each kind in its own list', async () => {
-    await emulator.admin.putInstance(id(2), { project_id: TP, lifecycle: { waiting_ms: 100, running_ms: 200, outcome: 'success' }, hotkey_generate: generate('hot-seed', 3) });
-    const created = (await dcs.send({ method: 'POST', path: taskPath(TP, id(2), undefined, 'hotkey') })).json();
+    await ctx.emulator.admin.putInstance(id(2), { project_id: TP, lifecycle: { waiting_ms: 100, running_ms: 200, outcome: 'success' }, hotkey_generate: generate('hot-seed', 3) });
+    const created = (await ctx.dcs.send({ method: 'POST', path: taskPath(TP, id(2), undefined, 'hotkey') })).json();
     expect(created).toMatchObject({ status: 'waiting', scan_type: 'manual', started_at: null, finished_at: null });
     expect((await get(hotListPath(TP, id(2)))).json().count).toBe(4);
     expect((await get(listPath(TP, id(2)))).json().count).toBe(0);
@@ -109,7 +94,7 @@ describe('hot key tasks', () => {
     expect(final.status).toBe('success');
     expect(final.keys.length).toBeGreaterThan(0);
     expect(final.keys.every((k) => typeof (k as { freq?: number }).freq === 'number')).toBe(true);
-    expect((await dcs.send({ method: 'DELETE', path: taskPath(TP, id(2), created.id, 'hotkey') })).status).toBe(204);
+    expect((await ctx.dcs.send({ method: 'DELETE', path: taskPath(TP, id(2), created.id, 'hotkey') })).status).toBe(204);
     expect((await get(taskPath(TP, id(2), created.id, 'hotkey'))).status).toBe(404);
     expect((await get(hotListPath(TP, id(2)))).json().count).toBe(3);
   });
@@ -124,13 +109,19 @@ describe('automatic analysis settings', () => {
     expect((await get(autoscanPath(P, REPORTS))).json()).toEqual({ instance_id: REPORTS, enable_auto_scan: false, schedule_at: [], updated_at: '2026-09-14T10:02:51.000Z' });
   });
 
+  it('is read-only: PUT …/autoscan is not served (settings come from the data file or the admin API)', async () => {
+    const response = await ctx.dcs.send({ method: 'PUT', path: autoscanPath(P, ORDERS) });
+    expect(response.status).toBe(404);
+    expect(response.json().error_code).toBe('APIGW.0101');
+  });
+
   it('is disabled with no times where the data file says nothing', async () => {
-    await emulator.admin.putInstance(id(3), { project_id: TP });
+    await ctx.emulator.admin.putInstance(id(3), { project_id: TP });
     expect((await get(autoscanPath(TP, id(3), 'hotkey'))).json()).toEqual({ instance_id: id(3), enable_auto_scan: false, schedule_at: [] });
   });
 
   it('is checked like every route: signature, unknown instance, an engine without analysis', async () => {
-    const unsigned = await dcs.send({ path: autoscanPath(P, ORDERS), unsigned: true });
+    const unsigned = await ctx.dcs.send({ path: autoscanPath(P, ORDERS), unsigned: true });
     expect(unsigned.status).toBe(401);
     expect(unsigned.json().error_code).toBe('APIGW.0301');
     expect((await get(autoscanPath(P, id(404), 'hotkey'))).status).toBe(404);
@@ -144,7 +135,7 @@ describe('automatic analysis settings', () => {
 
 describe('faults by route', () => {
   it('aims a rule at one route, several, or any; the default stays the big key list', async () => {
-    await emulator.admin.addFaults([
+    await ctx.emulator.admin.addFaults([
       { kind: 'error', status: 503, route: 'show', instance_id: FEED },
       { kind: 'error', status: 502, route: ['autoscan', 'hotkey_list'], instance_id: FEED },
       { kind: 'error', status: 504, instance_id: REPORTS },
@@ -156,13 +147,13 @@ describe('faults by route', () => {
     expect((await get(autoscanPath(P, FEED, 'hotkey'))).status).toBe(200);
     expect((await get(listPath(P, REPORTS))).status).toBe(504);
     expect((await get(autoscanPath(P, REPORTS))).status).toBe(200);
-    const stats = await emulator.admin.stats();
+    const stats = await ctx.emulator.admin.stats();
     expect(stats.by_instance[FEED].routes).toEqual({ show: 1, list: 1, autoscan: 1, hotkey_list: 1, hotkey_autoscan: 1 });
     expect(stats.routes).toMatchObject({ list: 2, autoscan: 2 });
   });
 
   it('malformed "keys" breaks a key of the details; "schema" breaks the autoscan settings', async () => {
-    await emulator.admin.addFaults([
+    await ctx.emulator.admin.addFaults([
       { kind: 'malformed', mode: 'keys', route: ['show', 'hotkey_show'] },
       { kind: 'malformed', mode: 'schema', route: 'autoscan' },
     ]);
@@ -178,8 +169,8 @@ describe('faults by route', () => {
   });
 
   it('mutate changes the hot key list between page reads when aimed at it', async () => {
-    await emulator.admin.putInstance(id(4), { project_id: TP, hotkey_generate: generate('mutate-hot', 5) });
-    await emulator.admin.addFaults({ kind: 'mutate', route: 'hotkey_list', count: 1 });
+    await ctx.emulator.admin.putInstance(id(4), { project_id: TP, hotkey_generate: generate('mutate-hot', 5) });
+    await ctx.emulator.admin.addFaults({ kind: 'mutate', route: 'hotkey_list', count: 1 });
     expect((await get(hotListPath(TP, id(4)))).json().count).toBe(5);
     expect((await get(hotListPath(TP, id(4)))).json().count).toBe(6);
     expect((await get(listPath(TP, id(4)))).json().count).toBe(0);
