@@ -126,6 +126,7 @@ export function renderKeysTable(instanceId: string, kind: ScanKind, scan: KeySca
     String(k.db),
     ...(hot ? [String((k as HotKey).freq)] : []),
   ]);
-  const columns = [{ header: 'NAME', minWidth: 12 }, { header: 'TYPE' }, { header: 'SIZE' }, { header: 'SHARD', drop: 1 }, { header: 'DB', drop: 2 }, ...(hot ? [{ header: 'FREQ' }] : [])];
+  // On a narrow terminal the shard, then the db, go before the names are squeezed (the JSON has everything).
+  const columns = [{ header: 'NAME', minWidth: 24 }, { header: 'TYPE' }, { header: 'SIZE' }, { header: 'SHARD', drop: 1 }, { header: 'DB', drop: 2 }, ...(hot ? [{ header: 'FREQ' }] : [])];
   return header + '\n' + renderTable(columns, rows, { width });
 }

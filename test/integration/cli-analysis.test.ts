@@ -102,6 +102,17 @@ describe('dcs-bigkey keys', () => {
     expect(denied.stderr).toMatch(/ShowBigkeyScanTaskDetails for instance .* failed: HTTP 403 DCS\.4003/);
   });
 
+  it('fits the terminal: COLUMNS=60 keeps every line of keys and autoscan within 60 columns', async () => {
+    const narrow = (...args: string[]) => runBuiltCli(args, { ...env, COLUMNS: '60' });
+    for (const args of [['keys', '--instance-id', FEED], ['keys', '--instance-id', FEED, '--hot'], ['autoscan', '--instance-id', ORDERS]]) {
+      const run = await narrow(...args);
+      expect(run.code).toBe(0);
+      for (const line of run.stdout.split('\n')) expect({ args, line, width: line.length }).toEqual({ args, line, width: Math.min(line.length, 60) });
+    }
+    // the names wrap inside their column rather than being cut
+    expect((await narrow('keys', '--instance-id', FEED)).stdout.replace(/\s+/g, ' ')).toContain('feed:timeline:render-cache');
+  });
+
   it('bad flags are exit 2 before any request', async () => {
     for (const args of [['--instance-id', FEED, '--task-id', '../x'], ['--task-id', FEED_LATEST], ['--instance-id', FEED, '--format', 'csv']]) {
       const run = await cli('keys', ...args);
