@@ -5,7 +5,7 @@
 import { consumerTable, runConsumerBench } from './consumer';
 import { fleetBenchTable, runFleetBench, runThrottleBench, throttleBenchTable } from './fleet';
 import { listingTable, runListingBench } from './listing';
-import { runSynthBench, synthTable } from './synth';
+import { keyReadTable, runKeyReadBench, runSynthBench, synthTable } from './synth';
 
 async function main(): Promise<void> {
   const started = new Date();
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   console.log(consumerTable(await runConsumerBench()) + '\n');
   console.log('## Synth-time lookups: a TypeScript app under tsx\n');
   console.log(synthTable(await runSynthBench()) + '\n');
+  console.log('## Reading the keys at synth: the extra request\n');
+  console.log(keyReadTable(await runKeyReadBench()) + '\n');
   console.log('## Fleet gate\n');
   console.log(fleetBenchTable(await runFleetBench()) + '\n');
   console.log('## Throttling\n');

@@ -1,6 +1,7 @@
 /**
- * The emulator the synth benchmarks talk to: 200 instances of 12 generated tasks each, every
- * list request answered after `latencyMs` (a round trip to a cloud API). A separate process.
+ * The emulator the synth benchmarks talk to: 200 instances of 12 generated tasks each (their
+ * successful tasks with generated keys), every request — list, task details — answered after
+ * `latencyMs` (a round trip to a cloud API). A separate process.
  */
 import { DEMO, EmulatorProcess, spawnEmulator } from '../lib/emulator';
 import { mapWithConcurrency } from '../lib/util/concurrency';
@@ -17,7 +18,7 @@ export async function startSynthEmulator(latencyMs = SYNTH_LATENCY_MS): Promise<
     await mapWithConcurrency(Array.from({ length: SYNTH_INSTANCES }, (_, i) => i), 16, (i) =>
       emulator.admin.putInstance(synthInstanceId(i), { project_id: DEMO.projectId, generate: { count: 12, start: '2026-11-01T00:00:00.000Z', interval_seconds: 3600, seed: `synth-${i}` } }),
     );
-    await emulator.admin.addFaults({ kind: 'latency', ms: latencyMs });
+    await emulator.admin.addFaults({ kind: 'latency', ms: latencyMs, route: 'any' });
     return emulator;
   } catch (error) {
     await emulator.stop();

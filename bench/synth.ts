@@ -27,7 +27,7 @@ export interface SynthRow {
   readonly lookupMs: number;
 }
 
-function synthOnce(mode: 'lookups' | 'none', instances: number, env: NodeJS.ProcessEnv): { wallMs: number; lookupMs: number } {
+function synthOnce(mode: 'lookups' | 'keys' | 'none', instances: number, env: NodeJS.ProcessEnv): { wallMs: number; lookupMs: number } {
   const outdir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-bench-'));
   const started = performance.now();
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'synth-child.ts'), mode, String(instances), outdir], { cwd: ROOT, env, encoding: 'utf8' });
@@ -83,6 +83,83 @@ export function synthTable(rows: readonly SynthRow[], latencyMs = 20): string {
   ].join('\n');
 }
 
+/** One case of the key-read benchmark: a synth reading the tasks only, or also the keys of the latest successful scan. */
+export interface KeyReadRow {
+  readonly instances: number;
+  readonly keys: boolean;
+  /** Median wall time of the whole synth process. */
+  readonly wallMs: number;
+  /** Median lookup time on the library's summary line (first lookup sent to last answer). */
+  readonly lookupMs: number;
+  /** Requests one synth sent (emulator stats): lists, and task details. */
+  readonly listRequests: number;
+  readonly detailRequests: number;
+  /** Most requests the emulator had in flight during one synth. */
+  readonly maxInFlight: number;
+}
+
+/**
+ * The extra request of the key read (readBigKeys): 1 and 200 instances, with and without it,
+ * each synth a fresh process, every case once per round. The details of an instance's latest
+ * successful task can only be asked for once its list is read, so each instance's lookup is two
+ * round trips deep; what must not happen is a round trip per instance one after another across
+ * the batch (200 × the latency): the details are read in the same concurrent batch.
+ */
+export async function runKeyReadBench(latencyMs = 20): Promise<KeyReadRow[]> {
+  const emulator = await startSynthEmulator(latencyMs);
+  try {
+    const live = liveSynthEnv(emulator);
+    const cases = [1, 200].flatMap((n) => [false, true].map((keys) => ({ instances: n, keys })));
+    const runs = cases.map(() => [] as Array<{ wallMs: number; lookupMs: number; list: number; show: number; inFlight: number }>);
+    for (let round = 0; round < REPEATS; round++) {
+      for (const [i, c] of cases.entries()) {
+        await emulator.admin.resetStats();
+        const { wallMs, lookupMs } = synthOnce(c.keys ? 'keys' : 'lookups', c.instances, live);
+        const stats = await emulator.admin.stats();
+        runs[i].push({ wallMs, lookupMs, list: stats.routes.list ?? 0, show: stats.routes.show ?? 0, inFlight: stats.max_in_flight });
+      }
+    }
+    return cases.map((c, i) => ({
+      ...c,
+      wallMs: mid(runs[i].map((r) => r.wallMs)),
+      lookupMs: mid(runs[i].map((r) => r.lookupMs)),
+      listRequests: mid(runs[i].map((r) => r.list)),
+      detailRequests: mid(runs[i].map((r) => r.show)),
+      maxInFlight: mid(runs[i].map((r) => r.inFlight)),
+    }));
+  } finally {
+    await emulator.stop();
+  }
+}
+
+export function keyReadTable(rows: readonly KeyReadRow[], latencyMs = 20, concurrency = 32): string {
+  const find = (n: number, keys: boolean) => rows.find((r) => r.instances === n && r.keys === keys)!;
+  const lines = [...new Set(rows.map((r) => r.instances))].map((n) => {
+    const plain = find(n, false);
+    const keyed = find(n, true);
+    const extra = keyed.lookupMs - plain.lookupMs;
+    const waves = Math.ceil(n / concurrency);
+    return (
+      `| ${n} | ${plain.wallMs.toFixed(0)} (lookups ${plain.lookupMs}) | ${keyed.wallMs.toFixed(0)} (lookups ${keyed.lookupMs}) | ` +
+      `${keyed.listRequests} + ${keyed.detailRequests} (${plain.listRequests} + ${plain.detailRequests}) | ${keyed.maxInFlight} (${plain.maxInFlight}) | ` +
+      `**${extra >= 0 ? '+' : ''}${extra} ms** | ${waves * latencyMs} ms (${waves} × ${latencyMs}) | ${n * latencyMs} ms (${n} × ${latencyMs}) |`
+    );
+  });
+  return [
+    `Reading the keys at synth (readBigKeys: the details of each instance's latest successful task, one more request per instance): a TypeScript app under tsx (bench/synth-child.ts), one fresh process each, ${latencyMs} ms emulator latency per request (list and details alike), ${concurrency} instances in flight, median of ${REPEATS} rounds (ms); lookups: the time on the library's summary line`,
+    '',
+    '| instances | synth, tasks only | synth, with keys | requests: lists + details, with keys (tasks only) | most in flight, with keys (tasks only) | key read adds (lookups) | physical floor of the extra (one more round trip per wave of instances) | if each key read were one round trip after another |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...lines,
+  ].join('\n');
+}
+
 if (require.main === module) {
-  runSynthBench().then((rows) => console.log(synthTable(rows)), (e) => { console.error(e); process.exitCode = 1; });
+  (async () => {
+    console.log(synthTable(await runSynthBench()) + '\n');
+    console.log(keyReadTable(await runKeyReadBench()));
+  })().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
 }

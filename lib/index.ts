@@ -5,7 +5,7 @@ export { DcsBigKeyClient, DEFAULT_MAX_RESPONSE_BYTES, MAX_TASKS_ENV } from './cl
 export { DEFAULT_MAX_TASKS } from './client/paging';
 export type { ProxySettings } from './client/proxy';
 export { ALLOW_INSECURE_HTTP_ENV } from './client/validation';
-export type { DcsClientOptions, RetryEvent, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
+export type { AutoscanSettings, DcsClientOptions, RetryEvent, TaskDetails, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
 export { resolveConnection, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV } from './client/connection';
 export type { DcsConnectionOptions } from './client/connection';
 export { CREDENTIAL_ENV_SOURCES } from './client/credentials';
@@ -20,8 +20,12 @@ export * as signer from './client/signer';
 export * from './policy';
 
 // Lookups without cdktf: batch and snapshot file.
-export { lookupKey } from './lookup/lookup-request';
-export type { LookupOptions, LookupRequest, LookupTarget } from './lookup/lookup-request';
+export { LOOKUP_KINDS, lookupKey } from './lookup/lookup-request';
+export type { LookupKind, LookupOptions, LookupParts, LookupRequest, LookupTarget } from './lookup/lookup-request';
+export { LOOKUP_PROVIDERS } from './lookup/providers';
+export type { LookupData, LookupProvider } from './lookup/providers';
+export { readScanData } from './lookup/scan-data';
+export type { ScanData, ScanDataRequest } from './lookup/scan-data';
 export { lookupMany } from './lookup/batch';
 export type { LookupOutcome, LookupSuccess, LookupFailure } from './lookup/batch';
 export {
@@ -35,10 +39,14 @@ export type { SnapshotEntry, SnapshotFile, SnapshotMaxAge, SnapshotStaleness } f
 
 // Constructs, for cdktf and cdktn stacks alike (each builds with the framework of its stack).
 export { DcsBigKeyScanTasks, DcsLookupFailedError } from './construct/dcs-bigkey-scan-tasks';
-export type { DcsBigKeyScanTasksProps } from './construct/dcs-bigkey-scan-tasks';
+export type { DcsBigKeyScanTasksProps, ScanTasksProps } from './construct/dcs-bigkey-scan-tasks';
+export { DcsHotKeyScanTasks } from './construct/dcs-hotkey-scan-tasks';
+export type { DcsHotKeyScanTasksProps } from './construct/dcs-hotkey-scan-tasks';
+export { ScanTasksConstruct } from './construct/scan-tasks-construct';
+export type { ScanTasksKind } from './construct/scan-tasks-construct';
 export { DcsBigKeyScanGate, DEFAULT_GATE_ENFORCEMENT, GATE_ENFORCEMENTS, PASSING_AUTO_STATUSES } from './construct/dcs-bigkey-scan-gate';
 export type { DcsBigKeyScanGateProps, GateEnforcement } from './construct/dcs-bigkey-scan-gate';
-export { OUTPUT_SUFFIXES, outputName } from './construct/outputs';
+export { AUTO_SCAN_OUTPUT_SUFFIXES, BIG_KEY_OUTPUT_SUFFIXES, HOT_KEY_OUTPUT_SUFFIXES, OUTPUT_SUFFIXES, outputName } from './construct/outputs';
 export type { OutputSuffix } from './construct/outputs';
 export { FRAMEWORK_PACKAGES } from './construct/terraform-types';
 export type { FrameworkName, RemoteStateLike, TerraformElementLike, TerraformOutputLike, TerraformResourceLike } from './construct/terraform-types';

@@ -16,6 +16,7 @@
  *
  * `policies` uses the GatePolicies field names of lib/policy (latestAutoFailed,
  * maxAutoScanAge {maxAge, severity?}, requireSuccessfulScan, stuckTask {maxDuration, severity?},
+ * bigKeys {maxCount?, maxStringBytes?, maxMembers?, severity?}, autoScanEnabled,
  * onLookupFailure); `"off"` (or its synonym `null`) turns a policy off for that layer. Layers,
  * lowest first: the headline policy (latestAutoFailed "error", on unless turned off), the
  * command's policy flags, `defaults.policies`, the entry's `policies`. An entry whose policies
@@ -32,7 +33,7 @@
 import { DcsConfigError } from '../client/errors';
 import { REGION_SHAPE } from '../client/endpoint';
 import { show, validateEndpoint, validateInstanceId, validateProjectId } from '../client/validation';
-import { GATE_POLICY_KEYS, GatePolicies, resolveGatePolicies, Severity } from '../policy/gate-policy';
+import { GatePolicies, POLICY_KEYS_OF, resolveGatePolicies, Severity } from '../policy/gate-policy';
 import { FileReadError, parseJsonText, readBoundedTextFile } from '../util/bounded-file';
 import { UsageError } from './io';
 
@@ -40,7 +41,8 @@ import { UsageError } from './io';
 /** One layer of policies from a fleet file (or the command's flags); `"off"` or `null` turns a policy off. */
 export type PolicyLayer = { -readonly [K in keyof GatePolicies]?: GatePolicies[K] | 'off' | null };
 
-export const POLICY_KEYS = [...GATE_POLICY_KEYS, 'onLookupFailure'] as const;
+/** The policies a fleet file knows: those of the big key analysis (the gate reads big key tasks). */
+export const POLICY_KEYS = [...POLICY_KEYS_OF.bigkey, 'onLookupFailure'] as const;
 
 export interface FleetLocation {
   readonly projectId?: string;
@@ -202,11 +204,27 @@ function policyLayer(value: unknown, where: string, fail: Fail): PolicyLayer {
     }
     return { [field]: d, ...(o.severity !== undefined ? { severity: o.severity } : {}) };
   };
+  const keyLimits = () => {
+    const v = raw.bigKeys;
+    if (v === undefined || v === null || v === 'off') return v as undefined | null | 'off';
+    const o = object(v, `${where}.bigKeys`, fail);
+    knownKeys(o, ['maxCount', 'maxStringBytes', 'maxMembers', 'severity'], `${where}.bigKeys`, fail);
+    for (const field of ['maxCount', 'maxMembers']) {
+      if (o[field] !== undefined && typeof o[field] !== 'number') fail(`${where}.bigKeys.${field} is ${show(o[field])}: expected an integer`);
+    }
+    if (o.maxStringBytes !== undefined && typeof o.maxStringBytes !== 'number' && typeof o.maxStringBytes !== 'string') {
+      fail(`${where}.bigKeys.maxStringBytes is ${show(o.maxStringBytes)}: expected bytes, or a size such as "10MB"`);
+    }
+    // Values (bounds, the size grammar, at least one limit, the severity) are checked by lib/policy below.
+    return Object.fromEntries(Object.entries(o).filter(([k]) => !k.startsWith('$'))) as PolicyLayer['bigKeys'];
+  };
   const layer: PolicyLayer = {
     ...(raw.latestAutoFailed !== undefined ? { latestAutoFailed: severity('latestAutoFailed') } : {}),
     ...(raw.maxAutoScanAge !== undefined ? { maxAutoScanAge: withDuration('maxAutoScanAge', 'maxAge') as PolicyLayer['maxAutoScanAge'] } : {}),
     ...(raw.requireSuccessfulScan !== undefined ? { requireSuccessfulScan: severity('requireSuccessfulScan') } : {}),
     ...(raw.stuckTask !== undefined ? { stuckTask: withDuration('stuckTask', 'maxDuration') as PolicyLayer['stuckTask'] } : {}),
+    ...(raw.bigKeys !== undefined ? { bigKeys: keyLimits() } : {}),
+    ...(raw.autoScanEnabled !== undefined ? { autoScanEnabled: severity('autoScanEnabled') } : {}),
     ...(raw.onLookupFailure !== undefined ? { onLookupFailure: severity('onLookupFailure') } : {}),
   };
   try {

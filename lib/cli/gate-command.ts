@@ -1,5 +1,7 @@
 /**
- * `dcs-bigkey gate`: a deployment gate over the big key scans of one instance or a fleet.
+ * `dcs-bigkey gate`: a deployment gate over the big key scans of one instance or a fleet: the
+ * task list, and, when a policy needs them, the keys of the latest successful scan and the
+ * automatic analysis settings (read by lib/lookup/scan-data.ts, as synth-time lookups read them).
  *
  * Every input is checked before the first request (exit 2). Lookups run concurrently (one
  * shared client per endpoint and project); a failed lookup is that instance's `error`
@@ -10,9 +12,11 @@ import { appendFileSync } from 'node:fs';
 import { DcsBigKeyClient, RetryEvent } from '../client/client';
 import { DcsClientPool } from '../client/client-pool';
 import { DcsConfigError, DcsError, errorFacts } from '../client/errors';
-import { BigKeyTask } from '../client/types';
 import { allowInsecureHttp, validateInstanceId } from '../client/validation';
+import { readScanData, ScanData } from '../lookup/scan-data';
 import { parseDuration } from '../policy/duration';
+import { parseSize } from '../policy/size';
+import { MAX_KEY_COUNT, MAX_MEMBERS } from '../policy/key-policy';
 import { enabledPolicies, evaluateGate, GatePolicies, GateSubject, hasTaskPolicy, lookupFailureFinding, ResolvedGatePolicies, resolveGatePolicies, verdictOf } from '../policy/gate-policy';
 import { ageMs, summarizeTasks } from '../policy/task-summary';
 import { mapWithConcurrency } from '../util/concurrency';
@@ -49,6 +53,10 @@ const FLAGS = {
   'max-auto-age': { type: 'string' },
   'require-success': { type: 'boolean' },
   'stuck-after': { type: 'string' },
+  'max-big-keys': { type: 'string' },
+  'max-string-size': { type: 'string' },
+  'max-members': { type: 'string' },
+  'require-auto-scan': { type: 'boolean' },
   'warn-only': { type: 'string' },
   format: { type: 'string' },
   report: { type: 'string' },
@@ -91,14 +99,29 @@ the others add to it):
   --stuck-after DURATION
                         block when a scan has been waiting or running longer
                         than DURATION
+  --max-big-keys N      block when the latest successful scan found more than
+                        N big keys
+  --max-string-size SIZE
+                        block when it found a string key over SIZE (e.g.
+                        10MB)
+  --max-members N       block when it found a list, set, zset or hash with
+                        more than N members
+                        (these three are one policy, big-keys: they read the
+                        keys of that scan, one more request per instance; no
+                        successful scan blocks too)
+  --require-auto-scan   block when automatic big key analysis is disabled or
+                        has no schedule time (auto-scan-enabled)
   --warn-only POLICY[,POLICY]
                         report these policies as warnings instead of blocking:
                         latest-auto-failed, max-auto-age, require-success,
-                        stuck-after (a lookup that fails is never a warning
-                        here: the gate fails closed)
+                        stuck-after, big-keys, require-auto-scan (a lookup
+                        that fails is never a warning here: the gate fails
+                        closed)
 
 durations: digits and a unit w, d, h, m or s, units largest first and each at
 most once, no spaces (90m, 36h, 7d, 1d12h, 1w, 60s); from 1s to 3650d.
+sizes: digits and an optional unit B, KB, MB or GB, 1024-based as in Redis
+(10MB = 10485760 bytes), no spaces or decimals; at most 512MB.
 
 output (every format states, per instance, the policies evaluated):
   --format F            the report on stdout, one of:
@@ -139,11 +162,13 @@ fleet file (JSON; schema: schemas/fleet-file.schema.json, "$schema" allowed):
                      "region" | "endpoint": "…", "policies": { … } } ] }
   policies use the GatePolicies names: latestAutoFailed, maxAutoScanAge
   {maxAge, severity}, requireSuccessfulScan, stuckTask {maxDuration,
-  severity}, onLookupFailure; severities are "error" or "warning", "off" (or
-  null) turns a policy off. latestAutoFailed is on unless turned off. The
-  policy flags apply to every instance, defaults.policies override them, an
-  entry's policies override both. An entry whose policies are all off is a
-  usage error.
+  severity}, bigKeys {maxCount, maxStringBytes, maxMembers, severity},
+  autoScanEnabled, onLookupFailure; severities are "error" or "warning",
+  "off" (or null) turns a policy off. latestAutoFailed is on unless turned
+  off. The policy flags apply to every instance, defaults.policies override
+  them, an entry's policies override both (a policy as a whole: an entry's
+  bigKeys replaces the flags' limits). An entry whose policies are all off is
+  a usage error.
 
 ${CREDENTIALS_HELP}
 `;
@@ -184,6 +209,14 @@ const WARN_ONLY_NAMES: Readonly<Record<string, Exclude<PolicyKey, 'onLookupFailu
   'stuck-after': 'stuckTask',
   'stuck-task': 'stuckTask',
   stuckTask: 'stuckTask',
+  'big-keys': 'bigKeys',
+  'max-big-keys': 'bigKeys',
+  'max-string-size': 'bigKeys',
+  'max-members': 'bigKeys',
+  bigKeys: 'bigKeys',
+  'require-auto-scan': 'autoScanEnabled',
+  'auto-scan-enabled': 'autoScanEnabled',
+  autoScanEnabled: 'autoScanEnabled',
 };
 
 
@@ -192,6 +225,8 @@ const WARN_ONLY_LABEL: Readonly<Record<string, string>> = {
   maxAutoScanAge: 'max-auto-age',
   requireSuccessfulScan: 'require-success',
   stuckTask: 'stuck-after',
+  bigKeys: 'big-keys',
+  autoScanEnabled: 'require-auto-scan',
 };
 
 const FLAG_OF: Readonly<Record<string, string>> = {
@@ -199,6 +234,8 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   maxAutoScanAge: '--max-auto-age DURATION',
   requireSuccessfulScan: '--require-success',
   stuckTask: '--stuck-after DURATION',
+  bigKeys: '--max-big-keys N, --max-string-size SIZE or --max-members N',
+  autoScanEnabled: '--require-auto-scan',
 };
 
 export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<number> {
@@ -335,7 +372,7 @@ export function planGate(flags: GateFlags, env: NodeJS.ProcessEnv): GatePlan {
     throw new UsageError(
       fleet
         ? `fleet file ${flags.fleet}: ${fleetWhere(target)}: every policy is off, so its gate would check nothing; turn one on for it (e.g. "latestAutoFailed": "error") or remove it from the fleet`
-        : '--no-latest-auto-failed turns off the headline policy and no other policy flag is given, so the gate would check nothing; add --max-auto-age, --require-success or --stuck-after, or drop --no-latest-auto-failed',
+        : '--no-latest-auto-failed turns off the headline policy and no other policy flag is given, so the gate would check nothing; add --max-auto-age, --require-success, --stuck-after, --max-big-keys, --max-string-size, --max-members or --require-auto-scan, or drop --no-latest-auto-failed',
     );
   }
 
@@ -362,13 +399,29 @@ function policyFlags(flags: GateFlags): PolicyLayer {
     }
     return value;
   };
+  const bigKeys = {
+    ...(flags['max-big-keys'] !== undefined ? { maxCount: parseInteger('max-big-keys', flags['max-big-keys'], 0, MAX_KEY_COUNT) } : {}),
+    ...(flags['max-string-size'] !== undefined ? { maxStringBytes: size('max-string-size', flags['max-string-size']) } : {}),
+    ...(flags['max-members'] !== undefined ? { maxMembers: parseInteger('max-members', flags['max-members'], 0, MAX_MEMBERS) } : {}),
+  };
   return {
     ...(flags['fail-on-latest-auto-failed'] ? { latestAutoFailed: 'error' as const } : {}),
     ...(flags['no-latest-auto-failed'] ? { latestAutoFailed: 'off' as const } : {}),
     ...(flags['max-auto-age'] !== undefined ? { maxAutoScanAge: { maxAge: duration('max-auto-age', flags['max-auto-age']) } } : {}),
     ...(flags['require-success'] ? { requireSuccessfulScan: 'error' as const } : {}),
     ...(flags['stuck-after'] !== undefined ? { stuckTask: { maxDuration: duration('stuck-after', flags['stuck-after']) } } : {}),
+    ...(Object.keys(bigKeys).length > 0 ? { bigKeys } : {}),
+    ...(flags['require-auto-scan'] ? { autoScanEnabled: 'error' as const } : {}),
   };
+}
+
+/** A size flag in bytes (the size grammar of lib/policy/size.ts), or a usage error naming the flag. */
+function size(flag: string, value: string): number {
+  try {
+    return parseSize(value, `--${flag}`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function parseWarnOnly(raw: string): Exclude<PolicyKey, 'onLookupFailure'>[] {
@@ -380,7 +433,7 @@ function parseWarnOnly(raw: string): Exclude<PolicyKey, 'onLookupFailure'>[] {
       throw new UsageError('--warn-only cannot make lookup-failed a warning: the gate fails closed when it cannot read an instance (remove the instance from the fleet, or set "onLookupFailure" for it in the fleet file)');
     }
     const key = Object.prototype.hasOwnProperty.call(WARN_ONLY_NAMES, name) ? WARN_ONLY_NAMES[name] : undefined;
-    if (!key) throw new UsageError(`invalid --warn-only policy ${JSON.stringify(name)}: expected latest-auto-failed, max-auto-age, require-success or stuck-after`);
+    if (!key) throw new UsageError(`invalid --warn-only policy ${JSON.stringify(name)}: expected latest-auto-failed, max-auto-age, require-success, stuck-after, big-keys or require-auto-scan`);
     keys.add(key);
   }
   return [...keys];
@@ -432,17 +485,18 @@ export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: 
     projectId: target.location.projectId,
     policies: enabledPolicies(target.policies),
   };
-  let records: readonly BigKeyTask[];
+  let data: ScanData;
   try {
-    records = (await client.listAllBigKeyTasks(target.instanceId)).records;
+    // Keys and settings only when a policy needs them; key names are never read into a report.
+    data = await readScanData(client, { kind: 'bigkey', instanceId: target.instanceId, keys: target.policies.bigKeys !== undefined, autoscan: target.policies.autoScanEnabled !== undefined });
   } catch (caught) {
     const error = caught instanceof Error ? caught : new Error(String(caught));
     const findings = [lookupFailureFinding(subject, error, target.policies)];
     return { ...base, verdict: verdictOf(findings), findings, lookupError: errorFacts(error) };
   }
   const at = now();
-  const summary = summarizeTasks(records);
-  const findings = evaluateGate(subject, summary, target.policies, at);
+  const summary = summarizeTasks(data.records);
+  const findings = evaluateGate(subject, summary, target.policies, at, { kind: 'bigkey', keys: data.keyScan, autoscan: data.autoscan });
   const latestAuto = summary.latestAuto;
   return {
     ...base,
@@ -450,6 +504,8 @@ export async function gateOne(target: GateTarget, client: DcsBigKeyClient, now: 
     ...(latestAuto ? { latestAuto } : {}),
     ...(latestAuto?.finished_at ? { latestAutoAgeMs: ageMs(latestAuto.finished_at, at) } : {}),
     tasksRead: summary.count,
+    ...(data.keyScan !== undefined ? { keyScan: data.keyScan } : {}),
+    ...(data.autoscan ? { autoscan: data.autoscan } : {}),
     findings,
   };
 }

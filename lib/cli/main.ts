@@ -2,8 +2,11 @@
 /**
  * `dcs-bigkey`: the command line of cdktf-dcs-bigkey (package bin → dist/cli/main.js).
  *
- *   dcs-bigkey tasks     list the big key analysis tasks of an instance
+ *   dcs-bigkey tasks     list the big key (or hot key) analysis tasks of an instance
+ *   dcs-bigkey keys      the keys the latest successful analysis found (names included)
+ *   dcs-bigkey autoscan  both automatic analysis settings of an instance
  *   dcs-bigkey gate      deployment gate over one instance or a fleet file (exit codes for CI)
+ *   dcs-bigkey snapshot  list or refresh the lookup snapshot file
  *   dcs-bigkey emulator  run the local DCS emulator
  *
  * Each command is `run…Command(argv, io) → exit code` in its own module, loaded on demand, so
@@ -24,8 +27,16 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   tasks: {
-    summary: 'list the big key analysis tasks of an instance',
+    summary: 'list the big key (or, --hot, hot key) analysis tasks of an instance',
     run: async (argv, io) => (await import('./tasks-command')).runTasksCommand(argv, io),
+  },
+  keys: {
+    summary: 'the keys the latest successful analysis of an instance found',
+    run: async (argv, io) => (await import('./keys-command')).runKeysCommand(argv, io),
+  },
+  autoscan: {
+    summary: 'the automatic big key and hot key analysis settings of an instance',
+    run: async (argv, io) => (await import('./autoscan-command')).runAutoscanCommand(argv, io),
   },
   gate: {
     summary: 'deployment gate over the scans of an instance or a fleet',
@@ -48,7 +59,8 @@ export function usage(): string {
   return [
     'usage: dcs-bigkey <command> [flags]',
     '',
-    'Huawei Cloud DCS big key analysis tasks: list them, gate deployments on them.',
+    'Huawei Cloud DCS big key and hot key analysis: list the tasks, the keys',
+    'they found and the automatic analysis settings; gate deployments on them.',
     '',
     'commands:',
     ...lines,

@@ -15,13 +15,14 @@ import * as path from 'node:path';
 import { resolveCredentials } from '../client/credentials';
 import { endpointForRegion } from '../client/endpoint';
 import { DcsConfigError } from '../client/errors';
-import { BigKeyTaskStatus } from '../client/types';
 import { validateEndpoint, validateInstanceId } from '../client/validation';
 import { lookupMany } from '../lookup/batch';
-import { clientSettingsFromEnv, LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
+import { clientSettingsFromEnv, LookupRequest } from '../lookup/lookup-request';
+import { providerOf } from '../lookup/providers';
 import {
   DEFAULT_SNAPSHOT_FILE,
   entryAgeMs,
+  entryKey,
   readSnapshot,
   RECORD_ADVICE,
   resolveSnapshotMaxAge,
@@ -68,7 +69,8 @@ DCS_BIGKEY_SNAPSHOT=record). It is the file synth uses: --file, else
 DCS_BIGKEY_SNAPSHOT_FILE, else cdktf.json's context "${SNAPSHOT_FILE_CONTEXT}",
 else ./${DEFAULT_SNAPSHOT_FILE}.
 
-list      every entry: instance, project, status filter, source (live or
+list      every entry: instance, project, what it holds (big or hot key
+          tasks, keys, autoscan settings), status filter, source (live or
           emulator), where from (region or endpoint), when fetched, its age
           and tasks; "stale" when older than the maximum age synth accepts
           (${SNAPSHOT_MAX_AGE_ENV}, or context "${SNAPSHOT_MAX_AGE_CONTEXT}")
@@ -131,6 +133,10 @@ function listCommand(argv: string[], io: CliIo): number {
         project_id: entry.project_id,
         instance_id: entry.instance_id,
         status_filter: entry.status_filter,
+        lookup: entry.kind ?? 'bigkey-tasks',
+        keys: entry.keys !== undefined,
+        key_names: entry.key_names === true,
+        autoscan: entry.autoscan !== undefined,
         source: entry.source,
         region: entry.region,
         endpoint: entry.endpoint,
@@ -153,6 +159,7 @@ function listCommand(argv: string[], io: CliIo): number {
   const rows = entries.map(({ entry, ageMs, stale }) => [
     entry.instance_id,
     entry.project_id,
+    lookupText(entry),
     entry.status_filter ?? 'all',
     entry.source,
     entry.region ?? entry.endpoint ?? '-',
@@ -161,7 +168,7 @@ function listCommand(argv: string[], io: CliIo): number {
     String(entry.count),
   ]);
   io.stdout.write('\n' + renderTable(
-    [{ header: 'INSTANCE' }, { header: 'PROJECT', drop: 2 }, { header: 'STATUS', drop: 4 }, { header: 'SOURCE' }, { header: 'FROM', drop: 3, minWidth: 12 }, { header: 'FETCHED', drop: 1 }, { header: 'AGE' }, { header: 'TASKS', drop: 5 }],
+    [{ header: 'INSTANCE' }, { header: 'PROJECT', drop: 2 }, { header: 'LOOKUP', drop: 1.5, minWidth: 13 }, { header: 'STATUS', drop: 4 }, { header: 'SOURCE' }, { header: 'FROM', drop: 3, minWidth: 12 }, { header: 'FETCHED', drop: 1 }, { header: 'AGE' }, { header: 'TASKS', drop: 5 }],
     rows,
     { width: terminalWidth(io) },
   ));
@@ -195,7 +202,10 @@ async function refreshCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const updates = outcomes.map((o, i): SnapshotEntry => {
     if (!o.ok) throw new Error('unreachable');
-    return { ...plan.entries[i], source: o.source, fetched_at: o.fetchedAt, count: o.count, records: o.records };
+    // Where the entry came from stays as it was (also when --endpoint read it from elsewhere).
+    const entry = plan.entries[i];
+    const provider = providerOf(entry.kind);
+    return provider.entry(provider.targetOf(entry), { region: entry.region ?? undefined, endpoint: entry.endpoint ?? '' }, o);
   });
   try {
     writeSnapshot(plan.file, readSnapshot(plan.file), updates);
@@ -239,12 +249,16 @@ function cdktfContext(): Record<string, unknown> {
   return typeof context === 'object' && context !== null && !Array.isArray(context) ? (context as Record<string, unknown>) : {};
 }
 
-function entryCount(n: number, kind = ''): string {
-  return `${n} ${kind}entr${n === 1 ? 'y' : 'ies'}`;
+/** `big key tasks`, `hot key tasks, keys (names), autoscan`: what an entry's lookup read. */
+function lookupText(entry: SnapshotEntry): string {
+  const parts = [entry.kind === 'hotkey-tasks' ? 'hot key tasks' : 'big key tasks'];
+  if (entry.keys !== undefined) parts.push(entry.key_names ? 'keys (names)' : 'keys');
+  if (entry.autoscan !== undefined) parts.push('autoscan');
+  return parts.join(', ');
 }
 
-function entryKey(entry: SnapshotEntry): string {
-  return lookupKey({ projectId: entry.project_id, instanceId: entry.instance_id, ...(entry.status_filter ? { status: entry.status_filter as BigKeyTaskStatus } : {}) });
+function entryCount(n: number, kind = ''): string {
+  return `${n} ${kind}entr${n === 1 ? 'y' : 'ies'}`;
 }
 
 function planRefresh(flags: { file?: string; 'instance-id'?: string; endpoint?: string }, env: NodeJS.ProcessEnv) {
@@ -274,7 +288,8 @@ function planRefresh(flags: { file?: string; 'instance-id'?: string; endpoint?: 
   requireCredentials(env);
   const { accessKey, secretKey, securityToken } = resolveCredentials({}, env);
   const requests = entries.map((entry): LookupRequest => {
-    const target: LookupTarget = { instanceId: entry.instance_id, projectId: entry.project_id, ...(entry.status_filter ? { status: entry.status_filter as BigKeyTaskStatus } : {}) };
+    // The same lookup again: its kind and what it read (keys, key names, autoscan settings) come with the entry.
+    const target = providerOf(entry.kind).targetOf(entry);
     // An endpoint read from the file is checked like any other (it could have been edited in a pull request).
     const endpoint = override ?? (entry.endpoint !== null ? validateEndpoint(entry.endpoint, `entry ${entryKey(entry)} endpoint`, insecure).origin : endpointForRegion(entry.region!, env).origin);
     return { ...target, endpoint, ...(entry.region ? { region: entry.region } : {}), credentials: { accessKey, secretKey, ...(securityToken ? { securityToken } : {}) }, client };

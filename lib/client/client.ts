@@ -1,5 +1,10 @@
 /**
- * The DCS big key task client: `ListBigkeyScanTasks`, one page or every record.
+ * The DCS cache analysis client: the task lists of both kinds of analysis (big key and hot key:
+ * `ListBigkeyScanTasks`, `ListHotKeyScanTasks`), one page or every record; a task's details
+ * with the keys it found (`ShowBigkeyScanTaskDetails`, `ShowHotkeyTaskDetails`); and the
+ * automatic analysis settings (`ShowBigkeyAutoscanConfig`, `ShowHotkeyAutoscanConfig`). Every
+ * call shares the signing, retries, rate control, body cap and error reporting; every body is
+ * checked before it is returned (response.ts).
  * No cdktf here: the construct, the command line and the benchmarks all stand on this.
  */
 import type { Dispatcher } from 'undici';
@@ -17,13 +22,26 @@ import {
 } from './errors';
 import { DEFAULT_MAX_TASKS, InconsistentPagesError, listAllPages, MalformedPagesError } from './paging';
 import { ProxySettings, resolveProxySettings, validateProxySettings } from './proxy';
-import { parseListResponse, ResponseShapeError } from './response';
+import { parseAutoscanResponse, parseDetailsResponse, parseListResponse, ResponseShapeError } from './response';
 import { AdaptiveRateController, DEADLINE_OPTION, PAUSE_OBSERVER_OPTION, RateControlDeadlineError, RateControlOptions, RateControlState } from './rate-control';
 import { DEFAULT_RETRY, RetrySettings, retryCallback } from './retry-policy';
 import type * as Transport from './transport';
-import { BigKeyTaskStatus, DcsErrorBody, DEFAULT_PAGE_LIMIT, ListBigKeyTasksQuery, ListBigKeyTasksResponse } from './types';
+import {
+  AutoscanConfig,
+  BigKey,
+  BigKeyTaskStatus,
+  DcsErrorBody,
+  DEFAULT_PAGE_LIMIT,
+  HotKey,
+  ListBigKeyTasksQuery,
+  ListBigKeyTasksResponse,
+  SCAN_API,
+  SCAN_KINDS,
+  ScanKind,
+  ScanTaskDetails,
+} from './types';
 import { undici } from './undici';
-import { validateInstanceId, validatePositiveInteger, validateQuery, validateStatus } from './validation';
+import { show, validateInstanceId, validatePositiveInteger, validateQuery, validateStatus, validateTaskId } from './validation';
 
 export interface DcsClientOptions extends DcsConnectionOptions, EndpointOptions {
   /** Environment to read defaults from (credentials, project, endpoint, proxies, limits). @default process.env */
@@ -105,6 +123,12 @@ export interface TaskListing extends ListBigKeyTasksResponse {
   readonly meta: ResponseMeta & { readonly rereads: number };
 }
 
+/** A task's details (the keys it found), with how they were read. */
+export type TaskDetails<K extends BigKey = BigKey> = ScanTaskDetails<K> & { readonly meta: ResponseMeta };
+
+/** Automatic analysis settings, with how they were read. */
+export type AutoscanSettings = AutoscanConfig & { readonly meta: ResponseMeta };
+
 const USER_AGENT = 'cdktf-dcs-bigkey';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -173,25 +197,48 @@ export class DcsBigKeyClient {
     });
   }
 
-  /** One page, exactly as the API returns it (server default limit 10 when `limit` is absent). */
-  async listBigKeyTasks(rawInstanceId: string, query: ListBigKeyTasksQuery = {}): Promise<TaskPage> {
+  /** One page of big key tasks, exactly as the API returns it (server default limit 10 when `limit` is absent). */
+  listBigKeyTasks(instanceId: string, query: ListBigKeyTasksQuery = {}): Promise<TaskPage> {
+    return this.listTasks('bigkey', instanceId, query);
+  }
+
+  /** One page of hot key tasks (`ListHotKeyScanTasks`), like listBigKeyTasks. */
+  listHotKeyTasks(instanceId: string, query: ListBigKeyTasksQuery = {}): Promise<TaskPage> {
+    return this.listTasks('hotkey', instanceId, query);
+  }
+
+  /** One page of either kind's tasks, exactly as the API returns it. */
+  async listTasks(kind: ScanKind, rawInstanceId: string, query: ListBigKeyTasksQuery = {}): Promise<TaskPage> {
+    validateKind(kind);
     const instanceId = validateInstanceId(rawInstanceId);
     validateQuery(query);
-    const result = await this.getList(instanceId, query);
+    const result = await this.getList(kind, instanceId, query);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     if (result.body.records.length > limit) {
-      throw new DcsMalformedResponseError('ListBigkeyScanTasks', instanceId, `the page has ${result.body.records.length} records, more than the limit of ${limit} asked for`, result.requestId);
+      throw new DcsMalformedResponseError(SCAN_API[kind].list, instanceId, `the page has ${result.body.records.length} records, more than the limit of ${limit} asked for`, result.requestId);
     }
     return { ...result.body, meta: { requests: result.attempts, requestIds: [result.requestId ?? ''], source: result.source } };
   }
 
   /**
-   * Every record (optionally of one status), newest first by `created_at`, deduplicated by id,
-   * read with the fewest requests and checked for consistency (see paging.ts).
+   * Every big key task (optionally of one status), newest first by `created_at`, deduplicated by
+   * id, read with the fewest requests and checked for consistency (see paging.ts).
    */
-  async listAllBigKeyTasks(rawInstanceId: string, options: { readonly status?: BigKeyTaskStatus } = {}): Promise<TaskListing> {
+  listAllBigKeyTasks(instanceId: string, options: { readonly status?: BigKeyTaskStatus } = {}): Promise<TaskListing> {
+    return this.listAllTasks('bigkey', instanceId, options);
+  }
+
+  /** Every hot key task, with the same paging, consistency checks and caps as listAllBigKeyTasks. */
+  listAllHotKeyTasks(instanceId: string, options: { readonly status?: BigKeyTaskStatus } = {}): Promise<TaskListing> {
+    return this.listAllTasks('hotkey', instanceId, options);
+  }
+
+  /** Every task of either kind: one implementation of paging for both lists. */
+  async listAllTasks(kind: ScanKind, rawInstanceId: string, options: { readonly status?: BigKeyTaskStatus } = {}): Promise<TaskListing> {
+    validateKind(kind);
     const instanceId = validateInstanceId(rawInstanceId);
     if (options.status !== undefined) validateStatus(options.status);
+    const operation = SCAN_API[kind].list;
     let requests = 0;
     let source: DataSource = 'live';
     let instance = instanceId;
@@ -199,7 +246,7 @@ export class DcsBigKeyClient {
     try {
       const paged = await listAllPages(
         async (offset, limit) => {
-          const result = await this.getList(instanceId, { offset, limit, status: options.status });
+          const result = await this.getList(kind, instanceId, { offset, limit, status: options.status });
           requests += result.attempts;
           if (result.requestId) requestIds.push(result.requestId);
           source = result.source;
@@ -210,13 +257,54 @@ export class DcsBigKeyClient {
       );
       return { instance_id: instance, count: paged.count, records: paged.records, meta: { requests, requestIds, source, rereads: paged.rereads } };
     } catch (error) {
-      if (error instanceof InconsistentPagesError) throw new DcsConsistencyError(instanceId, error.reason, error.attempts);
+      if (error instanceof InconsistentPagesError) throw new DcsConsistencyError(instanceId, error.reason, error.attempts, operation);
       if (error instanceof MalformedPagesError) {
         const advice = error.overLimit ? `if the instance really has that many tasks, raise maxTasks (or ${MAX_TASKS_ENV}); otherwise report the request id to Huawei Cloud support` : undefined;
-        throw new DcsMalformedResponseError('ListBigkeyScanTasks', instanceId, error.problem, requestIds.at(-1), advice);
+        throw new DcsMalformedResponseError(operation, instanceId, error.problem, requestIds.at(-1), advice);
       }
       throw error;
     }
+  }
+
+  /** The details of a big key analysis task: its record, `num` and the keys it found (`ShowBigkeyScanTaskDetails`). */
+  showBigKeyTaskDetails(instanceId: string, taskId: string): Promise<TaskDetails<BigKey>> {
+    return this.showTaskDetails('bigkey', instanceId, taskId);
+  }
+
+  /** The details of a hot key analysis task: keys with their LFU counter `freq` (`ShowHotkeyTaskDetails`). */
+  showHotKeyTaskDetails(instanceId: string, taskId: string): Promise<TaskDetails<HotKey>> {
+    return this.showTaskDetails('hotkey', instanceId, taskId) as Promise<TaskDetails<HotKey>>;
+  }
+
+  /** A task's details of either kind, checked (see parseDetailsResponse): malformed keys are never returned. */
+  async showTaskDetails(kind: ScanKind, rawInstanceId: string, rawTaskId: string): Promise<TaskDetails> {
+    validateKind(kind);
+    const instanceId = validateInstanceId(rawInstanceId);
+    const taskId = validateTaskId(rawTaskId);
+    const api = SCAN_API[kind];
+    const path = `/v2/${this.projectId}/instances/${instanceId}/${api.taskPath}/${taskId}`;
+    const result = await this.getJson(api.details, instanceId, path, (text) => parseDetailsResponse(text, { kind, taskId, instanceId }));
+    return { ...result.body, meta: meta(result) };
+  }
+
+  /** The automatic big key analysis settings (`ShowBigkeyAutoscanConfig`). */
+  showBigKeyAutoscanConfig(instanceId: string): Promise<AutoscanSettings> {
+    return this.showAutoscanConfig('bigkey', instanceId);
+  }
+
+  /** The automatic hot key analysis settings (`ShowHotkeyAutoscanConfig`). */
+  showHotKeyAutoscanConfig(instanceId: string): Promise<AutoscanSettings> {
+    return this.showAutoscanConfig('hotkey', instanceId);
+  }
+
+  /** Either kind's automatic analysis settings, checked (booleans, `HH:mm` times, the instance asked for). */
+  async showAutoscanConfig(kind: ScanKind, rawInstanceId: string): Promise<AutoscanSettings> {
+    validateKind(kind);
+    const instanceId = validateInstanceId(rawInstanceId);
+    const api = SCAN_API[kind];
+    const path = `/v2/${this.projectId}/instances/${instanceId}/${api.autoscanPath}`;
+    const result = await this.getJson(api.autoscan, instanceId, path, (text) => parseAutoscanResponse(text, instanceId));
+    return { ...result.body, meta: meta(result) };
   }
 
   /** What the rate controller is doing (undefined when rate control is off). */
@@ -231,19 +319,25 @@ export class DcsBigKeyClient {
     await this.dispatcher.close();
   }
 
-  private async getList(instanceId: string, query: ListBigKeyTasksQuery) {
+  private getList(kind: ScanKind, instanceId: string, query: ListBigKeyTasksQuery) {
     // Checked values (validateQuery), joined by hand: a URLSearchParams per request costs more than the request's signing.
     const search: string[] = [];
     if (query.offset !== undefined) search.push(`offset=${query.offset}`);
     if (query.limit !== undefined) search.push(`limit=${query.limit}`);
     if (query.status !== undefined) search.push(`status=${encodeURIComponent(query.status)}`);
-    const path = `/v2/${this.projectId}/instances/${instanceId}/bigkey-tasks${search.length ? `?${search.join('&')}` : ''}`;
-    const response = await this.send('ListBigkeyScanTasks', instanceId, path);
+    const api = SCAN_API[kind];
+    const path = `/v2/${this.projectId}/instances/${instanceId}/${api.tasksPath}${search.length ? `?${search.join('&')}` : ''}`;
+    return this.getJson(api.list, instanceId, path, parseListResponse);
+  }
+
+  /** Sends a GET and checks its body with `parse`: a body that breaks the contract is DcsMalformedResponseError, never data. */
+  private async getJson<T>(operation: DcsOperation, instanceId: string, path: string, parse: (text: string) => T) {
+    const response = await this.send(operation, instanceId, path);
     try {
-      return { ...response, body: parseListResponse(response.text) };
+      return { ...response, body: parse(response.text) };
     } catch (error) {
       if (error instanceof ResponseShapeError) {
-        throw new DcsMalformedResponseError('ListBigkeyScanTasks', instanceId, this.redact(error.message), response.requestId);
+        throw new DcsMalformedResponseError(operation, instanceId, this.redact(error.message), response.requestId);
       }
       throw error;
     }
@@ -331,6 +425,14 @@ export class DcsBigKeyClient {
     const { accessKey, secretKey, securityToken } = this.connection.credentials;
     return redact(text, [secretKey, securityToken, accessKey]);
   }
+}
+
+function validateKind(kind: unknown): asserts kind is ScanKind {
+  if (!(SCAN_KINDS as readonly unknown[]).includes(kind)) throw new DcsConfigError(`invalid analysis kind ${show(kind)}: expected one of ${SCAN_KINDS.join(', ')}`);
+}
+
+function meta(result: { readonly attempts: number; readonly requestId?: string; readonly source: DataSource }): ResponseMeta {
+  return { requests: result.attempts, requestIds: [result.requestId ?? ''], source: result.source };
 }
 
 function validateRateControl(options: RateControlOptions): RateControlOptions {

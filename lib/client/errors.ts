@@ -4,7 +4,23 @@
  * message built from outside text passes through `redact` with the secrets in play.
  */
 
-export type DcsOperation = 'ListBigkeyScanTasks' | 'CreateBigkeyScanTask' | 'ShowBigkeyScanTask' | 'DeleteBigkeyScanTask';
+/** The API operations, named as Huawei Cloud's SDKs name them. */
+export type DcsOperation =
+  | 'ListBigkeyScanTasks'
+  | 'ShowBigkeyScanTaskDetails'
+  | 'ShowBigkeyAutoscanConfig'
+  | 'ListHotKeyScanTasks'
+  | 'ShowHotkeyTaskDetails'
+  | 'ShowHotkeyAutoscanConfig'
+  | 'CreateBigkeyScanTask'
+  | 'DeleteBigkeyScanTask'
+  | 'CreateHotkeyScanTask'
+  | 'DeleteHotkeyScanTask';
+
+/** True for the hot key operations (their advice speaks of hot key analysis). */
+function isHotKeyOperation(operation: DcsOperation | undefined): boolean {
+  return operation !== undefined && /Hot[Kk]ey/.test(operation);
+}
 
 /** Base class: `instanceof DcsError` catches everything this library throws on purpose. */
 export class DcsError extends Error {
@@ -96,30 +112,39 @@ export class DcsConsistencyError extends DcsError {
     readonly instanceId: string,
     readonly reason: string,
     readonly attempts: number,
+    readonly operation: DcsOperation = 'ListBigkeyScanTasks',
   ) {
     super(
-      `ListBigkeyScanTasks for instance ${instanceId} could not get a consistent list: ${reason} (re-read ${plural(attempts, 'time')}). ` +
+      `${operation} for instance ${instanceId} could not get a consistent list: ${reason} (re-read ${plural(attempts, 'time')}). ` +
         'tasks were being created or deleted while paging; retry when the instance is quieter',
     );
   }
 }
 
 /** What to do, by HTTP status and `error_code`. */
-export function adviceFor(status: number, errorCode?: string, location?: string): string {
+export function adviceFor(status: number, errorCode?: string, location?: string, operation?: DcsOperation): string {
   if (status >= 300 && status < 400) {
     return `the endpoint answered with a redirect${location ? ` to ${JSON.stringify(location)}` : ' (no Location)'}, which is not followed: set the endpoint to the final URL${location ? ' (its origin)' : ''} of the DCS API`;
   }
-  if (errorCode === 'DCS.4919') return 'this instance does not support big key analysis (its engine or edition cannot run it); remove it from the lookup';
+  if (errorCode === 'DCS.4919') {
+    return isHotKeyOperation(operation)
+      ? 'this instance does not support hot key analysis (it needs Redis 4.0 or later with maxmemory-policy allkeys-lfu or volatile-lfu); remove it from the lookup or change its maxmemory-policy'
+      : 'this instance does not support big key analysis (its engine or edition cannot run it); remove it from the lookup';
+  }
   if (errorCode === 'APIGW.0308' || status === 429) return 'the API is throttling requests; retry later or lower the concurrency';
   switch (status) {
     case 400:
-      return 'check the query values (offset >= 0, limit 1-1000, status one of waiting, running, success, failed)';
+      return operation === undefined || operation.startsWith('List')
+        ? 'check the query values (offset >= 0, limit 1-1000, status one of waiting, running, success, failed)'
+        : 'the request was refused as invalid; check the instance and task ids';
     case 401:
       return "check the access key and secret key (and the security token for temporary credentials), and that this machine's clock is within 15 minutes of UTC";
     case 403:
       return 'the credentials are not allowed to read this instance: grant the IAM user DCS read permission (e.g. DCS ReadOnlyAccess) in this project';
     case 404:
-      return 'check the project id and the instance id, and that the region or endpoint is the one the instance is in';
+      return operation !== undefined && /Details$/.test(operation)
+        ? 'check the task id (it may have been deleted since it was listed), the project id and the instance id'
+        : 'check the project id and the instance id, and that the region or endpoint is the one the instance is in';
     default:
       return status >= 500 ? 'the service failed; retry later, and report the request id to Huawei Cloud support if it persists' : 'see the error message';
   }
@@ -129,7 +154,7 @@ function describeApiError(d: DcsApiErrorDetails): string {
   const code = d.errorCode ? ` ${d.errorCode}` : '';
   const msg = d.errorMsg ? ` "${d.errorMsg}"` : '';
   const attempts = d.attempts > 1 ? ` after ${plural(d.attempts, 'attempt')}` : '';
-  return `${d.operation} for instance ${d.instanceId} failed: HTTP ${d.status}${code}${msg}${requestIdSuffix(d.requestId)}${attempts}. ${adviceFor(d.status, d.errorCode, d.location)}`;
+  return `${d.operation} for instance ${d.instanceId} failed: HTTP ${d.status}${code}${msg}${requestIdSuffix(d.requestId)}${attempts}. ${adviceFor(d.status, d.errorCode, d.location, d.operation)}`;
 }
 
 function requestIdSuffix(requestId?: string): string {

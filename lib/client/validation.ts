@@ -23,6 +23,17 @@ export function validateProjectId(value: unknown, name = 'project id'): string {
   return value.toLowerCase();
 }
 
+/** Letters, digits and `-`, as task ids are (UUIDs): safe in a URL path as they are. */
+const TASK_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/** A task id (a UUID in practice), kept as given: it goes into the request path. */
+export function validateTaskId(value: unknown, name = 'task id'): string {
+  if (typeof value !== 'string' || !TASK_ID.test(value)) {
+    throw new DcsConfigError(`invalid ${name} ${show(value)}: expected a task id such as 858ee14c-2271-4489-8b82-7bda7459ae3e (letters, digits and -, at most 64 characters)`);
+  }
+  return value;
+}
+
 export function validateStatus(value: unknown, name = 'status'): BigKeyTaskStatus {
   if (typeof value !== 'string' || !(TASK_STATUSES as readonly string[]).includes(value)) {
     throw new DcsConfigError(`invalid ${name} ${show(value)}: expected one of ${TASK_STATUSES.join(', ')}`);

@@ -1,6 +1,7 @@
 /**
- * All big key lookups of one cdktf App, resolved together: constructs register what they need
- * when they are created, and a live lookup is sent to the lookup worker right then, so it is
+ * All lookups of one cdktf App (of every kind: big key and hot key tasks, with their keys and
+ * autoscan settings; lib/lookup/providers.ts), resolved together: constructs register what they
+ * need when they are created, and a live lookup is sent to the lookup worker right then, so it is
  * read while the app goes on building. The first time any value is needed (a typed value read
  * in app code, or at synth) this thread waits for every lookup registered so far: ONE batch,
  * at most DCS_BIGKEY_CONCURRENCY instances read at once. An app with 200 instances pays for one
@@ -19,7 +20,8 @@ import { DcsConfigError } from '../client/errors';
 import { show } from '../client/validation';
 import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/batch';
 import { inProcessRefusal } from '../lookup/in-process-guard';
-import { LookupRequest, LookupTarget, lookupKey } from '../lookup/lookup-request';
+import { LookupRequest, LookupTarget, lookupKey, targetOf } from '../lookup/lookup-request';
+import { providerOf } from '../lookup/providers';
 import {
   DEFAULT_SNAPSHOT_FILE,
   findEntry,
@@ -133,7 +135,7 @@ export class LookupRegistry {
 
   /** Supplies a result fetched elsewhere (the async form); recorded with the next batch. */
   provide(request: LookupRequest, outcome: LookupOutcome): void {
-    const target: LookupTarget = { instanceId: request.instanceId, projectId: request.projectId, ...(request.status ? { status: request.status } : {}) };
+    const target = targetOf(request);
     const entry = { target, request, outcome };
     this.entries.set(lookupKey(target), entry);
     this.unrecorded.push(entry);
@@ -230,7 +232,7 @@ export class LookupRegistry {
           `record it with ${RECORD_ADVICE} (or \`${REFRESH_COMMAND}\` for entries already there), then commit the file`);
       }
       const stale = snapshotStaleness(entry, this.settings.maxAge, new Date());
-      return { ok: true, instanceId: target.instanceId, count: entry.count, records: entry.records, source: 'snapshot', requests: 0, fetchedAt: entry.fetched_at, ...(stale ? { stale } : {}) };
+      return { ok: true, instanceId: target.instanceId, ...providerOf(target.kind).replay(entry), source: 'snapshot', requests: 0, fetchedAt: entry.fetched_at, ...(stale ? { stale } : {}) };
     });
   }
 
@@ -238,7 +240,7 @@ export class LookupRegistry {
     const updates: SnapshotEntry[] = [];
     for (const { target, request, outcome } of entries) {
       if (!outcome?.ok || !request) continue;
-      updates.push(snapshotEntry(target, request, outcome));
+      updates.push(providerOf(target.kind).entry(target, request, outcome));
     }
     if (updates.length === 0) return;
     try {
@@ -248,20 +250,6 @@ export class LookupRegistry {
       throw new DcsConfigError(`record mode: ${reason}`);
     }
   }
-}
-
-export function snapshotEntry(target: LookupTarget, request: LookupRequest, outcome: LookupSuccess): SnapshotEntry {
-  return {
-    project_id: target.projectId,
-    instance_id: target.instanceId,
-    status_filter: target.status ?? null,
-    region: request.region ?? null,
-    endpoint: request.region ? null : request.endpoint,
-    source: outcome.source,
-    fetched_at: outcome.fetchedAt,
-    count: outcome.count,
-    records: outcome.records,
-  };
 }
 
 function failure(target: LookupTarget, message: string, errorName = 'SnapshotError'): LookupFailure {

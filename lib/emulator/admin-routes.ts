@@ -8,7 +8,9 @@
  *   DELETE /_emulator/faults                    → { removed }
  *   DELETE /_emulator/faults/{id}               → { removed: 1 } | 404
  *   PUT    /_emulator/instances/{instance_id}   body: { project_id, name?, bigkey_supported?,
- *                                                 lifecycle?, tasks?, generate? } → InstanceSummary
+ *                                                 lifecycle?, tasks?, generate?, hotkey_tasks?,
+ *                                                 hotkey_generate?, bigkey_autoscan?,
+ *                                                 hotkey_autoscan? } → InstanceSummary
  *                                                 (creates or replaces the instance)
  *   DELETE /_emulator/instances/{instance_id}   → { deleted: true } | 404
  *   GET    /_emulator/stats                     → EmulatorStats
@@ -85,7 +87,7 @@ function instancesRoute(ctx: AdminContext, method: string, pathname: string, par
   if (method === 'PUT') {
     const { project_id, ...data } = validatePutInstanceBody(parseBody(body));
     const state = ctx.store.putInstance(project_id, instanceId, data);
-    const summary: InstanceSummary = { project_id, instance_id: instanceId, name: state.name, bigkey_supported: state.bigkeySupported, task_count: state.taskCount };
+    const summary: InstanceSummary = { project_id, instance_id: instanceId, name: state.name, bigkey_supported: state.bigkeySupported, task_count: state.taskCount, hotkey_task_count: state.tasks.hotkey.count };
     return json(200, summary);
   }
   if (method === 'DELETE') {

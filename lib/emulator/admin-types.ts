@@ -35,13 +35,18 @@ export interface InstanceSummary {
   readonly instance_id: string;
   readonly name: string;
   readonly bigkey_supported: boolean;
+  /** Big key tasks. */
   readonly task_count: number;
+  readonly hotkey_task_count: number;
 }
 
 /** Per-instance counters in `GET /_emulator/stats` (keyed by the instance id in the request path). */
 export interface InstanceStats {
   readonly requests: number;
+  /** Big key list requests (`GET …/bigkey-tasks`). */
   readonly list_requests: number;
+  /** Requests by route name (`list`, `show`, `autoscan`, `hotkey_list`, …; see the fault rules' `route`). */
+  readonly routes: Readonly<Record<string, number>>;
   /** Most requests for this instance handled at the same time (injected latency included). */
   readonly max_in_flight: number;
   /** Responses by HTTP status; `"0"` counts connections reset without a response. */
@@ -79,6 +84,8 @@ export interface EmulatorStats {
    * the path: e.g. the share of requests a `rate_limit` rule answered 429.
    */
   readonly statuses: Readonly<Record<string, number>>;
+  /** Every DCS request by route name (`list`, `show`, `autoscan`, `hotkey_list`, …). */
+  readonly routes: Readonly<Record<string, number>>;
   readonly by_instance: Readonly<Record<string, InstanceStats>>;
   /** The last 10,000 requests, oldest first. */
   readonly log: readonly RequestLogEntry[];

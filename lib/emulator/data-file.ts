@@ -20,15 +20,25 @@
  *             "running_ms": 500,                  then time in `running` (default 500)
  *             "outcome": "success"                then `success` or `failed` (default success)
  *           },
- *           "tasks": [                            served exactly as written (absent vs null kept)
+ *           "tasks": [                            big key tasks, served exactly as written (absent vs null kept)
  *             { "id": "<uuid>", "status": "waiting|running|success|failed", "scan_type": "manual|auto",
  *               "created_at": "2026-11-28T02:00:00.000Z",
- *               "started_at": "… or null or absent", "finished_at": "… or null or absent" }
+ *               "started_at": "… or null or absent", "finished_at": "… or null or absent",
+ *               "keys": [                         optional, success tasks only: what GET …/bigkey-task/{id} lists
+ *                 { "name": "…", "type": "string|list|set|zset|hash", "size": 20971520,
+ *                   "db": 0 (default 0, 0-255), "shard": "192.168.0.12:6379" (optional),
+ *                   "unit": "byte|count" (optional: byte for strings, count otherwise) } ] }
  *           ],
  *           "generate": {                         adds `count` deterministic finished tasks
  *             "count": 2537 (0 to 1,000,000), "start": "2026-01-01T00:00:00.000Z",
  *             "interval_seconds": 3600 (>= 0.001), "seed": "any string"
- *           }
+ *           },                                    (successful generated tasks get generated keys)
+ *           "hotkey_tasks": [ … ],                hot key tasks, as `tasks`; each key also has "freq" (0-255)
+ *           "hotkey_generate": { … },             as `generate`, for hot key tasks
+ *           "bigkey_autoscan": {                  GET …/bigkey/autoscan (default: disabled, no times)
+ *             "enable_auto_scan": true, "schedule_at": ["02:00"] (UTC HH:mm),
+ *             "updated_at": "2026-11-01T08:00:00.000Z" (optional) },
+ *           "hotkey_autoscan": { … }              GET …/hotkey/autoscan, the same
  *         }
  *       }
  *     }
@@ -40,7 +50,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BigKeyTask, SCAN_TYPES, TASK_STATUSES } from '../client/types';
+import { AutoscanConfig, BigKey, BigKeyTask, HotKey, KEY_TYPES, MAX_DB, MAX_FREQ, MAX_KEYS_PER_SCAN, SCAN_TYPES, ScanKind, TASK_STATUSES } from '../client/types';
+import { SCHEDULE_TIME } from '../client/response';
 import { FaultSpec, validateFaults } from './faults';
 import {
   EmulatorDataError,
@@ -89,12 +100,30 @@ export interface GenerateSpec {
   readonly seed: string;
 }
 
+/** A key as the data file writes it: `db` defaults to 0 and `unit` follows the type; hot keys add `freq`. */
+export type EmulatorKeyData = Omit<BigKey, 'db' | 'unit'> & { readonly db?: number; readonly unit?: BigKey['unit']; readonly freq?: number };
+
+/** A task as the data file holds it: the API record, plus the keys its details list (success tasks only). */
+export interface EmulatorTaskData extends BigKeyTask {
+  readonly keys?: readonly EmulatorKeyData[];
+}
+
+/** Automatic analysis settings as the data file holds them (the API's body without instance_id; schedule_at defaults to none). */
+export type EmulatorAutoscanData = Omit<AutoscanConfig, 'instance_id' | 'schedule_at'> & { readonly schedule_at?: readonly string[] };
+
+/** The settings of an instance whose data file says nothing: automatic analysis off. */
+export const DEFAULT_AUTOSCAN: EmulatorAutoscanData = { enable_auto_scan: false, schedule_at: [] };
+
 export interface EmulatorInstanceData {
   readonly name?: string;
   readonly bigkey_supported?: boolean;
   readonly lifecycle?: Partial<LifecycleSettings>;
-  readonly tasks?: readonly BigKeyTask[];
+  readonly tasks?: readonly EmulatorTaskData[];
   readonly generate?: GenerateSpec;
+  readonly hotkey_tasks?: readonly EmulatorTaskData[];
+  readonly hotkey_generate?: GenerateSpec;
+  readonly bigkey_autoscan?: EmulatorAutoscanData;
+  readonly hotkey_autoscan?: EmulatorAutoscanData;
 }
 
 export interface EmulatorProjectData {
@@ -112,23 +141,31 @@ export interface PutInstanceBody extends EmulatorInstanceData {
   readonly project_id: string;
 }
 
+/** One kind's tasks of an instance after validation. */
+export interface ResolvedTasks {
+  /** The tasks written in the data, in no particular order. */
+  readonly tasks: readonly EmulatorTaskData[];
+  /** The generate block's tasks, if any. */
+  readonly generated?: GeneratedTasks;
+  readonly autoscan: EmulatorAutoscanData;
+}
+
 /** An instance after validation, with defaults applied. */
 export interface ResolvedInstance {
   readonly name: string;
   readonly bigkey_supported: boolean;
   readonly lifecycle: LifecycleSettings;
-  /** The tasks written in the data, in no particular order. */
-  readonly tasks: readonly BigKeyTask[];
-  /** The `generate` block's tasks, if any. */
-  readonly generated?: GeneratedTasks;
+  readonly kinds: Readonly<Record<ScanKind, ResolvedTasks>>;
 }
 
 const TOP_KEYS = ['credentials', 'projects', 'faults'];
 const CREDENTIAL_KEYS = ['access_key', 'secret_key', 'security_token'];
 const PROJECT_KEYS = ['instances'];
-const INSTANCE_KEYS = ['name', 'bigkey_supported', 'lifecycle', 'tasks', 'generate'];
+const INSTANCE_KEYS = ['name', 'bigkey_supported', 'lifecycle', 'tasks', 'generate', 'hotkey_tasks', 'hotkey_generate', 'bigkey_autoscan', 'hotkey_autoscan'];
 const LIFECYCLE_KEYS = ['waiting_ms', 'running_ms', 'outcome'];
-const TASK_KEYS = ['id', 'status', 'scan_type', 'created_at', 'started_at', 'finished_at'];
+const TASK_KEYS = ['id', 'status', 'scan_type', 'created_at', 'started_at', 'finished_at', 'keys'];
+const KEY_KEYS = ['name', 'type', 'shard', 'db', 'size', 'unit'];
+const AUTOSCAN_KEYS = ['enable_auto_scan', 'schedule_at', 'updated_at'];
 const GENERATE_KEYS = ['count', 'start', 'interval_seconds', 'seed'];
 /** Enough for load tests, small enough that a typo (an extra zero or three) fails fast. */
 export const MAX_GENERATED_TASKS = 1_000_000;
@@ -241,20 +278,65 @@ export function validateInstanceData(value: unknown, field: string): EmulatorIns
   if (raw.name !== undefined) out.name = expectString(raw.name, childPath(field, 'name'));
   if (raw.bigkey_supported !== undefined) out.bigkey_supported = expectBoolean(raw.bigkey_supported, childPath(field, 'bigkey_supported'));
   if (raw.lifecycle !== undefined) out.lifecycle = validateLifecycle(raw.lifecycle, childPath(field, 'lifecycle'));
-  if (raw.tasks !== undefined) {
-    const tasksField = childPath(field, 'tasks');
-    if (!Array.isArray(raw.tasks)) fail(tasksField, `must be an array of tasks (got ${show(raw.tasks)})`);
-    const seen = new Set<string>();
-    out.tasks = raw.tasks.map((task, index) => {
-      const taskField = childPath(tasksField, index);
-      const valid = validateTask(task, taskField);
-      if (seen.has(valid.id)) fail(childPath(taskField, 'id'), `repeats task id ${valid.id}`);
-      seen.add(valid.id);
-      return valid;
+  if (raw.tasks !== undefined) out.tasks = validateTasks(raw.tasks, childPath(field, 'tasks'), 'bigkey');
+  if (raw.generate !== undefined) out.generate = validateGenerate(raw.generate, childPath(field, 'generate'));
+  if (raw.hotkey_tasks !== undefined) out.hotkey_tasks = validateTasks(raw.hotkey_tasks, childPath(field, 'hotkey_tasks'), 'hotkey');
+  if (raw.hotkey_generate !== undefined) out.hotkey_generate = validateGenerate(raw.hotkey_generate, childPath(field, 'hotkey_generate'));
+  if (raw.bigkey_autoscan !== undefined) out.bigkey_autoscan = validateAutoscan(raw.bigkey_autoscan, childPath(field, 'bigkey_autoscan'));
+  if (raw.hotkey_autoscan !== undefined) out.hotkey_autoscan = validateAutoscan(raw.hotkey_autoscan, childPath(field, 'hotkey_autoscan'));
+  return out;
+}
+
+function validateTasks(value: unknown, field: string, kind: ScanKind): EmulatorTaskData[] {
+  if (!Array.isArray(value)) fail(field, `must be an array of tasks (got ${show(value)})`);
+  const seen = new Set<string>();
+  return value.map((task, index) => {
+    const taskField = childPath(field, index);
+    const valid = validateTask(task, taskField, kind);
+    if (seen.has(valid.id)) fail(childPath(taskField, 'id'), `repeats task id ${valid.id}`);
+    seen.add(valid.id);
+    return valid;
+  });
+}
+
+function validateAutoscan(value: unknown, field: string): EmulatorAutoscanData {
+  const raw = expectObject(value, field);
+  expectKeys(raw, AUTOSCAN_KEYS, field);
+  const enable_auto_scan = expectBoolean(raw.enable_auto_scan, childPath(field, 'enable_auto_scan'));
+  let schedule_at: string[] = [];
+  if (raw.schedule_at !== undefined) {
+    const timesField = childPath(field, 'schedule_at');
+    if (!Array.isArray(raw.schedule_at)) fail(timesField, `must be an array of UTC times "HH:mm" (got ${show(raw.schedule_at)})`);
+    schedule_at = raw.schedule_at.map((time, i) => {
+      if (typeof time !== 'string' || !SCHEDULE_TIME.test(time)) fail(childPath(timesField, i), `must be a UTC time of day "HH:mm" from "00:00" to "23:59" (got ${show(time)})`);
+      return time;
     });
   }
-  if (raw.generate !== undefined) out.generate = validateGenerate(raw.generate, childPath(field, 'generate'));
-  return out;
+  if (raw.updated_at !== undefined) expectTimestamp(raw.updated_at, childPath(field, 'updated_at'));
+  return { enable_auto_scan, schedule_at, ...(raw.updated_at !== undefined ? { updated_at: raw.updated_at as string } : {}) };
+}
+
+/** The keys a successful task's details list: checked like the API's own (types, units, bounds), in the API's field order. */
+function validateKeys(value: unknown, field: string, kind: ScanKind): (BigKey | HotKey)[] {
+  if (!Array.isArray(value)) fail(field, `must be an array of keys (got ${show(value)})`);
+  if (value.length > MAX_KEYS_PER_SCAN) fail(field, `has ${value.length} keys: an analysis keeps at most ${MAX_KEYS_PER_SCAN}`);
+  return value.map((item, index) => {
+    const keyField = childPath(field, index);
+    const raw = expectObject(item, keyField);
+    expectKeys(raw, kind === 'hotkey' ? [...KEY_KEYS, 'freq'] : KEY_KEYS, keyField);
+    if (typeof raw.name !== 'string') fail(childPath(keyField, 'name'), `must be a string (got ${show(raw.name)})`);
+    const type = expectOneOf(raw.type, KEY_TYPES, childPath(keyField, 'type'));
+    const unit = type === 'string' ? 'byte' : 'count';
+    if (raw.unit !== undefined && raw.unit !== unit) fail(childPath(keyField, 'unit'), `must be "${unit}" for a ${type} key (got ${show(raw.unit)})`);
+    const size = expectInteger(raw.size, childPath(keyField, 'size'), 0);
+    const db = raw.db === undefined ? 0 : expectInteger(raw.db, childPath(keyField, 'db'), 0, MAX_DB);
+    if (raw.shard !== undefined && (typeof raw.shard !== 'string' || !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(raw.shard))) {
+      fail(childPath(keyField, 'shard'), `must be "ip:port" such as "192.168.0.12:6379" (got ${show(raw.shard)})`);
+    }
+    const key: BigKey = { name: raw.name, type, ...(raw.shard !== undefined ? { shard: raw.shard as string } : {}), db, size, unit };
+    if (kind === 'bigkey') return key;
+    return { ...key, freq: expectInteger(raw.freq, childPath(keyField, 'freq'), 0, MAX_FREQ) };
+  });
 }
 
 function validateLifecycle(value: unknown, field: string): Partial<LifecycleSettings> {
@@ -268,7 +350,7 @@ function validateLifecycle(value: unknown, field: string): Partial<LifecycleSett
 }
 
 /** A task as written in the data file; keys are copied in API order, absent stays absent. */
-function validateTask(value: unknown, field: string): BigKeyTask {
+function validateTask(value: unknown, field: string, kind: ScanKind): EmulatorTaskData {
   const raw = expectObject(value, field);
   expectKeys(raw, TASK_KEYS, field);
   const id = expectUuid(raw.id, childPath(field, 'id'), 'a task id');
@@ -281,7 +363,9 @@ function validateTask(value: unknown, field: string): BigKeyTask {
     if (raw[key] !== null) expectTimestamp(raw[key], childPath(field, key));
     task[key] = raw[key] as string | null;
   }
-  return task;
+  if (raw.keys === undefined) return task;
+  if (status !== 'success') fail(childPath(field, 'keys'), `are listed for a ${status} task: only a successful analysis has keys`);
+  return { ...task, keys: validateKeys(raw.keys, childPath(field, 'keys'), kind) };
 }
 
 function validateGenerate(value: unknown, field: string): GenerateSpec {
@@ -297,12 +381,15 @@ function validateGenerate(value: unknown, field: string): GenerateSpec {
 
 /** Applies the defaults; generated tasks stay virtual (see GeneratedTasks). */
 export function resolveInstance(instanceId: string, data: EmulatorInstanceData): ResolvedInstance {
+  const generated = (spec: GenerateSpec | undefined, kind: ScanKind) => (spec && spec.count > 0 ? new GeneratedTasks(spec, kind) : undefined);
   return {
     name: data.name ?? `dcs-${instanceId.slice(0, 8)}`,
     bigkey_supported: data.bigkey_supported ?? true,
     lifecycle: { ...DEFAULT_LIFECYCLE, ...data.lifecycle },
-    tasks: data.tasks ?? [],
-    generated: data.generate && data.generate.count > 0 ? new GeneratedTasks(data.generate) : undefined,
+    kinds: {
+      bigkey: { tasks: data.tasks ?? [], generated: generated(data.generate, 'bigkey'), autoscan: data.bigkey_autoscan ?? DEFAULT_AUTOSCAN },
+      hotkey: { tasks: data.hotkey_tasks ?? [], generated: generated(data.hotkey_generate, 'hotkey'), autoscan: data.hotkey_autoscan ?? DEFAULT_AUTOSCAN },
+    },
   };
 }
 
@@ -323,7 +410,10 @@ export class GeneratedTasks {
   /** Tasks already served, up to MEMO_TASKS per instance (the newest pages are asked for most). */
   private readonly memo = new Map<number, BigKeyTask>();
 
-  constructor(readonly spec: GenerateSpec) {
+  constructor(
+    readonly spec: GenerateSpec,
+    readonly kind: ScanKind = 'bigkey',
+  ) {
     this.count = spec.count;
     this.startMs = Date.parse(spec.start);
     this.intervalMs = spec.interval_seconds * 1000;
@@ -364,6 +454,11 @@ export class GeneratedTasks {
     };
   }
 
+  /** The keys the details of task i list: generated keys when it succeeded, none otherwise. */
+  keys(i: number): (BigKey | HotKey)[] {
+    return this.status(i) === 'success' ? generatedKeys(`${this.spec.seed}#${i}`, this.kind) : [];
+  }
+
   /** About one task in twelve failed. */
   private static statusOf(h: readonly number[]): 'success' | 'failed' {
     return h[1] % 12 === 0 ? 'failed' : 'success';
@@ -381,6 +476,30 @@ const MEMO_TASKS = 128;
 export function generateTasks(spec: GenerateSpec): BigKeyTask[] {
   const generated = new GeneratedTasks(spec);
   return Array.from({ length: generated.count }, (_, i) => generated.task(i));
+}
+
+const KEY_WORDS = ['session', 'cart', 'feed', 'profile', 'rank', 'queue', 'catalog', 'counter'];
+
+/**
+ * Zero to five plausible keys for a successful analysis, the same for the same seed: strings of
+ * 10 KiB to about 8 MiB, collections of 5,000 to 205,000 members, half of them on a cluster shard;
+ * hot keys with an LFU counter of 100-255.
+ */
+export function generatedKeys(seed: string, kind: ScanKind): (BigKey | HotKey)[] {
+  const h = hash128(`${seed}#keys`);
+  return Array.from({ length: h[0] % 6 }, (_, i) => {
+    const k = hash128(`${seed}#key${i}`);
+    const type = KEY_TYPES[k[0] % KEY_TYPES.length];
+    const key: BigKey = {
+      name: `${KEY_WORDS[k[1] % KEY_WORDS.length]}:${type}:${k[2].toString(36)}`,
+      type,
+      ...(h[1] % 2 === 0 ? { shard: `192.168.0.${10 + (k[3] % 6)}:6379` } : {}),
+      db: 0,
+      size: type === 'string' ? 10_240 + (k[3] % (8 * 1024 * 1024)) : 5_000 + (k[3] % 200_000),
+      unit: type === 'string' ? 'byte' : 'count',
+    };
+    return kind === 'hotkey' ? { ...key, freq: 100 + (k[2] % 156) } : key;
+  });
 }
 
 /**

@@ -1,9 +1,13 @@
 /**
- * The emulated DCS big key routes, under `/v2/{project_id}/instances/{instance_id}`:
- *   GET    …/bigkey-tasks?offset&limit&status   list (newest first)
- *   POST   …/bigkey-task                         create a manual task
- *   GET    …/bigkey-task/{id}                    task details
- *   DELETE …/bigkey-task/{id}                    delete
+ * The emulated DCS cache analysis routes, under `/v2/{project_id}/instances/{instance_id}`
+ * (route names in brackets, as fault rules select them):
+ *   GET    …/bigkey-tasks?offset&limit&status   list (newest first)           [list]
+ *   POST   …/bigkey-task                         create a manual task          [create]
+ *   GET    …/bigkey-task/{id}                    task details (num, keys)      [show]
+ *   DELETE …/bigkey-task/{id}                    delete                        [delete]
+ *   GET    …/bigkey/autoscan                     automatic analysis settings   [autoscan]
+ *   the same for hot keys: …/hotkey-tasks, …/hotkey-task[/{id}], …/hotkey/autoscan
+ *                                                [hotkey_list, hotkey_create, hotkey_show, hotkey_delete, hotkey_autoscan]
  *
  * Order of checks, as a gateway in front of a service would do them: route → signature →
  * faults (latency, throttle, rate_limit, error, reset) → project/instance lookup → big key support →
@@ -11,31 +15,45 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { BigKeyTaskStatus, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, TASK_STATUSES } from '../client/types';
+import { BigKeyTaskStatus, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ScanKind, TASK_STATUSES } from '../client/types';
 import { RequestVerifier } from './auth';
 import { DcsRouteName, FaultPlan, FaultSet, MalformedFault } from './faults';
 import { Reply, authError, dcsError, injectedError, json, throttled } from './responses';
-import { EmulatorStore, InstanceState, ListQuery } from './store';
+import { EmulatorStore, ListQuery, TaskSet } from './store';
+
+/** What a route does, whichever kind of analysis it is for. */
+export type DcsAction = 'list' | 'show' | 'create' | 'delete' | 'autoscan';
 
 export interface DcsRoute {
   readonly name: DcsRouteName;
+  readonly kind: ScanKind;
+  readonly action: DcsAction;
   readonly projectId: string;
   readonly instanceId: string;
   readonly taskId?: string;
 }
 
-const ROUTE_PATTERN = /^\/v2\/([^/]+)\/instances\/([^/]+)\/(bigkey-tasks|bigkey-task)(?:\/([^/]+))?$/;
+const ROUTE_PATTERN = /^\/v2\/([^/]+)\/instances\/([^/]+)\/(bigkey|hotkey)(-tasks|-task|\/autoscan)(?:\/([^/]+))?$/;
 
 /** The route a method and wire path address, or undefined (→ 404 APIGW.0101). */
 export function matchDcsRoute(method: string, pathname: string): DcsRoute | undefined {
   const m = ROUTE_PATTERN.exec(pathname);
   if (!m) return undefined;
-  const [, project, instance, collection, task] = m;
-  const base = { projectId: decode(project), instanceId: decode(instance) };
-  if (collection === 'bigkey-tasks') return task === undefined && method === 'GET' ? { name: 'list', ...base } : undefined;
-  if (task === undefined) return method === 'POST' ? { name: 'create', ...base } : undefined;
-  if (method === 'GET') return { name: 'show', ...base, taskId: decode(task) };
-  if (method === 'DELETE') return { name: 'delete', ...base, taskId: decode(task) };
+  const [, project, instance, kindWord, collection, task] = m;
+  const kind: ScanKind = kindWord === 'hotkey' ? 'hotkey' : 'bigkey';
+  const route = (action: DcsAction, taskId?: string): DcsRoute => ({
+    name: (kind === 'hotkey' ? `hotkey_${action}` : action) as DcsRouteName,
+    kind,
+    action,
+    projectId: decode(project),
+    instanceId: decode(instance),
+    ...(taskId !== undefined ? { taskId: decode(taskId) } : {}),
+  });
+  if (collection === '/autoscan') return task === undefined && method === 'GET' ? route('autoscan') : undefined;
+  if (collection === '-tasks') return task === undefined && method === 'GET' ? route('list') : undefined;
+  if (task === undefined) return method === 'POST' ? route('create') : undefined;
+  if (method === 'GET') return route('show', task);
+  if (method === 'DELETE') return route('delete', task);
   return undefined;
 }
 
@@ -93,46 +111,50 @@ export async function handleDcsRequest(ctx: DcsContext, request: DcsRequest): Pr
   }
 
   const served = serve(ctx, request);
-  const reply = outcome?.kind === 'malformed' ? corrupt(served.reply, outcome) : outcome?.kind === 'bad_count' ? withCount(served.reply, outcome.value) : served.reply;
-  return { reply, afterSend: served.instance && reply.kind === 'json' && reply.status === 200 ? mutations(ctx, plan, served.instance) : undefined };
+  const reply = outcome?.kind === 'malformed' ? corrupt(served.reply, outcome, route.kind) : outcome?.kind === 'bad_count' ? withCount(served.reply, outcome.value) : served.reply;
+  return { reply, afterSend: served.listed && reply.kind === 'json' && reply.status === 200 ? mutations(ctx, plan, served.listed) : undefined };
 }
 
-function mutations(ctx: DcsContext, plan: FaultPlan, instance: InstanceState): (() => void) | undefined {
+function mutations(ctx: DcsContext, plan: FaultPlan, tasks: TaskSet): (() => void) | undefined {
   if (plan.mutations.length === 0) return undefined;
   return () => {
-    for (const mutation of plan.mutations) instance.mutate(ctx.now(), mutation.keep_count === true);
+    for (const mutation of plan.mutations) tasks.mutate(ctx.now(), mutation.keep_count === true);
   };
 }
 
-/** The real answer; `instance` is set only for a served list page (what `mutate` acts on). */
-function serve(ctx: DcsContext, request: DcsRequest): { reply: Reply; instance?: InstanceState } {
+/** The real answer; `listed` is set only for a served list page (the task set `mutate` acts on). */
+function serve(ctx: DcsContext, request: DcsRequest): { reply: Reply; listed?: TaskSet } {
   const { route } = request;
   const project = ctx.store.project(route.projectId);
   if (!project) return { reply: dcsError(404, 'DCS.4004', `The project ${route.projectId} does not exist.`) };
   const instance = project.instances.get(route.instanceId);
   if (!instance) return { reply: dcsError(404, 'DCS.4004', `The instance ${route.instanceId} does not exist in project ${route.projectId}.`) };
-  if (!instance.bigkeySupported) return { reply: dcsError(400, 'DCS.4919', 'Does not support bigkey analyze.') };
+  // An engine that cannot analyse: the documented DCS.4919 (the code of the hot key routes is not documented; the emulator answers the same).
+  if (!instance.bigkeySupported) return { reply: dcsError(400, 'DCS.4919', `Does not support ${route.kind} analyze.`) };
   const now = ctx.now();
-  switch (route.name) {
+  const tasks = instance.tasks[route.kind];
+  switch (route.action) {
     case 'list': {
       const query = parseListQuery(request.searchParams);
       if (typeof query === 'string') return { reply: dcsError(400, 'DCS.4000', query) };
-      const page = instance.list(query, now);
-      return { reply: json(200, { instance_id: route.instanceId, count: page.count, records: page.records }), instance };
+      const page = tasks.list(query, now);
+      return { reply: json(200, { instance_id: route.instanceId, count: page.count, records: page.records }), listed: tasks };
     }
     case 'create':
-      return { reply: json(200, instance.create(now)) };
+      return { reply: json(200, tasks.create(now)) };
     case 'show': {
-      const details = instance.details(route.taskId!, now);
+      const details = instance.details(route.kind, route.taskId!, now);
       return { reply: details ? json(200, details) : taskNotFound(route) };
     }
     case 'delete':
-      return { reply: instance.delete(route.taskId!) ? json(204) : taskNotFound(route) };
+      return { reply: tasks.delete(route.taskId!) ? json(204) : taskNotFound(route) };
+    case 'autoscan':
+      return { reply: json(200, instance.autoscan(route.kind)) };
   }
 }
 
 function taskNotFound(route: DcsRoute): Reply {
-  return dcsError(404, 'DCS.4004', `The big key analysis task ${route.taskId} does not exist on instance ${route.instanceId}.`);
+  return dcsError(404, 'DCS.4004', `The ${route.kind === 'hotkey' ? 'hot' : 'big'} key analysis task ${route.taskId} does not exist on instance ${route.instanceId}.`);
 }
 
 /**
@@ -176,9 +198,11 @@ function queryValues(params: URLSearchParams): Record<string, string[]> {
  * The `malformed` fault. `truncated`: the real body cut in half (status kept, Content-Length
  * matching the cut body, so the client reads a complete but unparseable response).
  * `schema`: valid JSON, but the first record (or the task itself) gets a status outside the
- * documented four and loses `created_at`; replies without a record pass through.
+ * documented four and loses `created_at`; autoscan settings get `"enable_auto_scan": "yes"`;
+ * replies without a record pass through. `keys`: task details whose first key has size -1 (and,
+ * for hot keys, freq 256), a key added when there is none; other replies pass through.
  */
-function corrupt(reply: Reply, fault: MalformedFault): Reply {
+function corrupt(reply: Reply, fault: MalformedFault, kind: ScanKind): Reply {
   if (reply.kind !== 'json' || reply.body === undefined) return reply;
   if (fault.mode === 'truncated') {
     const text = JSON.stringify(reply.body);
@@ -186,6 +210,14 @@ function corrupt(reply: Reply, fault: MalformedFault): Reply {
   }
   if (reply.status !== 200) return reply;
   const body = reply.body as Record<string, unknown>;
+  if (fault.mode === 'keys') {
+    if (!Array.isArray(body.keys)) return reply;
+    const keys = [...(body.keys as Record<string, unknown>[])];
+    const first = keys[0] ?? { name: 'injected:bad:key', type: 'string', db: 0, unit: 'byte' };
+    keys[0] = { ...first, size: -1, ...(kind === 'hotkey' ? { freq: 256 } : {}) };
+    return json(200, { ...body, num: keys.length, keys });
+  }
+  if (typeof body.enable_auto_scan === 'boolean') return json(200, { ...body, enable_auto_scan: 'yes' });
   if (Array.isArray(body.records)) {
     const records = [...(body.records as Record<string, unknown>[])];
     records[0] = breakRecord(records[0] ?? { id: randomUUID(), scan_type: 'auto', created_at: '' });

@@ -9,7 +9,11 @@
  *   { "kind": "latency" | "throttle" | "rate_limit" | "error" | "reset" | "malformed" | "mutate" |
  *             "bad_count" | "huge" | "redirect",
  *     "instance_id": "<uuid>" | "*",          default "*"  (every instance)
- *     "route": "list" | "any",                default "list" (only GET …/bigkey-tasks)
+ *     "route": a route name, or an array of them, or "any"; default "list" (only GET …/bigkey-tasks).
+ *              Names: list, show, create, delete, autoscan (big key: …/bigkey-tasks, GET and
+ *              DELETE …/bigkey-task/{id}, POST …/bigkey-task, GET …/bigkey/autoscan) and
+ *              hotkey_list, hotkey_show, hotkey_create, hotkey_delete, hotkey_autoscan (the same
+ *              for hot keys)
  *     one selection, or none (= every matching request):
  *       "count": N    the first N matching requests, then the rule is spent
  *       "every": N    every Nth matching request (N, 2N, …)
@@ -29,9 +33,13 @@
  *       error     "status" 500|502|503|504 (default 500), optional "error_code"/"error_msg"
  *       reset     destroy the socket without any response
  *       malformed "mode": "truncated" (200, a cut-off JSON body) |
- *                         "schema" (200, valid JSON, a record with an unknown status and no created_at)
- *       mutate    after a list page is served, insert a new newest task (auto, running);
- *                 "keep_count": true also deletes the oldest task so `count` stays the same
+ *                         "schema" (200, valid JSON, a record with an unknown status and no created_at;
+ *                         autoscan settings with "enable_auto_scan": "yes") |
+ *                         "keys" (task details whose first key has size -1 and, for hot keys, freq 256;
+ *                         a key is added when there is none)
+ *       mutate    after a list page is served, insert a new newest task (auto, running) in that
+ *                 list (route list, hotkey_list or any); "keep_count": true also deletes the oldest
+ *                 task so `count` stays the same
  *       bad_count a lying server: the list page is served with `count` replaced by "value"
  *                 (required; any number >= 0, e.g. 1e15), the records unchanged
  *       huge      200 with a body of "mib" MiB (required, 1-1024), streamed (never held in
@@ -63,13 +71,19 @@ import {
 
 export const FAULT_KINDS = ['latency', 'throttle', 'rate_limit', 'error', 'reset', 'malformed', 'mutate', 'bad_count', 'huge', 'redirect'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-export const FAULT_ROUTES = ['list', 'any'] as const;
-/** `list`: only `GET …/bigkey-tasks`; `any`: every DCS route (never the admin API). */
+/** Every emulated DCS route, by name: big key routes, then their hot key twins. */
+export const DCS_ROUTE_NAMES = ['list', 'show', 'create', 'delete', 'autoscan', 'hotkey_list', 'hotkey_show', 'hotkey_create', 'hotkey_delete', 'hotkey_autoscan'] as const;
+/** Which emulated route a request is on. */
+export type DcsRouteName = (typeof DCS_ROUTE_NAMES)[number];
+/** The two list routes (what `mutate` acts on). */
+export const LIST_ROUTES: readonly DcsRouteName[] = ['list', 'hotkey_list'];
+export const FAULT_ROUTES = [...DCS_ROUTE_NAMES, 'any'] as const;
+/** A route name (`list`: only `GET …/bigkey-tasks`), or `any`: every DCS route (never the admin API). */
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
 /** 403 stands for an IAM denial (documented status, undocumented code); the 5xx for service failures. */
 export const FAULT_ERROR_STATUSES = [403, 500, 502, 503, 504] as const;
 export type FaultErrorStatus = (typeof FAULT_ERROR_STATUSES)[number];
-export const MALFORMED_MODES = ['truncated', 'schema'] as const;
+export const MALFORMED_MODES = ['truncated', 'schema', 'keys'] as const;
 export type MalformedMode = (typeof MALFORMED_MODES)[number];
 export const HUGE_LENGTHS = ['declared', 'chunked'] as const;
 export const REDIRECT_STATUSES = [301, 302, 303, 307, 308] as const;
@@ -79,8 +93,8 @@ export type RedirectStatus = (typeof REDIRECT_STATUSES)[number];
 export interface FaultCommon {
   /** Instance the rule applies to, or `*` for all. @default "*" */
   readonly instance_id?: string;
-  /** @default "list" */
-  readonly route?: FaultRoute;
+  /** One route, several, or `any`. @default "list" */
+  readonly route?: FaultRoute | readonly FaultRoute[];
   /** Hit the first N matching requests, then the rule is spent. */
   readonly count?: number;
   /** Hit every Nth matching request. */
@@ -182,7 +196,7 @@ export function validateFault(value: unknown, field: string): FaultSpec {
   if (kind === 'rate_limit' && selectors.length > 0) fail(field, `a rate_limit rule takes no ${selectors.join(' or ')}: its token bucket decides which requests are refused`);
   expectKeys(raw, [...COMMON_KEYS.filter((key) => kind !== 'rate_limit' || !(SELECTOR_KEYS as readonly string[]).includes(key)), ...KIND_KEYS[kind]], field);
   const instance_id = raw.instance_id === undefined || raw.instance_id === '*' ? '*' : expectUuid(raw.instance_id, childPath(field, 'instance_id'), 'an instance id or "*"');
-  const route = raw.route === undefined ? 'list' : expectOneOf(raw.route, FAULT_ROUTES, childPath(field, 'route'));
+  const route = validateRoute(raw.route, childPath(field, 'route'));
   if (selectors.length > 1) fail(field, `must have at most one of count, every, ratio (got ${selectors.join(' and ')})`);
   const common: FaultCommon = {
     instance_id,
@@ -240,6 +254,14 @@ export function validateFault(value: unknown, field: string): FaultSpec {
   }
 }
 
+/** A rule's `route`: a route name, a non-empty array of them, or "any"; "list" when absent. */
+function validateRoute(value: unknown, field: string): FaultRoute | readonly FaultRoute[] {
+  if (value === undefined) return 'list';
+  if (!Array.isArray(value)) return expectOneOf(value, FAULT_ROUTES, field);
+  if (value.length === 0) fail(field, `must name at least one route (got [])`);
+  return value.map((item, i) => expectOneOf(item, FAULT_ROUTES, childPath(field, i)));
+}
+
 /** A rule's `status`: one of `allowed`, `fallback` when absent. */
 function statusField<T extends number>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
   const status = value === undefined ? fallback : value;
@@ -253,8 +275,6 @@ export function validateFaults(value: unknown, field: string): FaultSpec[] {
   return [validateFault(value, field)];
 }
 
-/** Which emulated route a request is on; faults with `route: "list"` match only `list`. */
-export type DcsRouteName = 'list' | 'create' | 'show' | 'delete';
 
 /** What the rules decided for one request. */
 export interface FaultPlan {
@@ -390,9 +410,10 @@ export class FaultSet {
 
 function matches(spec: FaultSpec, request: Pick<FaultRequest, 'instanceId' | 'route'>): boolean {
   if (spec.instance_id !== undefined && spec.instance_id !== '*' && spec.instance_id !== request.instanceId) return false;
+  const routes: readonly FaultRoute[] = spec.route === undefined ? ['list'] : typeof spec.route === 'string' ? [spec.route] : spec.route;
   // mutate only ever acts on list responses, whatever its route says.
-  if (spec.kind === 'mutate') return request.route === 'list';
-  return (spec.route ?? 'list') === 'any' || request.route === 'list';
+  if (spec.kind === 'mutate' && !LIST_ROUTES.includes(request.route)) return false;
+  return routes.includes('any') || routes.includes(request.route);
 }
 
 /**

@@ -127,6 +127,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
           query: url ? Object.fromEntries([...url.searchParams.keys()].map((key) => [key, url.searchParams.get(key)!])) : {},
           instanceId: route?.instanceId ?? null,
           isList: route?.name === 'list',
+          route: route?.name ?? null,
         });
     res.once('close', () => {
       const status = res.headersSent ? res.statusCode : 0;

@@ -11,6 +11,7 @@ export const STATS_LOG_LIMIT = 10_000;
 interface MutableInstanceStats {
   requests: number;
   list_requests: number;
+  routes: Record<string, number>;
   max_in_flight: number;
   statuses: Record<string, number>;
 }
@@ -22,6 +23,8 @@ export interface RequestStart {
   readonly query: Readonly<Record<string, string>>;
   readonly instanceId: string | null;
   readonly isList: boolean;
+  /** The DCS route's name (`list`, `show`, `hotkey_list`, …); null for an unknown path. */
+  readonly route?: string | null;
 }
 
 /** Epoch milliseconds with sub-millisecond precision, so overlapping requests are visible. */
@@ -35,6 +38,7 @@ export class StatsRecorder {
   private maxInFlight = 0;
   private inFlight = 0;
   private statuses: Record<string, number> = {};
+  private routes: Record<string, number> = {};
   /** Current in-flight per instance; survives resets because those requests are still running. */
   private readonly inFlightByInstance = new Map<string, number>();
   private byInstance = new Map<string, MutableInstanceStats>();
@@ -45,6 +49,7 @@ export class StatsRecorder {
     const startedMs = preciseNowMs();
     this.requests += 1;
     if (start.isList) this.listRequests += 1;
+    if (start.route) this.routes[start.route] = (this.routes[start.route] ?? 0) + 1;
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     const id = start.instanceId;
@@ -52,6 +57,7 @@ export class StatsRecorder {
       const stats = this.instanceStats(id);
       stats.requests += 1;
       if (start.isList) stats.list_requests += 1;
+      if (start.route) stats.routes[start.route] = (stats.routes[start.route] ?? 0) + 1;
       const current = (this.inFlightByInstance.get(id) ?? 0) + 1;
       this.inFlightByInstance.set(id, current);
       stats.max_in_flight = Math.max(stats.max_in_flight, current);
@@ -83,13 +89,14 @@ export class StatsRecorder {
 
   snapshot(): EmulatorStats {
     const by_instance: Record<string, InstanceStats> = {};
-    for (const [id, stats] of this.byInstance) by_instance[id] = { ...stats, statuses: { ...stats.statuses } };
+    for (const [id, stats] of this.byInstance) by_instance[id] = { ...stats, statuses: { ...stats.statuses }, routes: { ...stats.routes } };
     return {
       requests: this.requests,
       list_requests: this.listRequests,
       in_flight: this.inFlight,
       max_in_flight: this.maxInFlight,
       statuses: { ...this.statuses },
+      routes: { ...this.routes },
       by_instance,
       log: [...this.log],
     };
@@ -101,6 +108,7 @@ export class StatsRecorder {
     this.listRequests = 0;
     this.maxInFlight = this.inFlight;
     this.statuses = {};
+    this.routes = {};
     this.byInstance = new Map();
     for (const [id, current] of this.inFlightByInstance) if (current > 0) this.instanceStats(id).max_in_flight = current;
     this.log = [];
@@ -109,7 +117,7 @@ export class StatsRecorder {
   private instanceStats(id: string): MutableInstanceStats {
     let stats = this.byInstance.get(id);
     if (!stats) {
-      stats = { requests: 0, list_requests: 0, max_in_flight: 0, statuses: {} };
+      stats = { requests: 0, list_requests: 0, routes: {}, max_in_flight: 0, statuses: {} };
       this.byInstance.set(id, stats);
     }
     return stats;

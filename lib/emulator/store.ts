@@ -1,7 +1,8 @@
 /**
- * The emulated DCS state: projects → instances → big key analysis tasks.
+ * The emulated DCS state: projects → instances → the tasks of each kind of analysis (big key
+ * and hot key: one TaskSet each, the same code), and each kind's automatic analysis settings.
  *
- * Performance shape: each instance keeps its tasks in one array sorted newest first, rebuilt
+ * Performance shape: each task set keeps its tasks in one array sorted newest first, rebuilt
  * only when the task set changes (create, delete, mutate, replace), and per-status views
  * cached until the next change or the next status transition of a live task. A list request
  * is then a slice plus building the records of that one page. Generated tasks are held as
@@ -12,23 +13,14 @@
  * are stable and never overlap or skip.
  */
 import { randomUUID } from 'node:crypto';
-import { BigKeyTask, BigKeyTaskStatus, TASK_STATUSES } from '../client/types';
-import { EmulatorData, EmulatorInstanceData, GeneratedTasks, LifecycleSettings, hash128, resolveInstance } from './data-file';
+import { AutoscanConfig, BigKey, BigKeyTask, BigKeyTaskStatus, HotKey, ScanKind, ScanTaskDetails, TASK_STATUSES } from '../client/types';
+import { EmulatorAutoscanData, EmulatorData, EmulatorInstanceData, EmulatorTaskData, GeneratedTasks, LifecycleSettings, generatedKeys, resolveInstance } from './data-file';
 
-/** A big key found by a finished analysis (the task details call). */
-export interface BigKeyRecord {
-  readonly name: string;
-  readonly type: 'string' | 'list' | 'set' | 'zset' | 'hash';
-  readonly db: number;
-  readonly size: number;
-  readonly unit: 'byte' | 'count';
-}
+/** A key found by a finished analysis (the task details call); hot keys add `freq`. */
+export type BigKeyRecord = BigKey | HotKey;
 
-/** `GET …/bigkey-task/{id}`: the record plus the keys found. */
-export interface BigKeyTaskDetails extends BigKeyTask {
-  readonly num: number;
-  readonly keys: readonly BigKeyRecord[];
-}
+/** `GET …/bigkey-task/{id}` (or hotkey-task): the record plus the keys found. */
+export type BigKeyTaskDetails = ScanTaskDetails<BigKeyRecord> & { readonly instance_id: string };
 
 /** A task written in the data, created with POST, or inserted by the mutate fault. */
 interface StoredTask {
@@ -36,6 +28,8 @@ interface StoredTask {
   readonly createdMs: number;
   /** The record to serve, for tasks whose status never changes (data file, mutate). */
   readonly fixed?: BigKeyTask;
+  /** The keys its details list (data file). */
+  readonly keys?: readonly BigKeyRecord[];
   /** For tasks created with POST: status is computed from the clock at read time. */
   readonly live?: { readonly created_at: string; readonly lifecycle: LifecycleSettings };
 }
@@ -56,12 +50,9 @@ export interface ListQuery {
   readonly status?: BigKeyTaskStatus;
 }
 
-export class InstanceState {
-  readonly name: string;
-  readonly bigkeySupported: boolean;
-  readonly lifecycle: LifecycleSettings;
+/** The tasks of one kind of analysis on one instance. */
+export class TaskSet {
   private readonly stored = new Map<string, StoredTask>();
-  private readonly generated?: GeneratedTasks;
   /** Generated tasks removed by DELETE or by `mutate` with keep_count. */
   private readonly generatedDeleted = new Set<number>();
   /** id → index of generated tasks, built on the first lookup by id. */
@@ -71,20 +62,17 @@ export class InstanceState {
   private views?: StatusViews;
 
   constructor(
-    readonly projectId: string,
-    readonly instanceId: string,
-    data: EmulatorInstanceData,
+    readonly kind: ScanKind,
+    tasks: readonly EmulatorTaskData[],
+    private readonly generated: GeneratedTasks | undefined,
+    private readonly lifecycle: LifecycleSettings,
   ) {
-    const resolved = resolveInstance(instanceId, data);
-    this.name = resolved.name;
-    this.bigkeySupported = resolved.bigkey_supported;
-    this.lifecycle = resolved.lifecycle;
-    this.generated = resolved.generated;
-    for (const task of resolved.tasks) this.stored.set(task.id, { id: task.id, createdMs: Date.parse(task.created_at), fixed: task });
+    // Validated keys (data-file.ts): db and unit filled in.
+    for (const { keys, ...task } of tasks) this.stored.set(task.id, { id: task.id, createdMs: Date.parse(task.created_at), fixed: task, ...(keys ? { keys: keys as readonly BigKeyRecord[] } : {}) });
     this.changed();
   }
 
-  get taskCount(): number {
+  get count(): number {
     return this.ordered.length;
   }
 
@@ -95,7 +83,7 @@ export class InstanceState {
     return { count: matching.length, records: page.map((ref) => this.recordAt(ref, nowMs)) };
   }
 
-  /** `POST …/bigkey-task`: a manual task that starts `waiting` and follows the lifecycle. */
+  /** `POST …/bigkey-task` (or hotkey-task): a manual task that starts `waiting` and follows the lifecycle. */
   create(nowMs: number): BigKeyTask {
     const task: StoredTask = { id: randomUUID(), createdMs: nowMs, live: { created_at: new Date(nowMs).toISOString(), lifecycle: this.lifecycle } };
     this.stored.set(task.id, task);
@@ -103,11 +91,15 @@ export class InstanceState {
     return this.recordAt(task, nowMs);
   }
 
-  details(id: string, nowMs: number): BigKeyTaskDetails | undefined {
+  /** The record and the keys it found: as written in the data, generated for generated and created tasks, none until it succeeded. */
+  details(id: string, nowMs: number): Omit<BigKeyTaskDetails, 'instance_id'> | undefined {
     const ref = this.find(id);
     if (ref === undefined) return undefined;
     const record = this.recordAt(ref, nowMs);
-    const keys = record.status === 'success' ? fakeKeys(record.id) : [];
+    let keys: readonly BigKeyRecord[] = [];
+    if (typeof ref === 'number') keys = this.generated!.keys(ref);
+    else if (ref.fixed) keys = ref.keys ?? [];
+    else if (record.status === 'success') keys = createdTaskKeys(ref.id, this.kind);
     return { ...record, num: keys.length, keys };
   }
 
@@ -209,6 +201,48 @@ export class InstanceState {
   }
 }
 
+export class InstanceState {
+  readonly name: string;
+  readonly bigkeySupported: boolean;
+  readonly lifecycle: LifecycleSettings;
+  /** The tasks of each kind of analysis. */
+  readonly tasks: Readonly<Record<ScanKind, TaskSet>>;
+  private readonly autoscanData: Readonly<Record<ScanKind, EmulatorAutoscanData>>;
+
+  constructor(
+    readonly projectId: string,
+    readonly instanceId: string,
+    data: EmulatorInstanceData,
+  ) {
+    const resolved = resolveInstance(instanceId, data);
+    this.name = resolved.name;
+    this.bigkeySupported = resolved.bigkey_supported;
+    this.lifecycle = resolved.lifecycle;
+    const set = (kind: ScanKind) => new TaskSet(kind, resolved.kinds[kind].tasks, resolved.kinds[kind].generated, this.lifecycle);
+    this.tasks = { bigkey: set('bigkey'), hotkey: set('hotkey') };
+    this.autoscanData = { bigkey: resolved.kinds.bigkey.autoscan, hotkey: resolved.kinds.hotkey.autoscan };
+  }
+
+  /** Big key tasks (what the admin API has always counted). */
+  get taskCount(): number {
+    return this.tasks.bigkey.count;
+  }
+
+  /** `GET …/bigkey/autoscan` (or hotkey/autoscan), in the API's field order. */
+  autoscan(kind: ScanKind): AutoscanConfig {
+    const { enable_auto_scan, schedule_at, updated_at } = this.autoscanData[kind];
+    return { instance_id: this.instanceId, enable_auto_scan, schedule_at: schedule_at ?? [], ...(updated_at !== undefined ? { updated_at } : {}) };
+  }
+
+  details(kind: ScanKind, id: string, nowMs: number): BigKeyTaskDetails | undefined {
+    const details = this.tasks[kind].details(id, nowMs);
+    if (!details) return undefined;
+    // The API's field order: the record, instance_id after id, then num and keys.
+    const { id: taskId, ...rest } = details;
+    return { id: taskId, instance_id: this.instanceId, ...rest };
+  }
+}
+
 function statusAt(task: StoredTask, nowMs: number): BigKeyTaskStatus {
   if (task.fixed) return task.fixed.status;
   const { waiting_ms, running_ms, outcome } = task.live!.lifecycle;
@@ -242,22 +276,12 @@ function liveRecord(task: StoredTask, nowMs: number): BigKeyTask {
   };
 }
 
-const KEY_TYPES: readonly BigKeyRecord['type'][] = ['string', 'list', 'set', 'zset', 'hash'];
-
-/** A few plausible big keys, the same for the same task id. */
-function fakeKeys(taskId: string): BigKeyRecord[] {
-  const h = hash128(taskId);
-  const n = 1 + (h[0] % 3);
-  return Array.from({ length: n }, (_, i) => {
-    const type = KEY_TYPES[(h[1] + i) % KEY_TYPES.length];
-    return {
-      name: `${type}:bigkey:${(h[2] + i * 7919).toString(36)}`,
-      type,
-      db: i % 2,
-      size: type === 'string' ? 10_485_760 + (h[3] % 1_000_000) : 5_000 + ((h[3] >>> i) % 200_000),
-      unit: type === 'string' ? 'byte' : 'count',
-    };
-  });
+/** The keys a POST-created task finds once it succeeded: generated from its id, at least one (so a test can always see some). */
+function createdTaskKeys(taskId: string, kind: ScanKind): BigKeyRecord[] {
+  const keys = generatedKeys(taskId, kind);
+  if (keys.length > 0) return keys;
+  const key: BigKey = { name: `session:string:${taskId.slice(0, 8)}`, type: 'string', db: 0, size: 12_288, unit: 'byte' };
+  return [kind === 'hotkey' ? { ...key, freq: 180 } : key];
 }
 
 export interface ProjectState {

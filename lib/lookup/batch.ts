@@ -1,23 +1,22 @@
 /**
  * Many lookups at once: one keep-alive client per (endpoint, project, access key), instances
- * read concurrently under one bound. Failures are per lookup, as data, so one bad instance
- * never hides the others' results. No cdktf here: the construct's worker (which feeds a
- * LookupBatch lookups as the app registers them), its async form and the snapshot refresh
- * command (lookupMany) all stand on this.
+ * read concurrently under one bound, each by the provider of its kind (providers.ts; a lookup's
+ * extra requests — its keys, its autoscan settings — run inside its slot, in the same batch).
+ * Failures are per lookup, as data, so one bad instance never hides the others' results. No
+ * cdktf here: the construct's worker (which feeds a LookupBatch lookups as the app registers
+ * them), its async form and the snapshot refresh command (lookupMany) all stand on this.
  */
 import { DataSource } from '../client/client';
 import { DcsClientPool } from '../client/client-pool';
 import { errorFacts } from '../client/errors';
-import { BigKeyTask } from '../client/types';
 import { concurrencyLimit } from '../util/concurrency';
 import { clientSettingsFromEnv, LookupRequest } from './lookup-request';
+import { LookupData, providerOf } from './providers';
 import type { SnapshotStaleness } from './snapshot-file';
 
-export interface LookupSuccess {
+export interface LookupSuccess extends LookupData {
   readonly ok: true;
   readonly instanceId: string;
-  readonly count: number;
-  readonly records: readonly BigKeyTask[];
   readonly source: DataSource | 'snapshot';
   readonly requests: number;
   /** When the data was read, ISO-8601. */
@@ -65,16 +64,8 @@ export class LookupBatch {
       try {
         const settings = request.client ?? clientSettingsFromEnv(process.env);
         const client = this.pool.get({ endpoint: request.endpoint, projectId: request.projectId, ...request.credentials, ...settings, env: {} });
-        const listing = await client.listAllBigKeyTasks(request.instanceId, { status: request.status });
-        return {
-          ok: true as const,
-          instanceId: request.instanceId,
-          count: listing.count,
-          records: listing.records,
-          source: listing.meta.source,
-          requests: listing.meta.requests,
-          fetchedAt: new Date().toISOString(),
-        };
+        const { requests, source, ...data } = await providerOf(request.kind).fetch(client, request);
+        return { ok: true as const, instanceId: request.instanceId, ...data, source, requests, fetchedAt: new Date().toISOString() };
       } catch (error) {
         return toFailure(request.instanceId, error);
       }

@@ -1,18 +1,22 @@
 /**
  * The snapshot file: what lookups fetched, committed next to the app like AWS CDK's
- * `cdk.context.json`, so a synth can be reproduced offline. Holds task records and where they
- * came from (project, instance, region or endpoint, fetched_at) — never credentials.
+ * `cdk.context.json`, so a synth can be reproduced offline. Holds task records (and, for lookups
+ * that read them, the keys of the latest successful task and the autoscan settings: see
+ * providers.ts) and where they came from (project, instance, region or endpoint, fetched_at) —
+ * never credentials, and key names only when a lookup was set to keep them.
  * Written atomically (temporary file + rename) with sorted keys, so an unchanged snapshot is
  * byte-identical and a crash never leaves half a file.
  */
 import { REGION_SHAPE } from '../client/endpoint';
 import { parseTask, ResponseShapeError } from '../client/response';
-import { BigKeyTask } from '../client/types';
+import { AutoscanConfig, BigKeyTask } from '../client/types';
+import type { KeyScan } from '../policy/key-scan';
 import { durationText, formatDuration, parseDuration } from '../policy/duration';
 import { SEVERITIES, Severity } from '../policy/gate-policy';
 import { writeFileAtomic } from '../util/atomic-file';
 import { FileReadError, parseJsonText, readBoundedTextFile } from '../util/bounded-file';
-import { LookupTarget, lookupKey } from './lookup-request';
+import { LOOKUP_KINDS, LookupKind, LookupTarget, lookupKey } from './lookup-request';
+import { providerOf } from './providers';
 
 export const DEFAULT_SNAPSHOT_FILE = 'dcs-bigkey.context.json';
 export const SNAPSHOT_MODE_ENV = 'DCS_BIGKEY_SNAPSHOT';
@@ -41,6 +45,14 @@ export interface SnapshotEntry {
   readonly fetched_at: string;
   readonly count: number;
   readonly records: readonly BigKeyTask[];
+  /** The kind of lookup; absent: big key tasks (the only kind of earlier snapshots). */
+  readonly kind?: Exclude<LookupKind, 'bigkey-tasks'>;
+  /** The keys of the latest successful task (null: none succeeded); present when the lookup read them. */
+  readonly keys?: KeyScan | null;
+  /** True when the keys carry their names (the lookup was set to keep them); absent otherwise. */
+  readonly key_names?: true;
+  /** The automatic analysis settings; present when the lookup read them. */
+  readonly autoscan?: AutoscanConfig;
 }
 
 export interface SnapshotFile {
@@ -147,18 +159,24 @@ export function readSnapshot(file: string): SnapshotFile {
   return snapshot as unknown as SnapshotFile;
 }
 
-const KEY_SHAPE = /^[0-9a-f]{32}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?status=(waiting|running|success|failed))?$/;
+/** The shape of every key this library writes (see providers.ts): safe to quote in a message. */
+const KEY_SHAPE = /^(hotkey:)?[0-9a-f]{32}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\?(status=(waiting|running|success|failed)|keys=(1|names)|autoscan=1)(&(keys=(1|names)|autoscan=1))*)?$/;
+
+/** The key an entry belongs under: its provider's key of the target it was recorded for. */
+export function entryKey(entry: SnapshotEntry): string {
+  return lookupKey(providerOf(entry.kind).targetOf(entry));
+}
 
 /** What is wrong with an entry (naming the field and what is expected, not the value), or undefined. */
 function entryProblem(key: string, entry: unknown): string | undefined {
-  if (!KEY_SHAPE.test(key)) return 'the key is not <project id>/<instance id>[?status=…]';
+  if (!KEY_SHAPE.test(key)) return 'the key is not [hotkey:]<project id>/<instance id>[?status=…&keys=…&autoscan=1]';
   if (!isObject(entry)) return 'it is not an object';
   const e = entry as Record<string, unknown>;
   const nullOrString = (field: string, shape: (v: string) => boolean, expected: string) =>
     e[field] === null || (typeof e[field] === 'string' && shape(e[field] as string)) ? undefined : `${field} is not ${expected}`;
-  const status = e.status_filter === null ? undefined : e.status_filter;
-  if (typeof e.project_id !== 'string' || typeof e.instance_id !== 'string' || key !== lookupKey({ projectId: e.project_id, instanceId: e.instance_id, status: status as LookupTarget['status'] })) {
-    return 'project_id, instance_id and status_filter do not match its key';
+  if (e.kind !== undefined && (e.kind === 'bigkey-tasks' || !(LOOKUP_KINDS as readonly unknown[]).includes(e.kind))) return `kind is not absent or one of ${LOOKUP_KINDS.slice(1).join(', ')}`;
+  if (typeof e.project_id !== 'string' || typeof e.instance_id !== 'string' || (e.status_filter !== null && typeof e.status_filter !== 'string') || key !== entryKey(e as unknown as SnapshotEntry)) {
+    return 'project_id, instance_id, status_filter and what it holds (kind, keys, autoscan) do not match its key';
   }
   const problem =
     nullOrString('region', (v) => REGION_SHAPE.test(v), 'null or a region such as cn-north-4') ??
@@ -175,7 +193,7 @@ function entryProblem(key: string, entry: unknown): string | undefined {
     throw error;
   }
   if (e.count !== (e.records as unknown[]).length) return 'count does not match the number of records';
-  return undefined;
+  return providerOf(e.kind as SnapshotEntry['kind']).entryProblem(e);
 }
 
 /** An http(s) origin: what the library writes as an entry's endpoint. */
@@ -199,9 +217,7 @@ export function findEntry(snapshot: SnapshotFile, target: LookupTarget): Snapsho
 /** Adds or replaces entries and writes the file atomically. */
 export function writeSnapshot(file: string, snapshot: SnapshotFile, updates: readonly SnapshotEntry[]): SnapshotFile {
   const entries: Record<string, SnapshotEntry> = { ...snapshot.entries };
-  for (const entry of updates) {
-    entries[lookupKey({ projectId: entry.project_id, instanceId: entry.instance_id, status: (entry.status_filter ?? undefined) as LookupTarget['status'] })] = entry;
-  }
+  for (const entry of updates) entries[entryKey(entry)] = entry;
   const next: SnapshotFile = { version: SNAPSHOT_VERSION, entries };
   writeFileAtomic(file, JSON.stringify(sortKeys(next), null, 2) + '\n');
   return next;

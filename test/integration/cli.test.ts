@@ -74,7 +74,7 @@ describe('dcs-bigkey tasks', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toContain(`instance ${CATALOG}`);
-    expect(lines[0]).toContain('5 tasks');
+    expect(lines[0]).toContain('5 big key tasks');
     expect(lines[0]).toContain('source: emulator');
     expect(lines[2].split(/\s{2,}/)).toEqual(['ID', 'TYPE', 'STATUS', 'CREATED', 'STARTED', 'FINISHED', 'DURATION']);
     expect(lines).toHaveLength(3 + 5);
@@ -194,7 +194,7 @@ describe('dcs-bigkey tasks', () => {
   });
 
   it('--help prints the usage and exits 0, for every command, within 80 columns', async () => {
-    const helps = [['--help'], ['tasks', '--help'], ['gate', '--help'], ['gate', '-h'], ['emulator', '--help'], ['snapshot', '--help'], ['snapshot', 'list', '--help'], ['snapshot', 'refresh', '--help']];
+    const helps = [['--help'], ['tasks', '--help'], ['keys', '--help'], ['autoscan', '--help'], ['gate', '--help'], ['gate', '-h'], ['emulator', '--help'], ['snapshot', '--help'], ['snapshot', 'list', '--help'], ['snapshot', 'refresh', '--help']];
     for (const args of helps) {
       const run = await cli(...args);
       expect(run.code).toBe(0);
@@ -207,7 +207,7 @@ describe('dcs-bigkey tasks', () => {
     expect(tasks.stdout).toContain('--instance-id ID');
     expect(tasks.stdout).toContain('credentials come from the environment only');
     const gate = await cli('gate', '--help');
-    for (const flag of ['--fleet FILE', '--fail-on-latest-auto-failed', '--no-latest-auto-failed', '--max-auto-age', '--require-success', '--stuck-after', '--warn-only', '--concurrency']) {
+    for (const flag of ['--fleet FILE', '--fail-on-latest-auto-failed', '--no-latest-auto-failed', '--max-auto-age', '--require-success', '--stuck-after', '--max-big-keys N', '--max-string-size SIZE', '--max-members N', '--require-auto-scan', '--warn-only', '--concurrency']) {
       expect(gate.stdout).toContain(flag);
     }
     // As a reader sees the paragraphs, whatever the line breaks.

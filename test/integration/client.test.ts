@@ -3,33 +3,19 @@
  */
 import { DcsBigKeyClient } from '../../lib/client/client';
 import { DcsApiError, DcsConfigError, DcsConsistencyError, DcsMalformedResponseError, DcsNetworkError } from '../../lib/client/errors';
-import { EmulatorProcess } from '../../lib/emulator';
-import { DEMO, demoClientOptions, newInstanceId, SECRETS, startDemoEmulator, TEMP } from '../support/emulator-fixture';
+import { DEMO, demoClientOptions, newInstanceId, SECRETS, useDemoClient, TEMP } from '../support/emulator-fixture';
 
-let emulator: EmulatorProcess;
-let client: DcsBigKeyClient;
-
-beforeAll(async () => {
-  emulator = await startDemoEmulator();
-  client = new DcsBigKeyClient({ ...demoClientOptions(emulator), retry: { minDelayMs: 10, maxDelayMs: 200 } });
-});
-afterAll(async () => {
-  await client?.close();
-  await emulator?.stop();
-});
-afterEach(async () => {
-  await emulator.admin.clearFaults();
-});
+const demo = useDemoClient();
 
 /** An instance with `count` generated tasks; the same `seed` generates the same statuses. */
 async function instanceWith(count: number, seed?: string): Promise<string> {
   const id = newInstanceId();
-  await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: seed ?? id } });
+  await demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: seed ?? id } });
   return id;
 }
 
 async function listRequests(instanceId: string): Promise<number> {
-  return (await emulator.admin.stats()).by_instance[instanceId]?.list_requests ?? 0;
+  return (await demo.emulator.admin.stats()).by_instance[instanceId]?.list_requests ?? 0;
 }
 
 function expectNoSecrets(text: string) {
@@ -39,7 +25,7 @@ function expectNoSecrets(text: string) {
 describe('listing', () => {
   it('reads one page with the API defaults (limit 10) and the API field names', async () => {
     const id = await instanceWith(25);
-    const page = await client.listBigKeyTasks(id);
+    const page = await demo.client.listBigKeyTasks(id);
     expect(page.instance_id).toBe(id);
     expect(page.count).toBe(25);
     expect(page.records).toHaveLength(10);
@@ -51,10 +37,10 @@ describe('listing', () => {
   it('honours offset, limit and status', async () => {
     // A fixed seed: some of its 30 generated tasks are failed (a random one has none about 7% of the time).
     const id = await instanceWith(30, 'offset-limit-status');
-    const all = await client.listAllBigKeyTasks(id);
-    const page = await client.listBigKeyTasks(id, { offset: 3, limit: 5 });
+    const all = await demo.client.listAllBigKeyTasks(id);
+    const page = await demo.client.listBigKeyTasks(id, { offset: 3, limit: 5 });
     expect(page.records.map((r) => r.id)).toEqual(all.records.slice(3, 8).map((r) => r.id));
-    const failed = await client.listAllBigKeyTasks(id, { status: 'failed' });
+    const failed = await demo.client.listAllBigKeyTasks(id, { status: 'failed' });
     expect(failed.records.length).toBeGreaterThan(0);
     expect(failed.records.every((r) => r.status === 'failed')).toBe(true);
     expect(failed.count).toBe(all.records.filter((r) => r.status === 'failed').length);
@@ -69,7 +55,7 @@ describe('listing', () => {
     [2537, 3],
   ])('lists all of %i tasks in %i request(s), newest first, no duplicates', async (n, requests) => {
     const id = await instanceWith(n);
-    const listing = await client.listAllBigKeyTasks(id);
+    const listing = await demo.client.listAllBigKeyTasks(id);
     expect(listing.count).toBe(n);
     expect(listing.records).toHaveLength(n);
     expect(new Set(listing.records.map((r) => r.id)).size).toBe(n);
@@ -81,12 +67,12 @@ describe('listing', () => {
 
   it('fetches the pages after the first concurrently, bounded by pageConcurrency', async () => {
     const id = await instanceWith(5000);
-    await emulator.admin.addFaults({ kind: 'latency', ms: 40, instance_id: id });
-    const bounded = new DcsBigKeyClient({ ...demoClientOptions(emulator), pageConcurrency: 3 });
+    await demo.emulator.admin.addFaults({ kind: 'latency', ms: 40, instance_id: id });
+    const bounded = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), pageConcurrency: 3 });
     try {
       const listing = await bounded.listAllBigKeyTasks(id);
       expect(listing.records).toHaveLength(5000);
-      const stats = (await emulator.admin.stats()).by_instance[id];
+      const stats = (await demo.emulator.admin.stats()).by_instance[id];
       expect(stats.list_requests).toBe(6);
       expect(stats.max_in_flight).toBe(3);
     } finally {
@@ -95,7 +81,7 @@ describe('listing', () => {
   });
 
   it('reads all the demo instance tasks with temporary credentials (signed security token)', async () => {
-    const temp = new DcsBigKeyClient({ endpoint: emulator.url, projectId: DEMO.projectId, ...TEMP, env: {} });
+    const temp = new DcsBigKeyClient({ endpoint: demo.emulator.url, projectId: DEMO.projectId, ...TEMP, env: {} });
     try {
       const listing = await temp.listAllBigKeyTasks(DEMO.instances.ordersCache);
       expect(listing.count).toBeGreaterThan(5);
@@ -114,7 +100,7 @@ describe('errors', () => {
   }
 
   it('401 for a wrong secret key: not retried, error_code, request id and advice', async () => {
-    const wrong = new DcsBigKeyClient({ ...demoClientOptions(emulator), secretKey: 'wrong-secret-key-123456' });
+    const wrong = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), secretKey: 'wrong-secret-key-123456' });
     const before = await listRequests(DEMO.instances.ordersCache);
     const error = (await failure(wrong.listAllBigKeyTasks(DEMO.instances.ordersCache))) as DcsApiError;
     await wrong.close();
@@ -129,7 +115,7 @@ describe('errors', () => {
   });
 
   it('401 when the clock is more than 15 minutes off', async () => {
-    const skewed = new DcsBigKeyClient({ ...demoClientOptions(emulator), now: () => new Date(Date.now() - 20 * 60_000) });
+    const skewed = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), now: () => new Date(Date.now() - 20 * 60_000) });
     const error = (await failure(skewed.listBigKeyTasks(DEMO.instances.ordersCache))) as DcsApiError;
     await skewed.close();
     expect(error.status).toBe(401);
@@ -137,17 +123,17 @@ describe('errors', () => {
   });
 
   it('401 when the temporary credentials omit their token', async () => {
-    const noToken = new DcsBigKeyClient({ endpoint: emulator.url, projectId: DEMO.projectId, accessKey: TEMP.accessKey, secretKey: TEMP.secretKey, env: {} });
+    const noToken = new DcsBigKeyClient({ endpoint: demo.emulator.url, projectId: DEMO.projectId, accessKey: TEMP.accessKey, secretKey: TEMP.secretKey, env: {} });
     const error = (await failure(noToken.listBigKeyTasks(DEMO.instances.ordersCache))) as DcsApiError;
     await noToken.close();
     expect(error.status).toBe(401);
   });
 
   it('404 for an unknown instance and an unknown project, with what to check', async () => {
-    const unknown = (await failure(client.listAllBigKeyTasks(newInstanceId()))) as DcsApiError;
+    const unknown = (await failure(demo.client.listAllBigKeyTasks(newInstanceId()))) as DcsApiError;
     expect(unknown.status).toBe(404);
     expect(unknown.message).toMatch(/check the project id and the instance id/);
-    const other = new DcsBigKeyClient({ ...demoClientOptions(emulator), projectId: 'ffffffffffffffffffffffffffffffff' });
+    const other = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), projectId: 'ffffffffffffffffffffffffffffffff' });
     const project = (await failure(other.listAllBigKeyTasks(DEMO.instances.ordersCache))) as DcsApiError;
     await other.close();
     expect(project.status).toBe(404);
@@ -155,8 +141,8 @@ describe('errors', () => {
 
   it('403 is not retried and says which permission to grant', async () => {
     const id = await instanceWith(3);
-    await emulator.admin.addFaults({ kind: 'error', instance_id: id, status: 403 });
-    const error = (await failure(client.listAllBigKeyTasks(id))) as DcsApiError;
+    await demo.emulator.admin.addFaults({ kind: 'error', instance_id: id, status: 403 });
+    const error = (await failure(demo.client.listAllBigKeyTasks(id))) as DcsApiError;
     expect(error.status).toBe(403);
     expect(error.errorCode).toBe('DCS.4003');
     expect(error.attempts).toBe(1);
@@ -165,7 +151,7 @@ describe('errors', () => {
   });
 
   it('400 DCS.4919 for an instance that cannot run big key analysis', async () => {
-    const error = (await failure(client.listAllBigKeyTasks(DEMO.instances.legacyCache))) as DcsApiError;
+    const error = (await failure(demo.client.listAllBigKeyTasks(DEMO.instances.legacyCache))) as DcsApiError;
     expect(error.status).toBe(400);
     expect(error.errorCode).toBe('DCS.4919');
     expect(error.message).toMatch(/does not support big key analysis/);
@@ -173,13 +159,13 @@ describe('errors', () => {
   });
 
   it('rejects bad input before any request', async () => {
-    const before = (await emulator.admin.stats()).requests;
-    await expect(client.listAllBigKeyTasks('not-a-uuid')).rejects.toThrow(DcsConfigError);
-    await expect(client.listBigKeyTasks(DEMO.instances.ordersCache, { limit: 0 })).rejects.toThrow(/invalid limit 0/);
-    await expect(client.listBigKeyTasks(DEMO.instances.ordersCache, { offset: -1 })).rejects.toThrow(/invalid offset -1/);
-    await expect(client.listBigKeyTasks(DEMO.instances.ordersCache, { status: 'done' as never })).rejects.toThrow(/invalid status "done"/);
-    expect(() => new DcsBigKeyClient({ ...demoClientOptions(emulator), endpoint: 'ftp://x' })).toThrow(/invalid endpoint/);
-    expect((await emulator.admin.stats()).requests).toBe(before);
+    const before = (await demo.emulator.admin.stats()).requests;
+    await expect(demo.client.listAllBigKeyTasks('not-a-uuid')).rejects.toThrow(DcsConfigError);
+    await expect(demo.client.listBigKeyTasks(DEMO.instances.ordersCache, { limit: 0 })).rejects.toThrow(/invalid limit 0/);
+    await expect(demo.client.listBigKeyTasks(DEMO.instances.ordersCache, { offset: -1 })).rejects.toThrow(/invalid offset -1/);
+    await expect(demo.client.listBigKeyTasks(DEMO.instances.ordersCache, { status: 'done' as never })).rejects.toThrow(/invalid status "done"/);
+    expect(() => new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), endpoint: 'ftp://x' })).toThrow(/invalid endpoint/);
+    expect((await demo.emulator.admin.stats()).requests).toBe(before);
   });
 });
 
@@ -190,27 +176,27 @@ describe('faults', () => {
     ['502', { kind: 'error' as const, count: 1, status: 502 as const }, '502'],
   ])('recovers from %s', async (_name, fault, status) => {
     const id = await instanceWith(12);
-    await emulator.admin.addFaults({ ...fault, instance_id: id });
-    const listing = await client.listAllBigKeyTasks(id);
+    await demo.emulator.admin.addFaults({ ...fault, instance_id: id });
+    const listing = await demo.client.listAllBigKeyTasks(id);
     expect(listing.records).toHaveLength(12);
     expect(listing.meta.requests).toBe(fault.count + 1);
-    const statuses = (await emulator.admin.stats()).by_instance[id].statuses;
+    const statuses = (await demo.emulator.admin.stats()).by_instance[id].statuses;
     expect(statuses[status]).toBe(fault.count);
     expect(statuses['200']).toBe(1);
   });
 
   it('recovers from a connection reset', async () => {
     const id = await instanceWith(3);
-    await emulator.admin.addFaults({ kind: 'reset', instance_id: id, count: 1 });
-    const listing = await client.listAllBigKeyTasks(id);
+    await demo.emulator.admin.addFaults({ kind: 'reset', instance_id: id, count: 1 });
+    const listing = await demo.client.listAllBigKeyTasks(id);
     expect(listing.records).toHaveLength(3);
     expect(listing.meta.requests).toBe(2);
   });
 
   it('retries a request that timed out waiting for the response headers', async () => {
     const id = await instanceWith(4);
-    await emulator.admin.addFaults({ kind: 'latency', instance_id: id, ms: 1500, count: 1 });
-    const impatient = new DcsBigKeyClient({ ...demoClientOptions(emulator), requestTimeoutMs: 300, retry: { minDelayMs: 10, maxDelayMs: 50 } });
+    await demo.emulator.admin.addFaults({ kind: 'latency', instance_id: id, ms: 1500, count: 1 });
+    const impatient = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), requestTimeoutMs: 300, retry: { minDelayMs: 10, maxDelayMs: 50 } });
     try {
       const listing = await impatient.listAllBigKeyTasks(id);
       expect(listing.records).toHaveLength(4);
@@ -222,9 +208,9 @@ describe('faults', () => {
 
   it('signs every retry anew, with a fresh X-Sdk-Date', async () => {
     const id = await instanceWith(3);
-    await emulator.admin.addFaults({ kind: 'error', instance_id: id, count: 2, status: 500 });
+    await demo.emulator.admin.addFaults({ kind: 'error', instance_id: id, count: 2, status: 500 });
     const signedAt: Date[] = [];
-    const counting = new DcsBigKeyClient({ ...demoClientOptions(emulator), retry: { minDelayMs: 600, maxDelayMs: 1200 }, now: () => {
+    const counting = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), retry: { minDelayMs: 600, maxDelayMs: 1200 }, now: () => {
       signedAt.push(new Date());
       return signedAt[signedAt.length - 1];
     } });
@@ -241,8 +227,8 @@ describe('faults', () => {
 
   it('fails closed after the retries with the last status, error_code and request id', async () => {
     const id = await instanceWith(3);
-    await emulator.admin.addFaults({ kind: 'error', instance_id: id, status: 500 });
-    const few = new DcsBigKeyClient({ ...demoClientOptions(emulator), retry: { maxRetries: 2, minDelayMs: 5, maxDelayMs: 20 } });
+    await demo.emulator.admin.addFaults({ kind: 'error', instance_id: id, status: 500 });
+    const few = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), retry: { maxRetries: 2, minDelayMs: 5, maxDelayMs: 20 } });
     const error = (await few.listAllBigKeyTasks(id).catch((e) => e)) as DcsApiError;
     await few.close();
     expect(error).toBeInstanceOf(DcsApiError);
@@ -255,8 +241,8 @@ describe('faults', () => {
 
   it.each(['truncated', 'schema'] as const)('fails closed on a %s body, naming what is wrong', async (mode) => {
     const id = await instanceWith(3);
-    await emulator.admin.addFaults({ kind: 'malformed', instance_id: id, mode, count: 1 });
-    const error = (await client.listAllBigKeyTasks(id).catch((e) => e)) as DcsMalformedResponseError;
+    await demo.emulator.admin.addFaults({ kind: 'malformed', instance_id: id, mode, count: 1 });
+    const error = (await demo.client.listAllBigKeyTasks(id).catch((e) => e)) as DcsMalformedResponseError;
     expect(error).toBeInstanceOf(DcsMalformedResponseError);
     expect(error.requestId).toMatch(/\S+/);
     expect(error.message).toMatch(mode === 'truncated' ? /not JSON/ : /records\[\d+\]\.(status|created_at)/);
@@ -264,27 +250,27 @@ describe('faults', () => {
 
   it('re-reads a list that changed between page reads and returns a consistent one', async () => {
     const id = await instanceWith(2500);
-    await emulator.admin.addFaults({ kind: 'mutate', instance_id: id, count: 1, keep_count: true });
-    const listing = await client.listAllBigKeyTasks(id);
+    await demo.emulator.admin.addFaults({ kind: 'mutate', instance_id: id, count: 1, keep_count: true });
+    const listing = await demo.client.listAllBigKeyTasks(id);
     expect(listing.meta.rereads).toBe(1);
     expect(listing.records).toHaveLength(2500);
     expect(new Set(listing.records.map((r) => r.id)).size).toBe(2500);
     // the re-read sees the task the mutation created
-    const fresh = await client.listAllBigKeyTasks(id);
+    const fresh = await demo.client.listAllBigKeyTasks(id);
     expect(fresh.records.map((r) => r.id)).toEqual(listing.records.map((r) => r.id));
   });
 
   it('fails closed when the list keeps changing while paging', async () => {
     const id = await instanceWith(2500);
-    await emulator.admin.addFaults({ kind: 'mutate', instance_id: id, keep_count: true });
-    const error = (await client.listAllBigKeyTasks(id).catch((e) => e)) as DcsConsistencyError;
+    await demo.emulator.admin.addFaults({ kind: 'mutate', instance_id: id, keep_count: true });
+    const error = (await demo.client.listAllBigKeyTasks(id).catch((e) => e)) as DcsConsistencyError;
     expect(error).toBeInstanceOf(DcsConsistencyError);
     expect(error.message).toMatch(/could not get a consistent list/);
     expect(error.attempts).toBe(3);
   });
 
   it('fails at once, not after retries, when nothing listens', async () => {
-    const dead = new DcsBigKeyClient({ ...demoClientOptions(emulator), endpoint: 'http://127.0.0.1:9' });
+    const dead = new DcsBigKeyClient({ ...demoClientOptions(demo.emulator), endpoint: 'http://127.0.0.1:9' });
     const error = (await dead.listAllBigKeyTasks(DEMO.instances.ordersCache).catch((e) => e)) as DcsNetworkError;
     await dead.close();
     expect(error).toBeInstanceOf(DcsNetworkError);

@@ -10,21 +10,12 @@ import { Construct } from 'constructs';
 import { DcsConfigError } from '../../lib/client/errors';
 import { DcsBigKeyScanTasks, DcsLookupFailedError } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { LookupRegistry } from '../../lib/construct/lookup-registry';
-import { EmulatorProcess } from '../../lib/emulator';
-import { DEMO, newInstanceId, SECRETS, startDemoEmulator } from '../support/emulator-fixture';
+import { DEMO, newInstanceId, SECRETS, useDemoEmulator } from '../support/emulator-fixture';
 import { FRAMEWORKS } from '../support/frameworks';
 import { continueOnErrorAnnotations, newApp, outputs, synthApp } from '../support/synth';
 
-let emulator: EmulatorProcess;
-let connection: { endpoint: string; projectId: string; accessKey: string; secretKey: string };
-
-beforeAll(async () => {
-  continueOnErrorAnnotations();
-  emulator = await startDemoEmulator();
-  connection = { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey };
-});
-afterAll(async () => emulator?.stop());
-afterEach(async () => emulator.admin.clearFaults());
+const demo = useDemoEmulator();
+beforeAll(continueOnErrorAnnotations);
 
 function isoMinutesAgo(minutes: number): string {
   return new Date(Date.now() - minutes * 60_000).toISOString();
@@ -35,7 +26,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     it('exposes the tasks as plain values, newest first, during construction', () => {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache });
+      const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache });
       expect(typeof scans.count).toBe('number');
       expect(scans.count).toBe(scans.records.length);
       expect(scans.count).toBeGreaterThan(5);
@@ -55,8 +46,8 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
       const id = newInstanceId();
-      return emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [] }).then(() => {
-        const scans = new DcsBigKeyScanTasks(stack, 'empty', { ...connection, instanceId: id });
+      return demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [] }).then(() => {
+        const scans = new DcsBigKeyScanTasks(stack, 'empty', { ...demo.connection, instanceId: id });
         expect(scans.count).toBe(0);
         expect(scans.latest).toBeUndefined();
         expect(scans.latestAuto).toBeUndefined();
@@ -70,7 +61,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     function producer(id = 'orders-cache', instanceId: string = DEMO.instances.ordersCache) {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      const scans = new DcsBigKeyScanTasks(stack, id, { ...connection, instanceId });
+      const scans = new DcsBigKeyScanTasks(stack, id, { ...demo.connection, instanceId });
       return { app, scans };
     }
 
@@ -113,9 +104,9 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     it('rejects an id that cannot name an output, and a prefix used twice in a stack', () => {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      expect(() => new DcsBigKeyScanTasks(stack, 'orders cache', { ...connection, instanceId: DEMO.instances.ordersCache })).toThrow(/invalid outputPrefix "orders cache"/);
-      new DcsBigKeyScanTasks(stack, 'a', { ...connection, instanceId: DEMO.instances.ordersCache });
-      expect(() => new DcsBigKeyScanTasks(stack, 'b', { ...connection, instanceId: DEMO.instances.ordersCache, outputPrefix: 'a' })).toThrow(/output prefix "a" is already used/);
+      expect(() => new DcsBigKeyScanTasks(stack, 'orders cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache })).toThrow(/invalid outputPrefix "orders cache"/);
+      new DcsBigKeyScanTasks(stack, 'a', { ...demo.connection, instanceId: DEMO.instances.ordersCache });
+      expect(() => new DcsBigKeyScanTasks(stack, 'b', { ...demo.connection, instanceId: DEMO.instances.ordersCache, outputPrefix: 'a' })).toThrow(/output prefix "a" is already used/);
     });
   });
 
@@ -123,7 +114,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     function gated(instanceId: string, gates: object, id = 'cache') {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      const scans = new DcsBigKeyScanTasks(stack, id, { ...connection, instanceId, gates });
+      const scans = new DcsBigKeyScanTasks(stack, id, { ...demo.connection, instanceId, gates });
       return { app, scans, result: () => synthApp(app) };
     }
 
@@ -150,7 +141,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
 
     it('checks the age of the latest finished automatic scan and stuck tasks', async () => {
       const id = newInstanceId();
-      await emulator.admin.putInstance(id, {
+      await demo.emulator.admin.putInstance(id, {
         project_id: DEMO.projectId,
         tasks: [
           { id: newInstanceId(), scan_type: 'manual', status: 'running', created_at: isoMinutesAgo(200), started_at: isoMinutesAgo(190), finished_at: null },
@@ -169,7 +160,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
 
     it('requires a successful scan when asked', async () => {
       const id = newInstanceId();
-      await emulator.admin.putInstance(id, {
+      await demo.emulator.admin.putInstance(id, {
         project_id: DEMO.projectId,
         tasks: [{ id: newInstanceId(), scan_type: 'auto', status: 'failed', created_at: isoMinutesAgo(60), started_at: isoMinutesAgo(59), finished_at: isoMinutesAgo(58) }],
       });
@@ -198,8 +189,8 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
 
     it('fails closed on malformed data', async () => {
       const id = newInstanceId();
-      await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 3, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
-      await emulator.admin.addFaults({ kind: 'malformed', mode: 'schema', instance_id: id });
+      await demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 3, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+      await demo.emulator.admin.addFaults({ kind: 'malformed', mode: 'schema', instance_id: id });
       const r = gated(id, { latestAutoFailed: 'error' }).result();
       expect(r.annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message)).toEqual([expect.stringMatching(/\[lookup-failed\] .*malformed body/)]);
     });
@@ -207,7 +198,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     it('makes a status-filtered lookup unusable as a consumer gate source (fails closed)', () => {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      const scans = new DcsBigKeyScanTasks(stack, 'sessions-success', { ...connection, instanceId: DEMO.instances.sessionsCache, status: 'success' });
+      const scans = new DcsBigKeyScanTasks(stack, 'sessions-success', { ...demo.connection, instanceId: DEMO.instances.sessionsCache, status: 'success' });
       expect(scans.records.every((r) => r.status === 'success')).toBe(true);
       const out = outputs(synthApp(app).stacks.producer);
       expect(out['sessions-success_gate_message']).toMatch(/were read filtered by status "success", which cannot gate a deployment/);
@@ -216,8 +207,8 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     it('the headline policy is on without any gates prop, and turned off only by latestAutoFailed: off (which it says)', () => {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      new DcsBigKeyScanTasks(stack, 'sessions-cache', { ...connection, instanceId: DEMO.instances.sessionsCache });
-      new DcsBigKeyScanTasks(stack, 'sessions-off', { ...connection, instanceId: DEMO.instances.sessionsCache, gates: { latestAutoFailed: 'off' } });
+      new DcsBigKeyScanTasks(stack, 'sessions-cache', { ...demo.connection, instanceId: DEMO.instances.sessionsCache });
+      new DcsBigKeyScanTasks(stack, 'sessions-off', { ...demo.connection, instanceId: DEMO.instances.sessionsCache, gates: { latestAutoFailed: 'off' } });
       const annotations = synthApp(app).annotations.producer;
       expect(annotations.filter((a) => a.level === '@cdktf/error').map((a) => [a.constructPath, a.message])).toEqual([
         ['producer/sessions-cache', expect.stringMatching(/^\[latest-auto-failed\] the latest automatic big key scan of instance .* \(sessions-cache\) failed/)],
@@ -230,8 +221,8 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     it('a status-filtered lookup evaluates no policy and says so; a failed lookup is still an error', () => {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      const scans = new DcsBigKeyScanTasks(stack, 'sessions-failed', { ...connection, instanceId: DEMO.instances.sessionsCache, status: 'failed' });
-      new DcsBigKeyScanTasks(stack, 'legacy-failed', { ...connection, instanceId: DEMO.instances.legacyCache, status: 'failed' });
+      const scans = new DcsBigKeyScanTasks(stack, 'sessions-failed', { ...demo.connection, instanceId: DEMO.instances.sessionsCache, status: 'failed' });
+      new DcsBigKeyScanTasks(stack, 'legacy-failed', { ...demo.connection, instanceId: DEMO.instances.legacyCache, status: 'failed' });
       expect(scans.latestAuto?.status).toBe('failed'); // only failed tasks were read: nothing to gate on
       expect(scans.findings()).toEqual([]);
       const annotations = synthApp(app).annotations.producer;
@@ -244,24 +235,24 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
 
     it('DCS_BIGKEY_MAX_TASKS caps the tasks read at synth: a larger count fails closed after one request', async () => {
       const id = newInstanceId();
-      await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 12, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+      await demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 12, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
       process.env.DCS_BIGKEY_MAX_TASKS = '10';
       try {
         const app = newApp({}, cdk);
-        new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'capped', { ...connection, instanceId: id });
+        new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'capped', { ...demo.connection, instanceId: id });
         const errors = synthApp(app).annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
         expect(errors).toEqual([expect.stringMatching(/\[lookup-failed\] .* malformed body: count is 12, more than the 10 tasks this client reads for one instance \(maxTasks, DCS_BIGKEY_MAX_TASKS\)/)]);
         process.env.DCS_BIGKEY_MAX_TASKS = 'many';
-        expect(() => new DcsBigKeyScanTasks(new cdk.TerraformStack(newApp({}, cdk), 'producer'), 'c', { ...connection, instanceId: id })).toThrow(/invalid DCS_BIGKEY_MAX_TASKS "many"/);
+        expect(() => new DcsBigKeyScanTasks(new cdk.TerraformStack(newApp({}, cdk), 'producer'), 'c', { ...demo.connection, instanceId: id })).toThrow(/invalid DCS_BIGKEY_MAX_TASKS "many"/);
       } finally {
         delete process.env.DCS_BIGKEY_MAX_TASKS;
       }
-      expect((await emulator.admin.stats()).by_instance[id].list_requests).toBe(1);
+      expect((await demo.emulator.admin.stats()).by_instance[id].list_requests).toBe(1);
     });
 
     it('normalises an upper-case instance id to lower case (the API knows lower case only)', () => {
       const app = newApp({}, cdk);
-      const scans = new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache.toUpperCase() });
+      const scans = new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'orders-cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache.toUpperCase() });
       expect(scans.instanceId).toBe(DEMO.instances.ordersCache);
       expect(scans.latestAuto?.status).toBe('success');
       expect(outputs(synthApp(app).stacks.producer)['orders-cache_instance_id']).toBe(DEMO.instances.ordersCache);
@@ -295,12 +286,12 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       [{ instanceId: DEMO.instances.ordersCache, secretKey: `${DEMO.secretKey}\n` }, /invalid secretKey: it ends with a line break \(the value is not shown\)/],
       [{ instanceId: DEMO.instances.ordersCache, endpoint: 'http://dcs.example.invalid' }, /invalid endpoint "http:\/\/dcs.example.invalid": http:\/\/ would send signed requests/],
     ])('%#: throws a DcsConfigError at construction, before any request', async (props, message) => {
-      const before = (await emulator.admin.stats()).requests;
+      const before = (await demo.emulator.admin.stats()).requests;
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
       const error = (() => {
         try {
-          new DcsBigKeyScanTasks(stack, 'c', { ...connection, ...(props as object) } as never);
+          new DcsBigKeyScanTasks(stack, 'c', { ...demo.connection, ...(props as object) } as never);
         } catch (e) {
           return e as Error;
         }
@@ -308,33 +299,33 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       })();
       expect(error).toBeInstanceOf(DcsConfigError);
       expect(error?.message).toMatch(message);
-      expect((await emulator.admin.stats()).requests).toBe(before);
+      expect((await demo.emulator.admin.stats()).requests).toBe(before);
     });
   });
 
   describe('many instances, one synth', () => {
     it('resolves every construct of the app in one concurrent batch', async () => {
       const ids = Array.from({ length: 12 }, () => newInstanceId());
-      for (const id of ids) await emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 5, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
-      await emulator.admin.addFaults({ kind: 'latency', ms: 50 });
-      await emulator.admin.resetStats();
+      for (const id of ids) await demo.emulator.admin.putInstance(id, { project_id: DEMO.projectId, generate: { count: 5, start: '2026-01-01T00:00:00.000Z', interval_seconds: 60, seed: id } });
+      await demo.emulator.admin.addFaults({ kind: 'latency', ms: 50 });
+      await demo.emulator.admin.resetStats();
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      const all = ids.map((id, i) => new DcsBigKeyScanTasks(stack, `cache-${i}`, { ...connection, instanceId: id }));
-      expect((await emulator.admin.stats()).requests).toBe(0); // nothing fetched until a value is needed
+      const all = ids.map((id, i) => new DcsBigKeyScanTasks(stack, `cache-${i}`, { ...demo.connection, instanceId: id }));
+      expect((await demo.emulator.admin.stats()).requests).toBe(0); // nothing fetched until a value is needed
       expect(all[5].count).toBe(5); // the first read resolves all twelve
-      const stats = await emulator.admin.stats();
+      const stats = await demo.emulator.admin.stats();
       expect(stats.list_requests).toBe(12);
       expect(stats.max_in_flight).toBeGreaterThan(1);
       expect(all.every((s) => s.count === 5)).toBe(true);
-      expect((await emulator.admin.stats()).list_requests).toBe(12);
+      expect((await demo.emulator.admin.stats()).list_requests).toBe(12);
       expect(LookupRegistry.of(app).summary()).toMatch(/^dcs-bigkey: 12 instances, 60 tasks, source emulator, \d+ ms in 1 batch$/);
     });
 
     it('offers an async form for apps that fetch in an async main()', async () => {
       const app = newApp({}, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      const scans = await DcsBigKeyScanTasks.fromLookup(stack, 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache });
+      const scans = await DcsBigKeyScanTasks.fromLookup(stack, 'orders-cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache });
       expect(scans.latestAuto?.status).toBe('success');
       expect(LookupRegistry.of(app).summary()).toMatch(/in 0 batches/);
     });
@@ -343,8 +334,8 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-async-')), 'dcs-bigkey.context.json');
       const app = newApp({ 'dcs-bigkey:snapshot': 'record', 'dcs-bigkey:snapshotFile': file }, cdk);
       const stack = new cdk.TerraformStack(app, 'producer');
-      await DcsBigKeyScanTasks.fromLookup(stack, 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache });
-      await DcsBigKeyScanTasks.fromLookup(stack, 'sessions-cache', { ...connection, instanceId: DEMO.instances.sessionsCache });
+      await DcsBigKeyScanTasks.fromLookup(stack, 'orders-cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache });
+      await DcsBigKeyScanTasks.fromLookup(stack, 'sessions-cache', { ...demo.connection, instanceId: DEMO.instances.sessionsCache });
       expect(fs.existsSync(file)).toBe(false); // nothing written per lookup
       synthApp(app);
       const entries = JSON.parse(fs.readFileSync(file, 'utf8')).entries;
@@ -358,13 +349,13 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-snapshot-'));
       const file = path.join(dir, 'dcs-bigkey.context.json');
       const recordApp = newApp({ 'dcs-bigkey:snapshot': 'record', 'dcs-bigkey:snapshotFile': file }, cdk);
-      const recorded = new DcsBigKeyScanTasks(new cdk.TerraformStack(recordApp, 'producer'), 'orders-cache', { ...connection, instanceId: DEMO.instances.ordersCache });
+      const recorded = new DcsBigKeyScanTasks(new cdk.TerraformStack(recordApp, 'producer'), 'orders-cache', { ...demo.connection, instanceId: DEMO.instances.ordersCache });
       const live = synthApp(recordApp);
       const snapshot = JSON.parse(fs.readFileSync(file, 'utf8'));
       const entry = snapshot.entries[`${DEMO.projectId}/${DEMO.instances.ordersCache}`];
       expect(entry.count).toBe(recorded.count);
       expect(Date.parse(entry.fetched_at)).toBeGreaterThan(Date.now() - 60_000);
-      expect(entry.endpoint).toBe(emulator.url);
+      expect(entry.endpoint).toBe(demo.emulator.url);
       const text = fs.readFileSync(file, 'utf8');
       for (const secret of [...SECRETS, DEMO.accessKey]) expect(text).not.toContain(secret);
       expect(fs.readdirSync(dir)).toEqual(['dcs-bigkey.context.json']); // no temporary file left
@@ -390,7 +381,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
 
     it('rejects an unknown snapshot mode', () => {
       const app = newApp({ 'dcs-bigkey:snapshot': 'sometimes' }, cdk);
-      expect(() => new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'c', { ...connection, instanceId: DEMO.instances.ordersCache })).toThrow(/invalid snapshot mode "sometimes"/);
+      expect(() => new DcsBigKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'c', { ...demo.connection, instanceId: DEMO.instances.ordersCache })).toThrow(/invalid snapshot mode "sometimes"/);
     });
   });
 
@@ -405,7 +396,7 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       try {
         const app = newApp({}, cdk);
         const stack = new cdk.TerraformStack(app, 'producer');
-        const scans = new DcsBigKeyScanTasks(stack, 'sessions-cache', { ...connection, instanceId: DEMO.instances.sessionsCache, createOutputs: false, gates: { latestAutoFailed: 'error' } });
+        const scans = new DcsBigKeyScanTasks(stack, 'sessions-cache', { ...demo.connection, instanceId: DEMO.instances.sessionsCache, createOutputs: false, gates: { latestAutoFailed: 'error' } });
         expect(scans.outputs).toEqual({});
         expect(() => app.synth()).toThrow(new RegExp(`\\[latest-auto-failed\\] the latest automatic big key scan of instance ${DEMO.instances.sessionsCache} \\(sessions-cache\\) failed: task ${scans.latestAuto!.id}`));
       } finally {
@@ -414,17 +405,17 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
     });
 
     it('throws at construction when the gate cannot be registered with the framework, before any request', async () => {
-      const before = (await emulator.admin.stats()).requests;
+      const before = (await demo.emulator.admin.stats()).requests;
       const add = jest.spyOn(cdk.Aspects.prototype, 'add').mockImplementation(() => undefined);
       try {
         const stack = new cdk.TerraformStack(newApp({}, cdk), 'producer');
-        expect(() => new DcsBigKeyScanTasks(stack, 'c', { ...connection, instanceId: DEMO.instances.ordersCache })).toThrow(
+        expect(() => new DcsBigKeyScanTasks(stack, 'c', { ...demo.connection, instanceId: DEMO.instances.ordersCache })).toThrow(
           new DcsConfigError(`DcsBigKeyScanTasks producer/c: the gate could not be registered with ${frameworkName}'s Aspects, so synth would never check it; report this with your ${frameworkName} version`),
         );
       } finally {
         add.mockRestore();
       }
-      expect((await emulator.admin.stats()).requests).toBe(before);
+      expect((await demo.emulator.admin.stats()).requests).toBe(before);
     });
 
     it.each([
@@ -436,14 +427,14 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       }, /the stack foreign is a TerraformStack of a copy of cdktf\/cdktn that this library does not load .*npm ls cdktf cdktn/],
     ])('rejects a scope %s', (_title, scopeOf, message) => {
       const app = newApp({}, cdk);
-      expect(() => new DcsBigKeyScanTasks(scopeOf(app), 'c', { ...connection, instanceId: DEMO.instances.ordersCache })).toThrow(message);
-      expect(() => new DcsBigKeyScanTasks(scopeOf(newApp({}, cdk)), 'c', { ...connection, instanceId: DEMO.instances.ordersCache })).toThrow(DcsConfigError);
+      expect(() => new DcsBigKeyScanTasks(scopeOf(app), 'c', { ...demo.connection, instanceId: DEMO.instances.ordersCache })).toThrow(message);
+      expect(() => new DcsBigKeyScanTasks(scopeOf(newApp({}, cdk)), 'c', { ...demo.connection, instanceId: DEMO.instances.ordersCache })).toThrow(DcsConfigError);
     });
 
     it('rejects a stack whose App is of the other framework', () => {
       const stack = new cdk.TerraformStack(newApp({}, other), 'producer');
       const otherName = frameworkName === 'cdktf' ? 'cdktn' : 'cdktf';
-      expect(() => new DcsBigKeyScanTasks(stack, 'c', { ...connection, instanceId: DEMO.instances.ordersCache })).toThrow(
+      expect(() => new DcsBigKeyScanTasks(stack, 'c', { ...demo.connection, instanceId: DEMO.instances.ordersCache })).toThrow(
         `DcsBigKeyScanTasks producer/c: the stack is a ${frameworkName} TerraformStack but its App is a ${otherName} App; build the app with one framework`,
       );
     });

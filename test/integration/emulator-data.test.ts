@@ -17,6 +17,8 @@ import {
   startEmulatorServer,
   validateEmulatorData,
 } from '../../lib/emulator';
+import { generatedKeys } from '../../lib/emulator/data-file';
+import { parseDetailsResponse } from '../../lib/client/response';
 import { SignedRequester, listPath, taskPath } from '../support/emulator-requests';
 
 const P = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -35,9 +37,17 @@ describe('data file validation', () => {
       [DEMO.instances.ordersCache]: 'orders-cache',
       [DEMO.instances.sessionsCache]: 'sessions-cache',
       [DEMO.instances.catalogCache]: 'catalog-cache',
+      [DEMO.instances.feedCache]: 'feed-cache',
+      [DEMO.instances.reportsCache]: 'reports-cache',
       [DEMO.instances.legacyCache]: 'legacy-cache',
     });
     expect(instances[DEMO.instances.legacyCache].bigkey_supported).toBe(false);
+    // the key and autoscan gates' demo instances: a 20 MiB string key in feed-cache's latest successful scan, reports-cache's automatic scans off
+    const feedLatest = instances[DEMO.instances.feedCache].tasks!.find((t) => t.status === 'success')!;
+    expect(feedLatest.keys![0]).toMatchObject({ type: 'string', size: 20 * 1024 * 1024, shard: '192.168.3.21:6379', db: 0 });
+    expect(instances[DEMO.instances.reportsCache].bigkey_autoscan).toMatchObject({ enable_auto_scan: false, schedule_at: [] });
+    // the instances whose demo outcomes other tests and the README rely on keep their automatic scans on
+    for (const name of ['ordersCache', 'sessionsCache', 'catalogCache'] as const) expect(instances[DEMO.instances[name]].bigkey_autoscan?.enable_auto_scan).toBe(true);
   });
 
   it.each<[string, unknown, RegExp]>([
@@ -53,6 +63,22 @@ describe('data file validation', () => {
     ['a zero interval', withInstance({ generate: { count: 1, start: task.created_at, interval_seconds: 0, seed: 's' } }), /\.generate\.interval_seconds must be a number of seconds >= 0\.001/],
     ['a bad lifecycle outcome', withInstance({ lifecycle: { outcome: 'maybe' } }), /\.lifecycle\.outcome must be one of success, failed/],
     ['a bad fault', { credentials, projects: {}, faults: [{ kind: 'throttle', retry_after_s: -1 }] }, /faults\[0\]\.retry_after_s must be an integer from 0/],
+    ['a fault on an unknown route', { credentials, projects: {}, faults: [{ kind: 'reset', route: 'details' }] }, /faults\[0\]\.route must be one of list, show, create, delete, autoscan, hotkey_list/],
+    ['an empty route list', { credentials, projects: {}, faults: [{ kind: 'reset', route: [] }] }, /faults\[0\]\.route must name at least one route/],
+    ['an unknown malformed mode', { credentials, projects: {}, faults: [{ kind: 'malformed', mode: 'names' }] }, /faults\[0\]\.mode must be one of truncated, schema, keys/],
+    ['keys on a failed task', withInstance({ tasks: [{ ...task, status: 'failed', keys: [] }] }), /\.tasks\[0\]\.keys are listed for a failed task: only a successful analysis has keys/],
+    ['a key of an unknown type', withInstance({ tasks: [{ ...task, keys: [{ name: 'k', type: 'stream', size: 1 }] }] }), /\.tasks\[0\]\.keys\[0\]\.type must be one of string, list, set, zset, hash/],
+    ['a string key counted in members', withInstance({ tasks: [{ ...task, keys: [{ name: 'k', type: 'string', size: 1, unit: 'count' }] }] }), /\.keys\[0\]\.unit must be "byte" for a string key/],
+    ['a negative size', withInstance({ tasks: [{ ...task, keys: [{ name: 'k', type: 'hash', size: -1 }] }] }), /\.keys\[0\]\.size must be an integer from 0/],
+    ['db 256', withInstance({ tasks: [{ ...task, keys: [{ name: 'k', type: 'set', size: 1, db: 256 }] }] }), /\.keys\[0\]\.db must be an integer from 0 to 255/],
+    ['a shard without a port', withInstance({ tasks: [{ ...task, keys: [{ name: 'k', type: 'set', size: 1, shard: '192.168.0.1' }] }] }), /\.keys\[0\]\.shard must be "ip:port"/],
+    ['freq on a big key', withInstance({ tasks: [{ ...task, keys: [{ name: 'k', type: 'set', size: 1, freq: 3 }] }] }), /\.keys\[0\]\.freq is not a known field/],
+    ['a hot key without freq', withInstance({ hotkey_tasks: [{ ...task, keys: [{ name: 'k', type: 'set', size: 1 }] }] }), /\.hotkey_tasks\[0\]\.keys\[0\]\.freq must be an integer from 0 to 255/],
+    ['freq 256', withInstance({ hotkey_tasks: [{ ...task, keys: [{ name: 'k', type: 'set', size: 1, freq: 256 }] }] }), /\.keys\[0\]\.freq must be an integer from 0 to 255 \(got 256\)/],
+    ['101 keys', withInstance({ tasks: [{ ...task, keys: Array.from({ length: 101 }, (_, i) => ({ name: `k${i}`, type: 'set', size: 1 })) }] }), /\.tasks\[0\]\.keys has 101 keys: an analysis keeps at most 100/],
+    ['autoscan without enable_auto_scan', withInstance({ bigkey_autoscan: { schedule_at: ['02:00'] } }), /\.bigkey_autoscan\.enable_auto_scan must be true or false/],
+    ['a schedule time of 24:00', withInstance({ hotkey_autoscan: { enable_auto_scan: true, schedule_at: ['02:00', '24:00'] } }), /\.hotkey_autoscan\.schedule_at\[1\] must be a UTC time of day "HH:mm"/],
+    ['a hot key generate block with a bad count', withInstance({ hotkey_generate: { count: -1, start: task.created_at, interval_seconds: 1, seed: 's' } }), /\.hotkey_generate\.count must be an integer from 0/],
   ])('rejects %s, naming the field', (_name, data, message) => {
     expect(() => validateEmulatorData(data)).toThrow(EmulatorDataError);
     expect(() => validateEmulatorData(data)).toThrow(message);
@@ -90,6 +116,21 @@ describe('data file validation', () => {
       expect(() => loadEmulatorData(bad)).toThrow(`invalid emulator data in ${bad}: ${instanceField}.lifecycle.waiting_ms must be an integer`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('generated keys', () => {
+  it('are valid API keys of both kinds, the same for the same seed, at most five per task', () => {
+    for (const kind of ['bigkey', 'hotkey'] as const) {
+      const all = Array.from({ length: 200 }, (_, i) => generatedKeys(`seed#${i}`, kind));
+      expect(all.map((keys) => keys.length).every((n) => n >= 0 && n <= 5)).toBe(true);
+      expect(all.flat().length).toBeGreaterThan(200);
+      expect(generatedKeys('seed#7', kind)).toEqual(all[7]);
+      for (const keys of all) {
+        const body = JSON.stringify({ id: 't-1', status: 'success', scan_type: 'auto', created_at: '2026-01-01T00:00:00.000Z', num: keys.length, keys });
+        expect(parseDetailsResponse(body, { kind, taskId: 't-1', instanceId: I }).keys).toEqual(keys);
+      }
     }
   });
 });

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { TASK_STATUSES } from '../../lib/client/types';
-import { BUNDLED_DEMO_DATA_FILE, DEMO, EmulatorData, EmulatorProcess, FaultSpec, spawnEmulator } from '../../lib/emulator';
-import { EmulatorResponse, SignedRequester, listPath, sleep, taskPath } from '../support/emulator-requests';
+import { BUNDLED_DEMO_DATA_FILE, DEMO, EmulatorData, FaultSpec } from '../../lib/emulator';
+import { EmulatorResponse, listPath, sleep, taskPath, useSignedEmulator } from '../support/emulator-requests';
 
 const P: string = DEMO.projectId;
 const ORDERS = DEMO.instances.ordersCache;
@@ -18,31 +18,13 @@ const TEMP = { accessKey: 'DCSEMULATORTEMPAK002', secretKey: 'temp-secret-do-not
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-let emulator: EmulatorProcess;
-let dcs: SignedRequester;
-
-beforeAll(async () => {
+const ctx = useSignedEmulator(() => {
   const demo = JSON.parse(readFileSync(BUNDLED_DEMO_DATA_FILE, 'utf8')) as EmulatorData;
-  const data: EmulatorData = {
-    ...demo,
-    credentials: [...demo.credentials, { access_key: TEMP.accessKey, secret_key: TEMP.secretKey, security_token: TEMP.token }],
-  };
-  emulator = await spawnEmulator({ data, quiet: true });
-  dcs = new SignedRequester(emulator.url, { accessKey: DEMO.accessKey, secretKey: DEMO.secretKey });
-});
-
-afterAll(async () => {
-  await dcs?.close();
-  await emulator?.stop();
-});
-
-beforeEach(async () => {
-  await emulator.admin.clearFaults();
-  await emulator.admin.resetStats();
+  return { ...demo, credentials: [...demo.credentials, { access_key: TEMP.accessKey, secret_key: TEMP.secretKey, security_token: TEMP.token }] };
 });
 
 const list = (instanceId: string, query?: Record<string, string | number>, project = P): Promise<EmulatorResponse> =>
-  dcs.send({ path: listPath(project, instanceId), query });
+  ctx.dcs.send({ path: listPath(project, instanceId), query });
 
 /** A run-time instance with `n` finished tasks one minute apart (newest = task n). */
 async function putInstance(instanceId: string, n: number, extra: Record<string, unknown> = {}): Promise<void> {
@@ -55,7 +37,7 @@ async function putInstance(instanceId: string, n: number, extra: Record<string, 
     started_at: new Date(start + i * 60_000 + 1000).toISOString(),
     finished_at: new Date(start + i * 60_000 + 5000).toISOString(),
   }));
-  await emulator.admin.putInstance(instanceId, { project_id: TP, tasks: tasks as never, ...extra });
+  await ctx.emulator.admin.putInstance(instanceId, { project_id: TP, tasks: tasks as never, ...extra });
 }
 
 describe('listing tasks', () => {
@@ -137,7 +119,7 @@ describe('listing tasks', () => {
   it('orders newest first by created_at, ties by id, whatever the data order', async () => {
     const at = (minute: number): string => new Date(Date.parse('2026-11-10T00:00:00.000Z') + minute * 60_000).toISOString();
     const task = (n: number, minute: number) => ({ id: id(n), status: 'success', scan_type: 'manual', created_at: at(minute) });
-    await emulator.admin.putInstance(id(1), { project_id: TP, tasks: [task(5, 1), task(3, 7), task(9, 7), task(1, 4), task(2, 7), task(4, 0)] as never });
+    await ctx.emulator.admin.putInstance(id(1), { project_id: TP, tasks: [task(5, 1), task(3, 7), task(9, 7), task(1, 4), task(2, 7), task(4, 0)] as never });
     const body = (await list(id(1), undefined, TP)).json();
     expect(body.records.map((r: { id: string }) => r.id)).toEqual([id(2), id(3), id(9), id(1), id(5), id(4)]);
   });
@@ -181,41 +163,41 @@ describe('authentication', () => {
   }
 
   it('rejects a bad signature, a wrong secret and an unknown access key', async () => {
-    await expect401(await dcs.send({ path, tamperSignature: true }), /signature does not match/);
-    await expect401(await dcs.send({ path, secretKey: 'not-the-secret' }), /signature does not match/);
-    await expect401(await dcs.send({ path, accessKey: 'NOSUCHAK' }), /unknown access key NOSUCHAK/);
-    await expect401(await dcs.send({ path, unsigned: true }), /missing Authorization/);
-    await expect401(await dcs.send({ path, signedHeadersClaim: 'content-type;host;x-project-id' }), /SignedHeaders must include x-sdk-date/);
-    await expect401(await dcs.send({ path, signedHeadersClaim: 'content-type;x-project-id;x-sdk-date' }), /SignedHeaders must include host/);
-    await expect401(await dcs.send({ path, signedHeadersClaim: 'host;x-custom;x-sdk-date' }), /signed header x-custom is not in the request/);
-    await expect401(await dcs.send({ path, signedHeadersClaim: 'host;x-sdk-date' }), /signature does not match/);
+    await expect401(await ctx.dcs.send({ path, tamperSignature: true }), /signature does not match/);
+    await expect401(await ctx.dcs.send({ path, secretKey: 'not-the-secret' }), /signature does not match/);
+    await expect401(await ctx.dcs.send({ path, accessKey: 'NOSUCHAK' }), /unknown access key NOSUCHAK/);
+    await expect401(await ctx.dcs.send({ path, unsigned: true }), /missing Authorization/);
+    await expect401(await ctx.dcs.send({ path, signedHeadersClaim: 'content-type;host;x-project-id' }), /SignedHeaders must include x-sdk-date/);
+    await expect401(await ctx.dcs.send({ path, signedHeadersClaim: 'content-type;x-project-id;x-sdk-date' }), /SignedHeaders must include host/);
+    await expect401(await ctx.dcs.send({ path, signedHeadersClaim: 'host;x-custom;x-sdk-date' }), /signed header x-custom is not in the request/);
+    await expect401(await ctx.dcs.send({ path, signedHeadersClaim: 'host;x-sdk-date' }), /signature does not match/);
   });
 
   it('rejects an X-Sdk-Date more than 15 minutes from the server clock, either way', async () => {
     const minutes = (n: number): Date => new Date(Date.now() + n * 60_000);
-    await expect401(await dcs.send({ path, date: minutes(-16) }), /signature expired/);
-    await expect401(await dcs.send({ path, date: minutes(16) }), /signature expired/);
-    expect((await dcs.send({ path, date: minutes(-14) })).status).toBe(200);
-    expect((await dcs.send({ path, date: minutes(14) })).status).toBe(200);
+    await expect401(await ctx.dcs.send({ path, date: minutes(-16) }), /signature expired/);
+    await expect401(await ctx.dcs.send({ path, date: minutes(16) }), /signature expired/);
+    expect((await ctx.dcs.send({ path, date: minutes(-14) })).status).toBe(200);
+    expect((await ctx.dcs.send({ path, date: minutes(14) })).status).toBe(200);
   });
 
   it('requires X-Project-Id equal to the project in the path', async () => {
-    await expect401(await dcs.send({ path, projectIdHeader: null }), /missing X-Project-Id/);
-    await expect401(await dcs.send({ path, projectIdHeader: TP }), new RegExp(`X-Project-Id ${TP} does not match the project id ${P}`));
+    await expect401(await ctx.dcs.send({ path, projectIdHeader: null }), /missing X-Project-Id/);
+    await expect401(await ctx.dcs.send({ path, projectIdHeader: TP }), new RegExp(`X-Project-Id ${TP} does not match the project id ${P}`));
   });
 
   it('requires the signed security token of temporary credentials', async () => {
     const temp = { path, accessKey: TEMP.accessKey, secretKey: TEMP.secretKey };
-    expect((await dcs.send({ ...temp, securityToken: TEMP.token })).status).toBe(200);
-    await expect401(await dcs.send(temp), /X-Security-Token header is required/);
-    await expect401(await dcs.send({ ...temp, securityToken: 'other-token' }), /X-Security-Token does not match/);
+    expect((await ctx.dcs.send({ ...temp, securityToken: TEMP.token })).status).toBe(200);
+    await expect401(await ctx.dcs.send(temp), /X-Security-Token header is required/);
+    await expect401(await ctx.dcs.send({ ...temp, securityToken: 'other-token' }), /X-Security-Token does not match/);
   });
 
   it('verifies the signature over the query string too', async () => {
     // A request altered after signing (here: its query) must fail.
-    expect((await dcs.send({ path, query: { limit: 5 } })).status).toBe(200);
-    await expect401(await dcs.send({ path, query: { limit: 5 }, wireQuery: { limit: 6 } }), /signature does not match/);
-    await expect401(await dcs.send({ path, query: { limit: 5 }, wireQuery: {} }), /signature does not match/);
+    expect((await ctx.dcs.send({ path, query: { limit: 5 } })).status).toBe(200);
+    await expect401(await ctx.dcs.send({ path, query: { limit: 5 }, wireQuery: { limit: 6 } }), /signature does not match/);
+    await expect401(await ctx.dcs.send({ path, query: { limit: 5 }, wireQuery: {} }), /signature does not match/);
   });
 });
 
@@ -230,22 +212,27 @@ describe('not found and unsupported', () => {
     expect(unknownInstance.json().error_msg).toContain(id(404));
 
     for (const method of ['GET', 'DELETE'] as const) {
-      const response = await dcs.send({ method, path: taskPath(P, ORDERS, id(405)) });
+      const response = await ctx.dcs.send({ method, path: taskPath(P, ORDERS, id(405)) });
       expect(response.status).toBe(404);
       expect(response.json().error_msg).toContain(id(405));
     }
 
-    const route = await dcs.send({ path: `/v2/${P}/instances/${ORDERS}/hotkey-tasks` });
-    expect(route.status).toBe(404);
-    expect(route.json().error_code).toBe('APIGW.0101');
+    for (const path of [`/v2/${P}/instances/${ORDERS}/expired-key-tasks`, `/v2/${P}/instances/${ORDERS}/bigkey/autoscan/x`]) {
+      const route = await ctx.dcs.send({ path });
+      expect(route.status).toBe(404);
+      expect(route.json().error_code).toBe('APIGW.0101');
+    }
+    const hotTask = await ctx.dcs.send({ path: `/v2/${P}/instances/${ORDERS}/hotkey-task/${id(406)}` });
+    expect(hotTask.status).toBe(404);
+    expect(hotTask.json().error_msg).toContain(`hot key analysis task ${id(406)}`);
   });
 
   it('answers 400 DCS.4919 on every bigkey route of an instance without big key analysis', async () => {
     const responses = [
       await list(LEGACY),
-      await dcs.send({ method: 'POST', path: taskPath(P, LEGACY) }),
-      await dcs.send({ path: taskPath(P, LEGACY, id(1)) }),
-      await dcs.send({ method: 'DELETE', path: taskPath(P, LEGACY, id(1)) }),
+      await ctx.dcs.send({ method: 'POST', path: taskPath(P, LEGACY) }),
+      await ctx.dcs.send({ path: taskPath(P, LEGACY, id(1)) }),
+      await ctx.dcs.send({ method: 'DELETE', path: taskPath(P, LEGACY, id(1)) }),
     ];
     for (const response of responses) {
       expect(response.status).toBe(400);
@@ -254,17 +241,17 @@ describe('not found and unsupported', () => {
   });
 
   it('puts a unique X-Request-Id and X-Dcs-Emulator on every response', async () => {
-    const created = (await dcs.send({ method: 'POST', path: taskPath(P, ORDERS) })).json();
+    const created = (await ctx.dcs.send({ method: 'POST', path: taskPath(P, ORDERS) })).json();
     const { request } = await import('undici');
     const responses = [
       await list(ORDERS),
       await list(ORDERS, { limit: 0 }),
-      await dcs.send({ path: listPath(P, ORDERS), tamperSignature: true }),
+      await ctx.dcs.send({ path: listPath(P, ORDERS), tamperSignature: true }),
       await list(id(404)),
-      await dcs.send({ path: '/nowhere' }),
-      await dcs.send({ method: 'DELETE', path: taskPath(P, ORDERS, created.id) }),
+      await ctx.dcs.send({ path: '/nowhere' }),
+      await ctx.dcs.send({ method: 'DELETE', path: taskPath(P, ORDERS, created.id) }),
     ];
-    const admin = await request(`${emulator.url}/_emulator/health`);
+    const admin = await request(`${ctx.emulator.url}/_emulator/health`);
     await admin.body.dump();
     const headers = [...responses.map((r) => r.headers), admin.headers];
     expect(responses.map((r) => r.status)).toEqual([200, 400, 401, 404, 404, 204]);
@@ -282,7 +269,7 @@ describe('not found and unsupported', () => {
 
 describe('task lifecycle', () => {
   async function followUntilFinished(instanceId: string): Promise<{ created: any; seen: string[]; final: any }> {
-    const response = await dcs.send({ method: 'POST', path: taskPath(TP, instanceId) });
+    const response = await ctx.dcs.send({ method: 'POST', path: taskPath(TP, instanceId) });
     expect(response.status).toBe(200);
     const created = response.json();
     const seen: string[] = [created.status];
@@ -290,7 +277,7 @@ describe('task lifecycle', () => {
     const deadline = Date.now() + 5_000;
     while (!['success', 'failed'].includes(final.status) && Date.now() < deadline) {
       await sleep(25);
-      final = (await dcs.send({ path: taskPath(TP, instanceId, created.id) })).json();
+      final = (await ctx.dcs.send({ path: taskPath(TP, instanceId, created.id) })).json();
       if (seen[seen.length - 1] !== final.status) seen.push(final.status);
     }
     return { created, seen, final };
@@ -314,7 +301,7 @@ describe('task lifecycle', () => {
 
   it('reflects live statuses in the status filter and ends failed when the outcome says so', async () => {
     await putInstance(id(11), 2, { lifecycle: { waiting_ms: 200, running_ms: 600, outcome: 'failed' } });
-    const created = (await dcs.send({ method: 'POST', path: taskPath(TP, id(11)) })).json();
+    const created = (await ctx.dcs.send({ method: 'POST', path: taskPath(TP, id(11)) })).json();
     const waiting = (await list(id(11), { status: 'waiting' }, TP)).json();
     expect(waiting.records.map((r: { id: string }) => r.id)).toEqual([created.id]);
     await sleep(300); // running from 200 ms to 800 ms after creation
@@ -324,19 +311,19 @@ describe('task lifecycle', () => {
     await sleep(Math.max(0, Date.parse(created.created_at) + 850 - Date.now()));
     const failed = (await list(id(11), { status: 'failed' }, TP)).json();
     expect(failed.records).toEqual([expect.objectContaining({ id: created.id, status: 'failed', finished_at: expect.stringMatching(ISO_MS) })]);
-    const details = (await dcs.send({ path: taskPath(TP, id(11), created.id) })).json();
+    const details = (await ctx.dcs.send({ path: taskPath(TP, id(11), created.id) })).json();
     expect(details).toMatchObject({ status: 'failed', num: 0, keys: [] });
   });
 
   it('deletes a task: 204, then 404 for it, and the count drops', async () => {
     await putInstance(id(12), 3);
-    const created = (await dcs.send({ method: 'POST', path: taskPath(TP, id(12)) })).json();
+    const created = (await ctx.dcs.send({ method: 'POST', path: taskPath(TP, id(12)) })).json();
     expect((await list(id(12), undefined, TP)).json().count).toBe(4);
-    const deleted = await dcs.send({ method: 'DELETE', path: taskPath(TP, id(12), created.id) });
+    const deleted = await ctx.dcs.send({ method: 'DELETE', path: taskPath(TP, id(12), created.id) });
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe('');
-    expect((await dcs.send({ path: taskPath(TP, id(12), created.id) })).status).toBe(404);
-    expect((await dcs.send({ method: 'DELETE', path: taskPath(TP, id(12), created.id) })).status).toBe(404);
+    expect((await ctx.dcs.send({ path: taskPath(TP, id(12), created.id) })).status).toBe(404);
+    expect((await ctx.dcs.send({ method: 'DELETE', path: taskPath(TP, id(12), created.id) })).status).toBe(404);
     const after = (await list(id(12), undefined, TP)).json();
     expect(after.count).toBe(3);
     expect(after.records.map((r: { id: string }) => r.id)).not.toContain(created.id);
@@ -344,7 +331,7 @@ describe('task lifecycle', () => {
 });
 
 describe('fault injection', () => {
-  const addFaults = (faults: FaultSpec | FaultSpec[]): Promise<string[]> => emulator.admin.addFaults(faults);
+  const addFaults = (faults: FaultSpec | FaultSpec[]): Promise<string[]> => ctx.emulator.admin.addFaults(faults);
 
   it('latency delays the response and shows in the stats', async () => {
     await addFaults({ kind: 'latency', ms: 300, instance_id: ORDERS });
@@ -352,7 +339,7 @@ describe('fault injection', () => {
     expect((await list(ORDERS)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect((await list(SESSIONS)).status).toBe(200); // other instance: no latency (see the log below)
-    const stats = await emulator.admin.stats();
+    const stats = await ctx.emulator.admin.stats();
     const entry = stats.log.find((e) => e.instance_id === ORDERS)!;
     expect(entry.ended_ms - entry.started_ms).toBeGreaterThanOrEqual(299);
     const other = stats.log.find((e) => e.instance_id === SESSIONS)!;
@@ -371,7 +358,7 @@ describe('fault injection', () => {
       }
     }
     expect(statuses).toEqual([429, 429, 200, 200]);
-    const [state] = await emulator.admin.listFaults();
+    const [state] = await ctx.emulator.admin.listFaults();
     expect(state).toMatchObject({ id: faultId, hits: 2, spent: true });
 
     await addFaults({ kind: 'throttle' }); // default Retry-After
@@ -394,7 +381,7 @@ describe('fault injection', () => {
     await addFaults({ kind: 'reset', count: 1 });
     await expect(list(ORDERS)).rejects.toThrow(/closed|socket|reset/i);
     expect((await list(ORDERS)).status).toBe(200);
-    const stats = await emulator.admin.stats();
+    const stats = await ctx.emulator.admin.stats();
     expect(stats.by_instance[ORDERS].statuses).toEqual({ '0': 1, '200': 1 });
   });
 
@@ -444,7 +431,7 @@ describe('fault injection', () => {
     const second = (await list(id(21), { offset: 5, limit: 5 }, TP)).json();
     expect([first.count, second.count]).toEqual([12, 12]);
     expect(second.records[0]).toEqual(first.records[4]);
-    await emulator.admin.clearFaults();
+    await ctx.emulator.admin.clearFaults();
     const all = (await list(id(21), { limit: 1000 }, TP)).json();
     expect(all.count).toBe(12);
     expect(all.records.map((r: { id: string }) => r.id)).not.toContain(oldest);
@@ -458,7 +445,7 @@ describe('fault injection', () => {
     const hit = statuses.flatMap((status, i) => (status === 429 ? [i + 1] : []));
     expect(hit).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 5));
     expect(statuses.filter((s) => s === 200)).toHaveLength(80);
-    const stats = await emulator.admin.stats();
+    const stats = await ctx.emulator.admin.stats();
     expect(stats.by_instance[SESSIONS]).toMatchObject({ list_requests: 100, statuses: { '200': 80, '429': 20 } });
   });
 
@@ -468,13 +455,13 @@ describe('fault injection', () => {
     for (let i = 0; i < 6; i++) statuses.push((await list(CATALOG)).status);
     expect(statuses).toEqual([200, 200, 502, 200, 200, 502]);
     expect((await list(ORDERS)).status).toBe(200); // another instance
-    await emulator.admin.clearFaults();
+    await ctx.emulator.admin.clearFaults();
 
     await putInstance(id(22), 1);
     await addFaults({ kind: 'throttle', instance_id: id(22) }); // route "list" by default
-    expect((await dcs.send({ method: 'POST', path: taskPath(TP, id(22)) })).status).toBe(200);
+    expect((await ctx.dcs.send({ method: 'POST', path: taskPath(TP, id(22)) })).status).toBe(200);
     await addFaults({ kind: 'throttle', route: 'any', instance_id: id(22) });
-    expect((await dcs.send({ method: 'POST', path: taskPath(TP, id(22)) })).status).toBe(429);
+    expect((await ctx.dcs.send({ method: 'POST', path: taskPath(TP, id(22)) })).status).toBe(429);
   });
 
   it('plays a rogue server: a lying count, a huge body (declared or chunked), a redirect', async () => {
@@ -505,7 +492,7 @@ describe('fault injection', () => {
     await expect(addFaults({ kind: 'throttle', ratio: 1.5 } as FaultSpec)).rejects.toThrow(/body\.ratio must be a number with 0 < ratio <= 1/);
     await expect(addFaults([{ kind: 'latency', ms: 1 }, { kind: 'explode' } as never])).rejects.toThrow(/body\[1\]\.kind must be one of latency/);
     await expect(addFaults({ kind: 'reset', count: 1, every: 2 })).rejects.toThrow(/at most one of count, every, ratio/);
-    expect(await emulator.admin.listFaults()).toEqual([]);
+    expect(await ctx.emulator.admin.listFaults()).toEqual([]);
   });
 });
 
@@ -514,31 +501,32 @@ describe('stats', () => {
     await addLatency(300);
     const responses = await Promise.all(Array.from({ length: 6 }, (_, i) => list(ORDERS, { offset: i, limit: 1 })));
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    const stats = await emulator.admin.stats();
+    const stats = await ctx.emulator.admin.stats();
     expect(stats).toMatchObject({ requests: 6, list_requests: 6, in_flight: 0, max_in_flight: 6 });
-    expect(stats.by_instance[ORDERS]).toEqual({ requests: 6, list_requests: 6, max_in_flight: 6, statuses: { '200': 6 } });
+    expect(stats.by_instance[ORDERS]).toEqual({ requests: 6, list_requests: 6, routes: { list: 6 }, max_in_flight: 6, statuses: { '200': 6 } });
+    expect(stats.routes).toEqual({ list: 6 });
     expect(stats.log.map((e) => e.query.offset).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
     expect(stats.log[0]).toMatchObject({ method: 'GET', path: listPath(P, ORDERS), status: 200, instance_id: ORDERS });
 
-    await emulator.admin.clearFaults();
-    await emulator.admin.resetStats();
+    await ctx.emulator.admin.clearFaults();
+    await ctx.emulator.admin.resetStats();
     for (let i = 0; i < 3; i++) await list(ORDERS);
-    await dcs.send({ method: 'POST', path: taskPath(P, CATALOG) });
-    const sequential = await emulator.admin.stats();
+    await ctx.dcs.send({ method: 'POST', path: taskPath(P, CATALOG) });
+    const sequential = await ctx.emulator.admin.stats();
     expect(sequential).toMatchObject({ requests: 4, list_requests: 3, max_in_flight: 1 });
     expect(sequential.log).toHaveLength(4);
   });
 
   async function addLatency(ms: number): Promise<void> {
-    await emulator.admin.addFaults({ kind: 'latency', ms, instance_id: ORDERS });
+    await ctx.emulator.admin.addFaults({ kind: 'latency', ms, instance_id: ORDERS });
   }
 });
 
 describe('admin instances and generated data', () => {
   it('generates 2537 deterministic tasks and pages through them', async () => {
     const generate = { count: 2537, start: '2026-01-01T00:00:00.000Z', interval_seconds: 3600, seed: 'emulator-test' };
-    const summary = await emulator.admin.putInstance(id(30), { project_id: TP, name: 'big', generate });
-    expect(summary).toEqual({ project_id: TP, instance_id: id(30), name: 'big', bigkey_supported: true, task_count: 2537 });
+    const summary = await ctx.emulator.admin.putInstance(id(30), { project_id: TP, name: 'big', generate });
+    expect(summary).toEqual({ project_id: TP, instance_id: id(30), name: 'big', bigkey_supported: true, task_count: 2537, hotkey_task_count: 0 });
 
     const records = [];
     for (let offset = 0; ; offset += 1000) {
@@ -564,25 +552,25 @@ describe('admin instances and generated data', () => {
     expect(new Set(records.map((r) => r.scan_type))).toEqual(new Set(['auto', 'manual']));
 
     // Same seed, same tasks: replacing the instance serves identical pages.
-    await emulator.admin.putInstance(id(30), { project_id: TP, generate });
+    await ctx.emulator.admin.putInstance(id(30), { project_id: TP, generate });
     expect((await list(id(30), { limit: 50 }, TP)).json().records).toEqual(records.slice(0, 50));
   });
 
   it('validates PUT bodies, naming the bad field, and deletes instances', async () => {
-    await expect(emulator.admin.putInstance(id(31), { project_id: TP, tasks: [{ id: id(1), status: 'done', scan_type: 'auto', created_at: '2026-11-01T00:00:00.000Z' }] as never })).rejects.toThrow(
+    await expect(ctx.emulator.admin.putInstance(id(31), { project_id: TP, tasks: [{ id: id(1), status: 'done', scan_type: 'auto', created_at: '2026-11-01T00:00:00.000Z' }] as never })).rejects.toThrow(
       /tasks\[0\]\.status must be one of waiting, running, success, failed \(got "done"\)/,
     );
-    await expect(emulator.admin.putInstance(id(31), { project_id: 'nope' })).rejects.toThrow(/project_id must be a project id/);
-    await expect(emulator.admin.putInstance(id(31), { project_id: TP, lifecycle: { waiting_ms: -1 } })).rejects.toThrow(/lifecycle\.waiting_ms must be an integer/);
+    await expect(ctx.emulator.admin.putInstance(id(31), { project_id: 'nope' })).rejects.toThrow(/project_id must be a project id/);
+    await expect(ctx.emulator.admin.putInstance(id(31), { project_id: TP, lifecycle: { waiting_ms: -1 } })).rejects.toThrow(/lifecycle\.waiting_ms must be an integer/);
 
-    await emulator.admin.putInstance(id(31), { project_id: TP, bigkey_supported: false });
+    await ctx.emulator.admin.putInstance(id(31), { project_id: TP, bigkey_supported: false });
     expect((await list(id(31), undefined, TP)).json().error_code).toBe('DCS.4919');
-    await emulator.admin.putInstance(id(31), { project_id: TP });
+    await ctx.emulator.admin.putInstance(id(31), { project_id: TP });
     expect((await list(id(31), undefined, TP)).json()).toEqual({ instance_id: id(31), count: 0, records: [] });
-    await emulator.admin.deleteInstance(id(31));
+    await ctx.emulator.admin.deleteInstance(id(31));
     expect((await list(id(31), undefined, TP)).status).toBe(404);
-    await expect(emulator.admin.deleteInstance(id(31))).rejects.toMatchObject({ status: 404 });
-    const health = await emulator.admin.health();
+    await expect(ctx.emulator.admin.deleteInstance(id(31))).rejects.toMatchObject({ status: 404 });
+    const health = await ctx.emulator.admin.health();
     expect(health.status).toBe('ok');
     expect(health.instances).toBeGreaterThanOrEqual(4);
   });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FAULT_KINDS } from '../../lib/emulator/faults';
+import { DCS_ROUTE_NAMES, FAULT_KINDS, MALFORMED_MODES } from '../../lib/emulator/faults';
 import { EmulatorProcess } from '../../lib/emulator';
 import { DEMO, REPO_ROOT, startDemoEmulator } from '../support/emulator-fixture';
 import { cleanNpmEnv, npm, packCleanClone, PackResult } from '../support/npm';
@@ -49,8 +49,11 @@ describe('npm pack of a clean clone', () => {
   it("documents the emulator's data-file format in the README itself (the sources are not shipped)", () => {
     const section = README.slice(README.indexOf("### The emulator's data file"));
     expect(section.length).toBeGreaterThan(100);
-    for (const key of ['"credentials"', '"projects"', '"instances"', '"tasks"', '"generate"', '"lifecycle"', '"bigkey_supported"', '"faults"']) expect(section).toContain(key);
+    for (const key of ['"credentials"', '"projects"', '"instances"', '"tasks"', '"generate"', '"lifecycle"', '"bigkey_supported"', '"faults"',
+      '"keys"', '"freq"', '"hotkey_tasks"', '"hotkey_generate"', '"bigkey_autoscan"', '"hotkey_autoscan"', '"enable_auto_scan"', '"schedule_at"', '"updated_at"']) expect(section).toContain(key);
     for (const kind of FAULT_KINDS) expect(section).toContain(`\`${kind}\``);
+    for (const route of [...DCS_ROUTE_NAMES, 'any']) expect(section).toContain(`"${route}"`);
+    for (const mode of MALFORMED_MODES) expect(section).toContain(`\`${mode}\``);
     expect(README).not.toMatch(/format in `lib\//);
   });
 });

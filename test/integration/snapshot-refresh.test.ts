@@ -12,6 +12,7 @@ import { TerraformStack } from 'cdktf';
 import { runSnapshotCommand } from '../../lib/cli/snapshot-command';
 import { BufferStream } from '../../lib/cli/io';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
+import { DcsHotKeyScanTasks } from '../../lib/construct/dcs-hotkey-scan-tasks';
 import { EmulatorProcess } from '../../lib/emulator';
 import { DEMO, newInstanceId, REPO_ROOT, SECRETS, startDemoEmulator } from '../support/emulator-fixture';
 import { BUILT_CLI } from '../support/cli-harness';
@@ -64,6 +65,33 @@ it('re-reads every entry from where it was recorded and rewrites the file', asyn
   expect(Date.parse(after.entries[key].fetched_at)).toBeGreaterThanOrEqual(Date.parse(before.entries[key].fetched_at));
   const text = fs.readFileSync(file, 'utf8');
   for (const secret of [...SECRETS, DEMO.accessKey]) expect(text + result.stdout + result.stderr).not.toContain(secret);
+});
+
+it('refreshes each entry as the lookup it was recorded for: hot key tasks, keys (without names unless kept), autoscan settings', async () => {
+  const id = newInstanceId();
+  const task = (keySize: number) => ({ id: '00000000-0000-4000-8000-0000000000a1', status: 'success' as const, scan_type: 'auto' as const, created_at: '2026-11-28T04:00:00.000Z', started_at: '2026-11-28T04:00:01.000Z', finished_at: '2026-11-28T04:01:00.000Z', keys: [{ name: 'secret:customer:key', type: 'string' as const, size: keySize }] });
+  const hotTask = { ...task(5), keys: [{ name: 'hot:customer:key', type: 'hash' as const, size: 3, freq: 200 }] };
+  await emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [task(1000)], hotkey_tasks: [hotTask], bigkey_autoscan: { enable_auto_scan: true, schedule_at: ['02:00'] } });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-refresh-')), 'dcs-bigkey.context.json');
+  const app = newApp({ 'dcs-bigkey:snapshot': 'record', 'dcs-bigkey:snapshotFile': file });
+  const stack = new TerraformStack(app, 'producer');
+  const connection = { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: id };
+  new DcsBigKeyScanTasks(stack, 'big', { ...connection, readBigKeys: true, readAutoScan: true });
+  new DcsHotKeyScanTasks(stack, 'hot', { ...connection, readHotKeys: true, exposeKeyNames: true });
+  synthApp(app);
+  // the data changes: a bigger key, automatic scans off
+  await emulator.admin.putInstance(id, { project_id: DEMO.projectId, tasks: [task(2000)], hotkey_tasks: [hotTask], bigkey_autoscan: { enable_auto_scan: false } });
+  const result = await run(['refresh', '--file', file, '--endpoint', emulator.url]);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  const entries = JSON.parse(fs.readFileSync(file, 'utf8')).entries;
+  expect(Object.keys(entries).sort()).toEqual([`${DEMO.projectId}/${id}?keys=1&autoscan=1`, `hotkey:${DEMO.projectId}/${id}?keys=names`]);
+  const big = entries[`${DEMO.projectId}/${id}?keys=1&autoscan=1`];
+  expect(big.keys.keys).toEqual([{ type: 'string', db: 0, size: 2000, unit: 'byte' }]);
+  expect(big.autoscan).toEqual({ instance_id: id, enable_auto_scan: false, schedule_at: [] });
+  expect(entries[`hotkey:${DEMO.projectId}/${id}?keys=names`].keys.keys[0]).toMatchObject({ name: 'hot:customer:key', freq: 200 });
+  expect(fs.readFileSync(file, 'utf8')).not.toContain('secret:customer:key');
+  const listed = JSON.parse((await run(['list', '--file', file, '--format', 'json'])).stdout).entries;
+  expect(listed.map((e: { lookup: string; keys: boolean; key_names: boolean; autoscan: boolean }) => [e.lookup, e.keys, e.key_names, e.autoscan])).toEqual([['bigkey-tasks', true, false, true], ['hotkey-tasks', true, true, false]]);
 });
 
 it('leaves the file unchanged when any lookup fails', async () => {
@@ -208,15 +236,16 @@ describe('snapshot list', () => {
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`${file}: 2 entries; maximum age 7d (error): 1 stale`);
-    expect(lines[2].split(/\s{2,}/)).toEqual(['INSTANCE', 'PROJECT', 'STATUS', 'SOURCE', 'FROM', 'FETCHED', 'AGE', 'TASKS']);
+    expect(lines[2].split(/\s{2,}/)).toEqual(['INSTANCE', 'PROJECT', 'LOOKUP', 'STATUS', 'SOURCE', 'FROM', 'FETCHED', 'AGE', 'TASKS']);
     const catalog = lines.find((l) => l.startsWith(DEMO.instances.catalogCache))!;
-    expect(catalog.split(/\s{2,}/)).toEqual([DEMO.instances.catalogCache, DEMO.projectId, 'all', 'emulator', emulator.url, '2026-01-01T00:00:00.000Z', '10d 6h (stale)', '5']);
+    expect(catalog.split(/\s{2,}/)).toEqual([DEMO.instances.catalogCache, DEMO.projectId, 'big key tasks', 'all', 'emulator', emulator.url, '2026-01-01T00:00:00.000Z', '10d 6h (stale)', '5']);
 
     const json = JSON.parse((await list(['--format', 'json'])).stdout);
     expect(json.max_age).toBeNull();
     expect(json.entries).toHaveLength(2);
     expect(json.entries.find((e: { instance_id: string }) => e.instance_id === DEMO.instances.catalogCache)).toEqual({
       key: `${DEMO.projectId}/${DEMO.instances.catalogCache}`, project_id: DEMO.projectId, instance_id: DEMO.instances.catalogCache, status_filter: null,
+      lookup: 'bigkey-tasks', keys: false, key_names: false, autoscan: false,
       source: 'emulator', region: null, endpoint: emulator.url, fetched_at: '2026-01-01T00:00:00.000Z', age_seconds: 885_600, count: 5, stale: null,
     });
     expect((await list([], { COLUMNS: '60', DCS_BIGKEY_SNAPSHOT_MAX_AGE: '7d' })).stdout.split('\n').every((l) => l.length <= 60)).toBe(true);

@@ -1,9 +1,12 @@
 /**
  * A synthetic fleet for the fleet test and the fleet benchmark: instance i has a few tasks;
  * every tenth instance's newest automatic scan failed (the gate's default policy blocks it).
+ * In the emulator data (fleetEmulatorData) its successful tasks found keys — a 12 MB string on
+ * every thirteenth instance from the fifth, a 1 MB string and a hash elsewhere — and its
+ * automatic big key analysis is off on every seventeenth instance from the fourth.
  */
-import { BigKeyTask } from '../../lib/client/types';
-import { DEMO, EmulatorData } from '../../lib/emulator';
+import { BigKey, BigKeyTask } from '../../lib/client/types';
+import { DEMO, EmulatorData, EmulatorInstanceData } from '../../lib/emulator';
 
 export const FLEET_PROJECT = 'f1ee7000f1ee7000f1ee7000f1ee7000';
 
@@ -55,7 +58,25 @@ export function expectedFleetVerdict(i: number): 'pass' | 'blocked' {
  * create one admin request at a time.
  */
 export function fleetEmulatorData(n: number, skip: (i: number) => boolean = () => false): EmulatorData {
-  const instances: Record<string, { name: string; tasks: BigKeyTask[] }> = {};
-  for (let i = 0; i < n; i++) if (!skip(i)) instances[fleetInstanceId(i)] = { name: `cache-${i}`, tasks: fleetInstanceTasks(i) };
+  const instances: Record<string, EmulatorInstanceData> = {};
+  for (let i = 0; i < n; i++) {
+    if (skip(i)) continue;
+    instances[fleetInstanceId(i)] = {
+      name: `cache-${i}`,
+      tasks: fleetInstanceTasks(i).map((t) => (t.status === 'success' ? { ...t, keys: fleetInstanceKeys(i) } : t)),
+      bigkey_autoscan: { enable_auto_scan: !fleetAutoScanOff(i), schedule_at: fleetAutoScanOff(i) ? [] : ['02:00'] },
+    };
+  }
   return { credentials: [{ access_key: DEMO.accessKey, secret_key: DEMO.secretKey }], projects: { [FLEET_PROJECT]: { instances } } };
+}
+
+/** The keys each successful scan of instance i found: a 12 MB string when i % 13 === 5. */
+export function fleetInstanceKeys(i: number): BigKey[] {
+  const string: BigKey = { name: `cache:${i}:blob`, type: 'string', db: 0, size: i % 13 === 5 ? 12 * 1024 * 1024 : 1024 * 1024, unit: 'byte', shard: `10.0.${i % 8}.1:6379` };
+  return [string, { name: `cache:${i}:index`, type: 'hash', db: 0, size: 2_000 + i, unit: 'count' }];
+}
+
+/** Whether automatic big key analysis is off for instance i. */
+export function fleetAutoScanOff(i: number): boolean {
+  return i % 17 === 4;
 }

@@ -122,10 +122,17 @@ export function expectGateJsonSchema(doc: any): void {
   expect(doc.summary.total).toBe(doc.instances.length);
   for (const v of verdicts) expect(doc.summary[v]).toBe(doc.instances.filter((i: any) => i.verdict === v).length);
   for (const i of doc.instances) {
-    expect(Object.keys(i).sort()).toEqual(['findings', 'instance_id', 'latest_auto', 'lookup_error', 'name', 'policies', 'project_id', 'tasks_read', 'verdict']);
-    // Which task policies were evaluated: never none (a gate that checks nothing must not run).
+    expect(Object.keys(i).sort()).toEqual(['auto_scan', 'big_keys', 'findings', 'instance_id', 'latest_auto', 'lookup_error', 'name', 'policies', 'project_id', 'tasks_read', 'verdict']);
+    // Which policies were evaluated: never none (a gate that checks nothing must not run).
     expect(i.policies.length).toBeGreaterThan(0);
-    for (const p of i.policies) expect(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task']).toContain(p);
+    for (const p of i.policies) expect(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task', 'big-keys', 'auto-scan-enabled']).toContain(p);
+    // Keys and settings only where their policy was evaluated and the lookup did not fail; never a key's name.
+    if (i.big_keys !== null) {
+      expect(i.policies).toContain('big-keys');
+      expect(Object.keys(i.big_keys).sort()).toEqual(['finished_at', 'largest_collection', 'largest_string', 'num', 'task_id']);
+      for (const key of [i.big_keys.largest_string, i.big_keys.largest_collection]) if (key !== null) expect(Object.keys(key).sort()).toEqual(['db', 'shard', 'size', 'type', 'unit']);
+    }
+    if (i.auto_scan !== null) expect(i.policies).toContain('auto-scan-enabled');
     expect(i.name === null || typeof i.name === 'string').toBe(true);
     expect(i.instance_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(i.project_id).toMatch(/^[0-9a-f]{32}$/);
@@ -137,7 +144,7 @@ export function expectGateJsonSchema(doc: any): void {
     expect(i.tasks_read === null || Number.isInteger(i.tasks_read)).toBe(true);
     for (const f of i.findings) {
       expect(Object.keys(f).sort()).toEqual(['message', 'policy', 'severity', 'task_id']);
-      expect(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task', 'lookup-failed']).toContain(f.policy);
+      expect(['latest-auto-failed', 'max-auto-scan-age', 'require-successful-scan', 'stuck-task', 'big-keys', 'auto-scan-enabled', 'lookup-failed']).toContain(f.policy);
       expect(['error', 'warning']).toContain(f.severity);
     }
     if (i.lookup_error !== null) expect(Object.keys(i.lookup_error).sort()).toEqual(['error_code', 'name', 'request_id', 'status']);

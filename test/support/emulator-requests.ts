@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import { authorizationHeader, formatSdkDate } from '../../lib/client/signer';
+import { DEMO, EmulatorData, EmulatorProcess, spawnEmulator } from '../../lib/emulator';
 
 export interface SignedRequestOptions {
   readonly method?: 'GET' | 'POST' | 'DELETE' | 'PUT';
@@ -90,8 +91,43 @@ export function listPath(projectId: string, instanceId: string): string {
   return `/v2/${projectId}/instances/${instanceId}/bigkey-tasks`;
 }
 
-export function taskPath(projectId: string, instanceId: string, taskId?: string): string {
-  return `/v2/${projectId}/instances/${instanceId}/bigkey-task${taskId === undefined ? '' : `/${taskId}`}`;
+export function taskPath(projectId: string, instanceId: string, taskId?: string, kind: 'bigkey' | 'hotkey' = 'bigkey'): string {
+  return `/v2/${projectId}/instances/${instanceId}/${kind}-task${taskId === undefined ? '' : `/${taskId}`}`;
+}
+
+export function hotListPath(projectId: string, instanceId: string): string {
+  return `/v2/${projectId}/instances/${instanceId}/hotkey-tasks`;
+}
+
+export function autoscanPath(projectId: string, instanceId: string, kind: 'bigkey' | 'hotkey' = 'bigkey'): string {
+  return `/v2/${projectId}/instances/${instanceId}/${kind}/autoscan`;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface SignedEmulatorContext {
+  readonly emulator: EmulatorProcess;
+  /** Signs with the demo credentials unless a request says otherwise. */
+  readonly dcs: SignedRequester;
+}
+
+/**
+ * An emulator process serving `data()` for a test file, and a requester signing with the demo
+ * credentials; faults and stats cleared before each test. The fields are set once the tests run.
+ */
+export function useSignedEmulator(data: () => EmulatorData): SignedEmulatorContext {
+  const context = {} as { emulator: EmulatorProcess; dcs: SignedRequester };
+  beforeAll(async () => {
+    context.emulator = await spawnEmulator({ data: data(), quiet: true });
+    context.dcs = new SignedRequester(context.emulator.url, { accessKey: DEMO.accessKey, secretKey: DEMO.secretKey });
+  });
+  afterAll(async () => {
+    await context.dcs?.close();
+    await context.emulator?.stop();
+  });
+  beforeEach(async () => {
+    await context.emulator.admin.clearFaults();
+    await context.emulator.admin.resetStats();
+  });
+  return context;
+}

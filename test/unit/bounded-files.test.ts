@@ -46,7 +46,13 @@ describe('snapshot file errors never quote the file', () => {
     ['a key that is no lookup key', JSON.stringify({ version: 1, entries: { 'hunter2-SECRET': entry() } }), /entry #1 \(its key is not <project id>\/<instance id>\): the key is not/],
     ['a record with a bad status', JSON.stringify({ version: 1, entries: { [`${P}/${A}`]: entry({ count: 1, records: [{ id: 't', scan_type: 'auto', status: 'hunter2-SECRET', created_at: '2026-11-28T12:00:00.000Z' }] }) } }), new RegExp(`entry ${P}/${A}: records\\[0\\]\\.status is not one of waiting, running, success, failed`)],
     ['an endpoint that is no base URL', JSON.stringify({ version: 1, entries: { [`${P}/${A}`]: entry({ region: null, endpoint: 'hunter2-SECRET' }) } }), /endpoint is not null or a base URL/],
-    ['a mismatched key', JSON.stringify({ version: 1, entries: { [`${P}/${A}`]: entry({ instance_id: 'hunter2-SECRET' }) } }), /project_id, instance_id and status_filter do not match its key/],
+    ['a mismatched key', JSON.stringify({ version: 1, entries: { [`${P}/${A}`]: entry({ instance_id: 'hunter2-SECRET' }) } }), /project_id, instance_id, status_filter and what it holds \(kind, keys, autoscan\) do not match its key/],
+    ['keys under a key that does not say so', JSON.stringify({ version: 1, entries: { [`${P}/${A}`]: entry({ keys: null }) } }), /what it holds \(kind, keys, autoscan\) do not match its key/],
+    ['an unknown kind', JSON.stringify({ version: 1, entries: { [`${P}/${A}`]: entry({ kind: 'hunter2-SECRET' }) } }), /kind is not absent or one of hotkey-tasks/],
+    ['a key name where names were not to be kept', JSON.stringify({ version: 1, entries: { [`${P}/${A}?keys=1`]: entry({ keys: { task_id: 't', scan_type: 'auto', finished_at: null, num: 1, keys: [{ name: 'hunter2-SECRET', type: 'hash', size: 1, unit: 'count', db: 0 }] } }) } }), new RegExp(`entry ${P}/${A}\\?keys=1: keys\\.keys\\[0\\]\\.name is not absent \\(key names were not to be kept\\)`)],
+    ['a key of a bad size', JSON.stringify({ version: 1, entries: { [`${P}/${A}?keys=1`]: entry({ keys: { task_id: 't', scan_type: 'auto', finished_at: null, num: 1, keys: [{ type: 'hash', size: 'hunter2-SECRET', unit: 'count', db: 0 }] } }) } }), /keys\.keys\[0\]\.size is not an integer >= 0/],
+    ['a key count that does not match', JSON.stringify({ version: 1, entries: { [`${P}/${A}?keys=1`]: entry({ keys: { task_id: 't', scan_type: 'auto', finished_at: null, num: 2, keys: [] } }) } }), /keys\.num does not match the number of keys/],
+    ['bad autoscan settings', JSON.stringify({ version: 1, entries: { [`${P}/${A}?autoscan=1`]: entry({ autoscan: { instance_id: A, enable_auto_scan: 'hunter2-SECRET', schedule_at: [] } }) } }), /autoscan\.enable_auto_scan is not true or false/],
   ])('%s', (_what, content, message) => {
     const text = snapshotError(file('snapshot.json', content));
     expect(text).toMatch(message);

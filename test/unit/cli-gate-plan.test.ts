@@ -33,7 +33,7 @@ function fleet(content: unknown): string {
 const GATE_SPECS = {
   'instance-id': { type: 'string' }, name: { type: 'string' }, 'project-id': { type: 'string' }, region: { type: 'string' }, endpoint: { type: 'string' },
   fleet: { type: 'string' }, 'fail-on-latest-auto-failed': { type: 'boolean' }, 'no-latest-auto-failed': { type: 'boolean' }, 'max-auto-age': { type: 'string' }, 'require-success': { type: 'boolean' },
-  'stuck-after': { type: 'string' }, 'warn-only': { type: 'string' }, format: { type: 'string' }, concurrency: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'stuck-after': { type: 'string' }, 'max-big-keys': { type: 'string' }, 'max-string-size': { type: 'string' }, 'max-members': { type: 'string' }, 'require-auto-scan': { type: 'boolean' }, 'warn-only': { type: 'string' }, format: { type: 'string' }, concurrency: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 const plan = (args: string[], env: NodeJS.ProcessEnv = ENV) => planGate(parseFlags(args, GATE_SPECS), env);
 
@@ -87,7 +87,7 @@ describe('one instance', () => {
   it('--no-latest-auto-failed turns the headline off; with nothing else on it is a usage error', () => {
     expect(plan(['--instance-id', A, '--no-latest-auto-failed', '--stuck-after', '6h']).targets[0].policies).toEqual({ stuckTask: { maxDurationMs: 6 * 3_600_000, severity: 'error' }, onLookupFailure: 'error' });
     expect(() => plan(['--instance-id', A, '--no-latest-auto-failed'])).toThrow(UsageError);
-    expect(() => plan(['--instance-id', A, '--no-latest-auto-failed'])).toThrow(/so the gate would check nothing; add --max-auto-age, --require-success or --stuck-after/);
+    expect(() => plan(['--instance-id', A, '--no-latest-auto-failed'])).toThrow(/so the gate would check nothing; add --max-auto-age, --require-success, --stuck-after, --max-big-keys, --max-string-size, --max-members or --require-auto-scan/);
     expect(() => plan(['--instance-id', A, '--no-latest-auto-failed', '--fail-on-latest-auto-failed'])).toThrow(/contradict each other/);
     expect(() => plan(['--instance-id', A, '--no-latest-auto-failed', '--warn-only', 'latest-auto-failed', '--require-success'])).toThrow(/--warn-only names latest-auto-failed, which is not enabled/);
   });
@@ -97,6 +97,58 @@ describe('one instance', () => {
     expect(() => plan(['--instance-id', A, '--stuck-after', '99999999999d'])).toThrow('invalid --stuck-after "99999999999d": a duration must be from 1s to 3650d (10 years)');
     expect(() => plan(['--instance-id', A, '--max-auto-age', '12h1d'])).toThrow(/invalid --max-auto-age "12h1d": expected a duration such as/);
     expect(() => plan(['--instance-id', A, '--max-auto-age', '604800000'])).toThrow(/invalid --max-auto-age "604800000": expected a duration/);
+  });
+});
+
+describe('key and autoscan policies', () => {
+  it('the three key flags make one big-keys policy (sizes 1024-based); --require-auto-scan adds auto-scan-enabled', () => {
+    const [target] = plan(['--instance-id', A, '--max-big-keys', '10', '--max-string-size', '10MB', '--max-members', '5000', '--require-auto-scan']).targets;
+    expect(target.policies).toMatchObject({ latestAutoFailed: 'error', bigKeys: { maxCount: 10, maxStringBytes: 10 * 1024 * 1024, maxMembers: 5000, severity: 'error' }, autoScanEnabled: 'error' });
+    expect(plan(['--instance-id', A, '--max-string-size', '512kb']).targets[0].policies.bigKeys).toEqual({ maxStringBytes: 512 * 1024, severity: 'error' });
+    expect(plan(['--instance-id', A, '--max-big-keys', '0']).targets[0].policies.bigKeys).toEqual({ maxCount: 0, severity: 'error' });
+  });
+
+  it('any of them alone is a gate that checks something (the headline off)', () => {
+    expect(plan(['--instance-id', A, '--no-latest-auto-failed', '--require-auto-scan']).targets[0].policies).toEqual({ autoScanEnabled: 'error', onLookupFailure: 'error' });
+    expect(plan(['--instance-id', A, '--no-latest-auto-failed', '--max-members', '1']).targets[0].policies.bigKeys).toEqual({ maxMembers: 1, severity: 'error' });
+  });
+
+  it.each<[string[], RegExp]>([
+    [['--max-string-size', '10 MB'], /invalid --max-string-size "10 MB": expected a size in bytes such as 10MB/],
+    [['--max-string-size', '1.5MB'], /invalid --max-string-size "1\.5MB"/],
+    [['--max-string-size', '1GB'], /invalid --max-string-size "1GB": a size must be a whole number of bytes from 0B to 512MB/],
+    [['--max-big-keys=-1'], /invalid --max-big-keys "-1": expected an integer from 0 to 1000000/],
+    [['--max-members', 'many'], /invalid --max-members "many"/],
+    [['--max-members', '4294967296'], /invalid --max-members "4294967296": expected an integer from 0 to 4294967295/],
+  ])('refuses %j, naming the flag and the value', (args, message) => {
+    expect(() => plan(['--instance-id', A, ...args])).toThrow(message);
+  });
+
+  it('--warn-only lowers them by any of their names, and refuses them when not enabled', () => {
+    const policies = plan(['--instance-id', A, '--max-string-size', '1MB', '--require-auto-scan', '--warn-only', 'max-string-size,require-auto-scan']).targets[0].policies;
+    expect(policies.bigKeys?.severity).toBe('warning');
+    expect(policies.autoScanEnabled).toBe('warning');
+    expect(plan(['--instance-id', A, '--max-members', '1', '--warn-only', 'big-keys']).targets[0].policies.bigKeys?.severity).toBe('warning');
+    expect(() => plan(['--instance-id', A, '--warn-only', 'big-keys'])).toThrow('--warn-only names big-keys, which is not enabled: add --max-big-keys N, --max-string-size SIZE or --max-members N');
+    expect(() => plan(['--instance-id', A, '--warn-only', 'require-auto-scan'])).toThrow(/--warn-only names require-auto-scan, which is not enabled: add --require-auto-scan/);
+  });
+
+  it('fleet files: bigKeys and autoScanEnabled per layer; an entry\'s bigKeys replaces the flags\' limits as a whole', () => {
+    const file = fleet({
+      defaults: { policies: { autoScanEnabled: 'warning' } },
+      instances: [
+        { instance_id: A, policies: { bigKeys: { maxCount: 5, $comment: 'five at most' } } },
+        { instance_id: B, policies: { bigKeys: 'off', autoScanEnabled: null } },
+      ],
+    });
+    const [a, b] = plan(['--fleet', file, '--max-string-size', '10MB']).targets;
+    expect(a.policies).toMatchObject({ bigKeys: { maxCount: 5, severity: 'error' }, autoScanEnabled: 'warning' });
+    expect(a.policies.bigKeys?.maxStringBytes).toBeUndefined();
+    expect(b.policies.bigKeys).toBeUndefined();
+    expect(b.policies.autoScanEnabled).toBeUndefined();
+    expect(() => plan(['--fleet', fleet({ instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes: '600MB' } } }] })])).toThrow(/instances\[0\]\.policies\.bigKeys\.maxStringBytes "600MB": a size must be a whole number of bytes from 0B to 512MB/);
+    expect(() => plan(['--fleet', fleet({ instances: [{ instance_id: A, policies: { bigKeys: {} } }] })])).toThrow(/instances\[0\]\.policies\.bigKeys sets no limit/);
+    expect(() => plan(['--fleet', fleet({ instances: [{ instance_id: A, policies: { hotKeys: { maxCount: 1 } } }] })])).toThrow(/instances\[0\]\.policies has an unknown field "hotKeys"/);
   });
 });
 

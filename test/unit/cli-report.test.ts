@@ -77,6 +77,8 @@ describe('json', () => {
       verdict: 'pass',
       latest_auto: { id: 't-1', status: 'success', created_at: '2026-11-28T02:00:00.412Z', started_at: '2026-11-28T02:00:03.118Z', finished_at: '2026-11-28T02:01:47.905Z', age_seconds: 122052 },
       tasks_read: 12,
+      big_keys: null,
+      auto_scan: null,
       policies: ['latest-auto-failed'],
       findings: [],
       lookup_error: null,
@@ -204,5 +206,65 @@ describe('tables', () => {
     expect(taskDuration({ id: 'w', scan_type: 'manual', status: 'waiting', created_at: '2026-11-28T09:59:00.000Z' }, now)).toBe('waiting 1m');
     const text = renderTasksTable({ instance_id: A, count: 0, records: [] }, 'emulator', undefined, now);
     expect(text).toBe(`instance ${A}: 0 tasks (showing all, newest first; source: emulator)\n(no tasks)\n`);
+  });
+});
+
+describe('reports where keys were read (a key policy)', () => {
+  const keyed: InstanceResult[] = [
+    {
+      name: 'feed-cache', instanceId: A, projectId: P, verdict: 'blocked', latestAuto: auto('t-1', 'success'), latestAutoAgeMs: 60_000, tasksRead: 3,
+      policies: [HEADLINE, { policy: 'big-keys', severity: 'error', limit: 'string 10MB' }, { policy: 'auto-scan-enabled', severity: 'error' }],
+      keyScan: { task_id: 't-1', scan_type: 'auto', finished_at: '2026-11-28T02:01:47.905Z', num: 3, keys: [
+        { type: 'string', size: 20_971_520, unit: 'byte', shard: '192.168.3.21:6379', db: 0 },
+        { type: 'set', size: 684_210, unit: 'count', db: 0 },
+        { type: 'string', size: 524_288, unit: 'byte', db: 0 },
+      ] },
+      autoscan: { instance_id: A, enable_auto_scan: true, schedule_at: ['04:00'] },
+      findings: [{ policy: 'big-keys', severity: 'error', instanceId: A, message: 'a string key of 20 MB', taskId: 't-1', short: 'string key of 20 MB, limit 10 MB' }],
+    },
+    { name: 'reports-cache', instanceId: B, projectId: P, verdict: 'blocked', tasksRead: 1, policies: [HEADLINE, { policy: 'big-keys', severity: 'error', limit: 'string 10MB' }], keyScan: null, findings: [{ policy: 'big-keys', severity: 'error', instanceId: B, message: 'no successful scan', short: 'no successful scan to check the keys of' }] },
+    { instanceId: C, projectId: P, verdict: 'pass', tasksRead: 1, policies: [HEADLINE, { policy: 'big-keys', severity: 'error', limit: 'string 10MB' }], keyScan: { task_id: 't-9', scan_type: 'manual', finished_at: null, num: 0, keys: [] }, findings: [] },
+  ];
+  const keyedReport = buildReport(keyed, AT);
+
+  it('json: the scan, its largest string and collection (never a name), and the settings', () => {
+    const doc = toGateJson(keyedReport);
+    expect(doc.instances[0].big_keys).toEqual({
+      task_id: 't-1', finished_at: '2026-11-28T02:01:47.905Z', num: 3,
+      largest_string: { type: 'string', size: 20_971_520, unit: 'byte', shard: '192.168.3.21:6379', db: 0 },
+      largest_collection: { type: 'set', size: 684_210, unit: 'count', shard: null, db: 0 },
+    });
+    expect(doc.instances[0].auto_scan).toEqual({ enable_auto_scan: true, schedule_at: ['04:00'], updated_at: null });
+    expect(doc.instances[1].big_keys).toEqual({ task_id: null, finished_at: null, num: null, largest_string: null, largest_collection: null });
+    expect(doc.instances[2].big_keys).toMatchObject({ task_id: 't-9', num: 0, largest_string: null });
+    expect(doc.instances.map((i) => i.policies)).toEqual([['latest-auto-failed', 'big-keys', 'auto-scan-enabled'], ['latest-auto-failed', 'big-keys'], ['latest-auto-failed', 'big-keys']]);
+  });
+
+  it('table: a LARGEST KEYS column, and the reason of each limit broken', () => {
+    const lines = renderGateTable(keyedReport).split('\n');
+    expect(lines[2].split(/\s{2,}/)).toEqual(['VERDICT', 'NAME', 'INSTANCE', 'LATEST AUTO', 'AUTO TASK', 'FINISHED', 'AGE', 'TASKS', 'LARGEST KEYS', 'POLICIES', 'REASON']);
+    expect(lines[3].split(/\s{2,}/).slice(8)).toEqual(['string 20 MB; set 684,210 members', 'latest-auto-failed, big-keys string 10MB, auto-scan-enabled', 'string key of 20 MB, limit 10 MB']);
+    expect(lines[4].split(/\s{2,}/).slice(7)).toEqual(['1', 'no successful scan', 'latest-auto-failed, big-keys string 10MB', 'no successful scan to check the keys of']);
+    expect(lines[5].split(/\s{2,}/)[8]).toBe('no big keys');
+    // On a narrow terminal the largest keys move under the row, labelled, like the policies.
+    const narrow = renderGateTable(keyedReport, { width: 100 }).split('\n');
+    for (const line of narrow) expect(line.length).toBeLessThanOrEqual(100);
+    expect(narrow).toContain('    largest keys: string 20 MB; set 684,210 members');
+  });
+
+  it('markdown: a Largest keys column and line; github: the largest keys per instance', () => {
+    const md = renderGateMarkdown(keyedReport);
+    expect(md).toContain('| | Name | Instance | Latest automatic scan | Finished | Age | Largest keys | Policies | Reason |\n|---|---|---|---|---|---|---|---|---|\n');
+    expect(md).toContain(`| ⛔ | feed-cache | \`${A}\` | success \`t-1\` | 2026-11-28T02:01:47.905Z | 1m ago | string 20 MB; set 684,210 members | latest-auto-failed, big-keys string 10MB, auto-scan-enabled | string key of 20 MB, limit 10 MB |`);
+    expect(md).toContain('Policies evaluated: latest-auto-failed, big-keys string 10MB, auto-scan-enabled\\\nLargest keys: string 20 MB; set 684,210 members\n\n- **big-keys** (error)');
+    const github = renderGateGithub(keyedReport);
+    expect(github).toContain(`- feed-cache (${A}): blocked; policies: latest-auto-failed, big-keys string 10MB, auto-scan-enabled; largest keys: string 20 MB; set 684,210 members\n`);
+    expect(github).toContain(`- reports-cache (${B}): blocked; policies: latest-auto-failed, big-keys string 10MB; largest keys: no successful scan\n`);
+  });
+
+  it('reports without a key policy keep their columns (no Largest keys)', () => {
+    expect(renderGateMarkdown(report)).not.toContain('Largest keys');
+    expect(renderGateTable(report)).not.toContain('LARGEST KEYS');
+    expect(renderGateGithub(report)).not.toContain('largest keys');
   });
 });

@@ -243,7 +243,7 @@ describe('resolveGatePolicies', () => {
     [{ stuckTask: { maxDuration: '2h', severity: 'info' } }, /invalid gates\.stuckTask\.severity "info"/],
     [{ requireSuccessfulScan: true }, /invalid gates\.requireSuccessfulScan true/],
     [{ onLookupFailure: 'ignore' }, /invalid gates\.onLookupFailure "ignore"/],
-    [{ maxAge: '7d' }, /unknown gates policy "maxAge": expected one of latestAutoFailed, maxAutoScanAge, requireSuccessfulScan, stuckTask, onLookupFailure/],
+    [{ maxAge: '7d' }, /unknown gates policy "maxAge": expected one of latestAutoFailed, maxAutoScanAge, requireSuccessfulScan, stuckTask, bigKeys, autoScanEnabled, onLookupFailure/],
   ])('rejects %j with a DcsConfigError naming the value', (policies, message) => {
     expect(() => resolveGatePolicies(policies as unknown as GatePolicies)).toThrow(DcsConfigError);
     expect(() => resolveGatePolicies(policies as unknown as GatePolicies)).toThrow(message);

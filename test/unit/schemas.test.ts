@@ -61,6 +61,13 @@ const corpus: [string, unknown, boolean][] = [
   ['the headline "off" with another policy on', { instances: [{ instance_id: A, policies: { latestAutoFailed: 'off', stuckTask: { maxDuration: '6h' } } }] }, true],
   ['the headline off in defaults, on again in an entry', { defaults: { policies: { latestAutoFailed: 'off', requireSuccessfulScan: 'error' } }, instances: [{ instance_id: A, policies: { latestAutoFailed: 'warning', requireSuccessfulScan: null } }] }, true],
   ['a region outside the list, with HW_CLOUD', { instances: [{ instance_id: A, region: 'xx-private-1' }] }, true],
+  ['the key and autoscan policies', { defaults: { policies: { bigKeys: { maxCount: 10, maxStringBytes: '10MB', maxMembers: 5000, severity: 'warning', $comment: 'x' }, autoScanEnabled: 'error' } }, instances: [{ instance_id: A }] }, true],
+  ['one key limit, in bytes', { instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes: 10_485_760 } } }] }, true],
+  ['sizes in every unit and case', { instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes: '512kib' } } }, { instance_id: B, policies: { bigKeys: { maxStringBytes: '300Mb' } } }] }, true],
+  ['zero limits (no big key at all)', { instances: [{ instance_id: A, policies: { bigKeys: { maxCount: 0, maxStringBytes: 0, maxMembers: 0 } } }] }, true],
+  ['the largest limits', { instances: [{ instance_id: A, policies: { bigKeys: { maxCount: 1_000_000, maxStringBytes: 536_870_912, maxMembers: 4_294_967_295 } } }] }, true],
+  ['key and autoscan policies turned off', { defaults: { policies: { bigKeys: 'off', autoScanEnabled: null } }, instances: [{ instance_id: A }] }, true],
+  ['the autoscan policy alone, headline off', { instances: [{ instance_id: A, policies: { latestAutoFailed: 'off', autoScanEnabled: 'warning' } }] }, true],
   ['not JSON', '{"instances": [', false],
   ['not an object', [{ instance_id: A }], false],
   ['no instances', { defaults: {} }, false],
@@ -107,6 +114,20 @@ const corpus: [string, unknown, boolean][] = [
   ['a null severity in a duration policy', { instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h', severity: null } } }] }, false],
   ['an unknown field in a duration policy', { instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h', max: '2h' } } }] }, false],
   ['policies that are no object', { instances: [{ instance_id: A, policies: ['latestAutoFailed'] }] }, false],
+  ['a key policy with no limit', { instances: [{ instance_id: A, policies: { bigKeys: { severity: 'warning' } } }] }, false],
+  ['an empty key policy', { instances: [{ instance_id: A, policies: { bigKeys: {} } }] }, false],
+  ['a key policy as a severity', { instances: [{ instance_id: A, policies: { bigKeys: 'error' } }] }, false],
+  ['a size with a space', { instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes: '10 MB' } } }] }, false],
+  ['a decimal size', { instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes: '1.5MB' } } }] }, false],
+  ['a size in megabits-looking units', { instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes: '10M' } } }] }, false],
+  ['a size above 512MB in bytes', { instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes: 536_870_913 } } }] }, false],
+  ['a negative count', { instances: [{ instance_id: A, policies: { bigKeys: { maxCount: -1 } } }] }, false],
+  ['a fractional member count', { instances: [{ instance_id: A, policies: { bigKeys: { maxMembers: 10.5 } } }] }, false],
+  ['members as text', { instances: [{ instance_id: A, policies: { bigKeys: { maxMembers: '5000' } } }] }, false],
+  ['more members than Redis holds', { instances: [{ instance_id: A, policies: { bigKeys: { maxMembers: 4_294_967_296 } } }] }, false],
+  ['an unknown key limit', { instances: [{ instance_id: A, policies: { bigKeys: { maxKeys: 3 } } }] }, false],
+  ['the hot key policy (the gate reads big keys)', { instances: [{ instance_id: A, policies: { hotKeys: { maxCount: 3 } } }] }, false],
+  ['autoScanEnabled as true', { instances: [{ instance_id: A, policies: { autoScanEnabled: true } }] }, false],
   ['defaults that is no object', { defaults: null, instances: [{ instance_id: A }] }, false],
 ];
 
@@ -127,8 +148,14 @@ describe('the fleet file schema', () => {
         { arbitrary: fc.record({ [field]: duration, severity: mostly([undefined, 'error', 'warning'], ['fatal']), $comment: mostly([undefined, 'x'], []), extra: mostly([undefined], [1]) }, { requiredKeys: [] }), weight: 6 },
         { arbitrary: mostly([null, 'off', undefined], ['2h', 'OFF', []]), weight: 2 },
       );
+    const size = mostly(['10MB', '512kb', '512MiB', 0, 10_485_760, 536_870_912, '20971520'], [-1, 1.5, 536_870_913, '10 MB', '1.5MB', '10M', '', null, true]);
+    const count = (max: number) => mostly([0, 10, max], [-1, 0.5, max + 1, '10', null]);
+    const keyPolicy = fc.oneof(
+      { arbitrary: fc.record({ maxCount: count(1_000_000), maxStringBytes: size, maxMembers: count(4_294_967_295), severity: mostly([undefined, 'error', 'warning'], ['fatal']), $comment: mostly([undefined, 'x'], []), extra: mostly([undefined], [1]) }, { requiredKeys: [] }), weight: 6 },
+      { arbitrary: mostly([null, 'off', undefined], ['error', []]), weight: 2 },
+    );
     const policies = fc.record(
-      { latestAutoFailed: severity, maxAutoScanAge: durationPolicy('maxAge'), requireSuccessfulScan: severity, stuckTask: durationPolicy('maxDuration'), onLookupFailure: severity, unknown: mostly([undefined], ['x']) },
+      { latestAutoFailed: severity, maxAutoScanAge: durationPolicy('maxAge'), requireSuccessfulScan: severity, stuckTask: durationPolicy('maxDuration'), bigKeys: keyPolicy, autoScanEnabled: severity, onLookupFailure: severity, unknown: mostly([undefined], ['x']) },
       { requiredKeys: [] },
     );
     const location = {
@@ -173,7 +200,7 @@ describe('the fleet file schema', () => {
     expect(seen.invalid).toBeGreaterThan(20);
   });
 
-  it('what it cannot say, the command checks: an instance listed twice; a region outside the list without HW_CLOUD; http:// beyond loopback; a text duration past 3650d; all policies off across layers', () => {
+  it('what it cannot say, the command checks: an instance listed twice; a region outside the list without HW_CLOUD; http:// beyond loopback; a text duration past 3650d; a text size past 512MB; all policies off across layers', () => {
     const twice = { instances: [{ instance_id: A }, { instance_id: A.toUpperCase() }] };
     expect([validFleet(twice), parserAccepts(twice)]).toEqual([true, false]);
     const privateRegion = { instances: [{ instance_id: A, region: 'xx-private-1' }] };
@@ -184,6 +211,10 @@ describe('the fleet file schema', () => {
     for (const maxAge of ['3651d', '522w', '99999999999d', `1${'0'.repeat(400)}d`]) {
       const tooLong = { defaults: { policies: { maxAutoScanAge: { maxAge } } }, instances: [{ instance_id: A }] };
       expect([maxAge, validFleet(tooLong), parserSays(tooLong)]).toEqual([maxAge, true, expect.stringMatching(/a duration must be from 1s to 3650d/)]);
+    }
+    for (const maxStringBytes of ['513MB', '1GB', '9999999999999999']) {
+      const tooBig = { instances: [{ instance_id: A, policies: { bigKeys: { maxStringBytes } } }] };
+      expect([maxStringBytes, validFleet(tooBig), parserSays(tooBig)]).toEqual([maxStringBytes, true, expect.stringMatching(/a size must be a whole number of bytes from 0B to 512MB/)]);
     }
     const allOff = { defaults: { policies: { latestAutoFailed: 'off' } }, instances: [{ instance_id: A, policies: { stuckTask: { maxDuration: '1h' } } }, { instance_id: B }] };
     expect([validFleet(allOff), parserSays(allOff)]).toEqual([true, expect.stringMatching(ALL_OFF)]);
@@ -207,6 +238,14 @@ describe('the dcs-bigkey-gate/v1 report schema', () => {
       { instanceId: B, projectId: P, verdict: 'pass', policies: [{ policy: 'require-successful-scan', severity: 'error' }], tasksRead: 0, findings: [] },
       { instanceId: B, projectId: P, verdict: 'error', policies: [HEADLINE], findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsNetworkError', code: 'ECONNREFUSED' } },
       { instanceId: B, projectId: P, verdict: 'error', policies: [HEADLINE, { policy: 'stuck-task', severity: 'error', limit: '6h' }, { policy: 'require-successful-scan', severity: 'warning' }], findings: [{ policy: 'lookup-failed', severity: 'error', instanceId: B, message: 'm' }], lookupError: { name: 'DcsApiError', status: 400, errorCode: 'DCS.4919', requestId: 'r' } },
+      {
+        instanceId: A, projectId: P, verdict: 'blocked', policies: [HEADLINE, { policy: 'big-keys', severity: 'error', limit: 'string 10MB' }, { policy: 'auto-scan-enabled', severity: 'warning' }], latestAuto: task('t', 'success', true), latestAutoAgeMs: 5, tasksRead: 2,
+        keyScan: { task_id: 't', scan_type: 'auto', finished_at: '2026-11-28T02:01:47.905Z', num: 2, keys: [{ type: 'string', size: 20_971_520, unit: 'byte', shard: '192.168.3.21:6379', db: 0 }, { type: 'set', size: 9, unit: 'count', db: 3 }] },
+        autoscan: { instance_id: A, enable_auto_scan: false, schedule_at: [], updated_at: '2026-09-14T10:02:51.000Z' },
+        findings: [{ policy: 'big-keys', severity: 'error', instanceId: A, message: 'm', taskId: 't' }, { policy: 'auto-scan-enabled', severity: 'warning', instanceId: A, message: 'm' }],
+      },
+      { instanceId: B, projectId: P, verdict: 'blocked', policies: [{ policy: 'big-keys', severity: 'error', limit: 'count 0' }], tasksRead: 0, keyScan: null, autoscan: { instance_id: B, enable_auto_scan: true, schedule_at: ['02:00'] }, findings: [{ policy: 'big-keys', severity: 'error', instanceId: B, message: 'm' }] },
+      { instanceId: B, projectId: P, verdict: 'pass', policies: [{ policy: 'big-keys', severity: 'error', limit: 'members 5' }], tasksRead: 1, keyScan: { task_id: 't', scan_type: 'manual', finished_at: null, num: 0, keys: [] }, findings: [] },
     ),
   );
 
@@ -235,5 +274,11 @@ describe('the dcs-bigkey-gate/v1 report schema', () => {
     expect(validReport({ ...good, instances: [{ ...passing, policies: [] }] })).toBe(false); // a gate that checks nothing never passes
     expect(validReport({ ...good, instances: [{ ...passing, policies: ['lookup-failed'] }] })).toBe(false); // not a task policy
     expect(validReport({ ...good, instances: [{ ...passing, policies: ['stuck-task', 'stuck-task'] }] })).toBe(false);
+    const key = { type: 'string', size: 1, unit: 'byte', shard: null, db: 0 };
+    const bigKeys = { task_id: 't', finished_at: null, num: 1, largest_string: key, largest_collection: null };
+    expect(validReport({ ...good, instances: [{ ...passing, big_keys: bigKeys }] })).toBe(true);
+    expect(validReport({ ...good, instances: [{ ...passing, big_keys: { ...bigKeys, largest_string: { ...key, name: 'customer:key' } } }] })).toBe(false); // never a key's name
+    expect(validReport({ ...good, instances: [{ ...passing, big_keys: { ...bigKeys, largest_string: { ...key, db: 256 } } }] })).toBe(false);
+    expect(validReport({ ...good, instances: [{ ...passing, auto_scan: { enable_auto_scan: true, schedule_at: ['24:00'], updated_at: null } }] })).toBe(false);
   });
 });

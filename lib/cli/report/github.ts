@@ -5,7 +5,8 @@
  * were left out, one `::notice` saying how many and where they all are; then a collapsed log
  * group stating each instance's verdict and the policies evaluated (plain lines, not
  * annotations, so no limit applies; each starts with "- " and is escaped like a message, so
- * none can be read as a command); then one `::notice` with the summary. (The gate command also
+ * none can be read as a command; with the largest keys where they were read); then one
+ * `::notice` with the summary. (The gate command also
  * appends the markdown report to `$GITHUB_STEP_SUMMARY`.)
  *
  * Escaping follows the runner's rules: in the message `%`, `\r` and `\n`; in property values
@@ -14,7 +15,7 @@
  */
 import { plural } from '../../client/errors';
 import { Finding } from '../../policy/gate-policy';
-import { GateReport, InstanceResult, policiesText, summaryLine, worstFirst } from './model';
+import { GateReport, InstanceResult, largestKeysText, policiesText, summaryLine, worstFirst } from './model';
 
 /** Annotations of one kind GitHub shows per step. */
 export const GITHUB_ANNOTATION_LIMIT = 10;
@@ -55,7 +56,10 @@ export function renderGateGithub(report: GateReport, options: GithubOptions = {}
     lines.push(`::notice title=${escapeProperty(`DCS big key gate: ${more} more`)}::${escapeData(`${more} more not shown as annotations (GitHub shows ${GITHUB_ANNOTATION_LIMIT} of each kind per step); ${where}`)}`);
   }
   lines.push('::group::DCS big key gate: policies evaluated per instance');
-  for (const r of report.instances) lines.push(`- ${escapeData(`${who(r)}: ${r.verdict}; policies: ${policiesText(r)}`)}`);
+  for (const r of report.instances) {
+    const keys = largestKeysText(r);
+    lines.push(`- ${escapeData(`${who(r)}: ${r.verdict}; policies: ${policiesText(r)}${keys ? `; largest keys: ${keys}` : ''}`)}`);
+  }
   lines.push('::endgroup::');
   lines.push(`::notice::${escapeData(`DCS big key gate: ${report.verdict} (exit code ${report.exitCode}); ${summaryLine(report)}`)}`);
   return lines.join('\n') + '\n';

@@ -25,14 +25,26 @@
  *         "age_seconds": n | null                     whole seconds from finished_at to the evaluation;
  *       } | null,                                     null when it has not finished
  *       "tasks_read": n | null,                       tasks read (all statuses); null when the lookup failed
- *       "policies": ["latest-auto-failed", …],        the task policies evaluated, in the order checked
+ *       "big_keys": {                                 the keys of the latest successful scan, read when
+ *         "task_id": "…" | null,                      the big-keys policy is on (added within v1);
+ *         "finished_at": "…" | null,                  task_id null: no successful scan
+ *         "num": n | null,                            keys found
+ *         "largest_string": Key | null,               Key: { "type", "size", "unit", "shard": "ip:port" | null, "db" }
+ *         "largest_collection": Key | null            (never a key's name)
+ *       } | null,                                     null when not read or the lookup failed
+ *       "auto_scan": {                                the automatic analysis settings, read when the
+ *         "enable_auto_scan": true | false,           auto-scan-enabled policy is on (added within v1)
+ *         "schedule_at": ["02:00", …], "updated_at": "…" | null
+ *       } | null,
+ *       "policies": ["latest-auto-failed", …],        the policies evaluated, in the order checked
  *                                                     ("latest-auto-failed" | "max-auto-scan-age" |
- *                                                     "require-successful-scan" | "stuck-task"); never
+ *                                                     "require-successful-scan" | "stuck-task" |
+ *                                                     "big-keys" | "auto-scan-enabled"); never
  *                                                     empty (a gate that checks nothing is a usage
  *                                                     error); for a failed lookup, those that would
  *                                                     have been (added within v1)
  *       "findings": [                                 empty when the instance passes
- *         { "policy": "latest-auto-failed" | "max-auto-scan-age" | "require-successful-scan" | "stuck-task" | "lookup-failed",
+ *         { "policy": "latest-auto-failed" | "max-auto-scan-age" | "require-successful-scan" | "stuck-task" | "big-keys" | "auto-scan-enabled" | "lookup-failed",
  *           "severity": "error" | "warning",
  *           "message": "…",                           says what, the task and its times, and what to do
  *           "task_id": "…" | null }                   the task the finding is based on
@@ -45,6 +57,8 @@
  *   ]
  * }
  */
+import { BigKey } from '../../client/types';
+import { largestCollection, largestString } from '../../policy/key-scan';
 import { GateReport, InstanceResult } from './model';
 
 export const GATE_JSON_SCHEMA = 'dcs-bigkey-gate/v1';
@@ -63,9 +77,26 @@ export interface GateJsonInstance {
     readonly age_seconds: number | null;
   } | null;
   readonly tasks_read: number | null;
+  readonly big_keys: {
+    readonly task_id: string | null;
+    readonly finished_at: string | null;
+    readonly num: number | null;
+    readonly largest_string: GateJsonKey | null;
+    readonly largest_collection: GateJsonKey | null;
+  } | null;
+  readonly auto_scan: { readonly enable_auto_scan: boolean; readonly schedule_at: readonly string[]; readonly updated_at: string | null } | null;
   readonly policies: readonly string[];
   readonly findings: readonly { readonly policy: string; readonly severity: string; readonly message: string; readonly task_id: string | null }[];
   readonly lookup_error: { readonly name: string; readonly status: number | null; readonly error_code: string | null; readonly request_id: string | null } | null;
+}
+
+/** A key in a report: its type, size and place, never its name. */
+export interface GateJsonKey {
+  readonly type: string;
+  readonly size: number;
+  readonly unit: string;
+  readonly shard: string | null;
+  readonly db: number;
 }
 
 export interface GateJson {
@@ -106,12 +137,26 @@ function instanceJson(r: InstanceResult): GateJsonInstance {
         }
       : null,
     tasks_read: r.tasksRead ?? null,
+    big_keys: r.keyScan === undefined
+      ? null
+      : {
+          task_id: r.keyScan?.task_id ?? null,
+          finished_at: r.keyScan?.finished_at ?? null,
+          num: r.keyScan?.num ?? null,
+          largest_string: keyJson(r.keyScan && largestString(r.keyScan.keys)),
+          largest_collection: keyJson(r.keyScan && largestCollection(r.keyScan.keys)),
+        },
+    auto_scan: r.autoscan ? { enable_auto_scan: r.autoscan.enable_auto_scan, schedule_at: r.autoscan.schedule_at, updated_at: r.autoscan.updated_at ?? null } : null,
     policies: r.policies.map((p) => p.policy),
     findings: r.findings.map((f) => ({ policy: f.policy, severity: f.severity, message: f.message, task_id: f.taskId ?? null })),
     lookup_error: r.lookupError
       ? { name: r.lookupError.name, status: r.lookupError.status ?? null, error_code: r.lookupError.errorCode ?? null, request_id: r.lookupError.requestId ?? null }
       : null,
   };
+}
+
+function keyJson(key: BigKey | null | undefined): GateJsonKey | null {
+  return key ? { type: key.type, size: key.size, unit: key.unit, shard: key.shard ?? null, db: key.db } : null;
 }
 
 export function renderGateJson(report: GateReport): string {

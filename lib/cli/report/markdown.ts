@@ -14,10 +14,13 @@
  * was checked),
  * and a note at the top saying what was left out and how to get every instance and message.
  *
+ * Where some instance's keys were read (a key policy), the tables have a Largest keys column
+ * and each instance's details a line saying them (sizes and types, never key names).
+ *
  * Text from outside (names, API messages) is escaped: it can neither break the table nor inject
  * markup.
  */
-import { GateReport, InstanceResult, MARKS, ageText, policiesText, shortReason, worstFirst } from './model';
+import { GateReport, InstanceResult, MARKS, ageText, anyKeysRead, largestKeysText, policiesText, shortReason, worstFirst } from './model';
 
 /** GitHub's limit for a comment body is 65,536 characters; this leaves room for a caller's own line. */
 export const MARKDOWN_MAX_CHARS = 64_000;
@@ -40,8 +43,9 @@ export function renderGateMarkdown(report: GateReport, options: MarkdownOptions 
   const ordered = worstFirst(report.instances);
   const failing = ordered.filter((r) => r.verdict !== 'pass');
   const head = header(report);
+  const keys = anyKeysRead(report);
 
-  const whole = head + table(ordered, true) + failing.map((r) => '\n' + details(r)).join('');
+  const whole = head + table(ordered, true, keys) + failing.map((r) => '\n' + details(r)).join('');
   if (whole.length <= maxChars) return finish(whole);
 
   // Shortened: what fits, by priority; the note says what did not.
@@ -95,14 +99,15 @@ export function renderGateMarkdown(report: GateReport, options: MarkdownOptions 
     const open = `\n<details><summary>${MARKS.pass} ${count(passing.length, 'instance')} passed</summary>\n\n`;
     const close = '\n</details>\n';
     const rows: string[] = [];
-    let rowRoom = room - open.length - close.length - TABLE_HEAD_SHORT.length;
+    const tableHead = tableHeader(false, keys);
+    let rowRoom = room - open.length - close.length - tableHead.length;
     for (const r of passing) {
-      const line = row(r, false);
+      const line = row(r, false, keys);
       if (line.length > rowRoom) break;
       rows.push(line);
       rowRoom -= line.length;
     }
-    parts.push(rows.length > 0 ? open + TABLE_HEAD_SHORT + rows.join('') + close : `\n${MARKS.pass} ${count(passing.length, 'instance')} passed (not listed).\n`);
+    parts.push(rows.length > 0 ? open + tableHead + rows.join('') + close : `\n${MARKS.pass} ${count(passing.length, 'instance')} passed (not listed).\n`);
     if (rows.length < passing.length) left.push(`${rows.length === 0 ? 'all' : n(passing.length - rows.length)} of ${count(passing.length, 'passing instance')}`);
   }
 
@@ -127,14 +132,17 @@ function header(report: GateReport): string {
   );
 }
 
-const TABLE_HEAD = '| | Name | Instance | Latest automatic scan | Finished | Age | Policies | Reason |\n|---|---|---|---|---|---|---|---|\n';
-const TABLE_HEAD_SHORT = '| | Name | Instance | Latest automatic scan | Finished | Age | Policies |\n|---|---|---|---|---|---|---|\n';
-
-function table(instances: readonly InstanceResult[], withReason: boolean): string {
-  return (withReason ? TABLE_HEAD : TABLE_HEAD_SHORT) + instances.map((r) => row(r, withReason)).join('');
+/** The table's header: the Reason column in the overview only, Largest keys where keys were read. */
+function tableHeader(withReason: boolean, withKeys: boolean): string {
+  const names = ['', 'Name', 'Instance', 'Latest automatic scan', 'Finished', 'Age', ...(withKeys ? ['Largest keys'] : []), 'Policies', ...(withReason ? ['Reason'] : [])];
+  return `| ${names.join(' | ').trimStart()} |\n|${names.map(() => '---|').join('')}\n`;
 }
 
-function row(r: InstanceResult, withReason: boolean): string {
+function table(instances: readonly InstanceResult[], withReason: boolean, withKeys: boolean): string {
+  return tableHeader(withReason, withKeys) + instances.map((r) => row(r, withReason, withKeys)).join('');
+}
+
+function row(r: InstanceResult, withReason: boolean, withKeys: boolean): string {
   const cells = [
     MARKS[r.verdict],
     r.name === undefined ? '—' : cell(r.name),
@@ -142,15 +150,17 @@ function row(r: InstanceResult, withReason: boolean): string {
     latestAutoCell(r),
     r.latestAuto?.finished_at ? cell(r.latestAuto.finished_at) : '—',
     r.latestAutoAgeMs === undefined ? '—' : cell(ageText(r.latestAutoAgeMs)),
+    ...(withKeys ? [cell(largestKeysText(r)) || '—'] : []),
     cell(policiesText(r)),
     ...(withReason ? [cell(shortReason(r)) || '—'] : []),
   ];
   return `| ${cells.join(' | ')} |\n`;
 }
 
-/** An instance's heading and the policies evaluated for it, above its findings. */
+/** An instance's heading and the policies evaluated for it (and its largest keys, where read), above its findings. */
 function heading(r: InstanceResult): string {
-  return `#### ${MARKS[r.verdict]} ${who(r)}: ${r.verdict}\n\nPolicies evaluated: ${inline(policiesText(r))}\n\n`;
+  const keys = largestKeysText(r);
+  return `#### ${MARKS[r.verdict]} ${who(r)}: ${r.verdict}\n\nPolicies evaluated: ${inline(policiesText(r))}${keys ? `\\\nLargest keys: ${inline(keys)}` : ''}\n\n`;
 }
 
 function findingLine(policy: string, severity: string, message: string): string {

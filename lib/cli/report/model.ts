@@ -3,9 +3,11 @@
  * in input order, and the overall verdict and exit code. Every renderer reads only this.
  */
 import { ErrorFacts } from '../../client/errors';
-import { BigKeyTask } from '../../client/types';
+import { AutoscanConfig, BigKeyTask } from '../../client/types';
 import { EnabledPolicy, Finding, policyText, Verdict } from '../../policy/gate-policy';
 import { formatDuration } from '../../policy/duration';
+import { KeyScan, largestCollection, largestString } from '../../policy/key-scan';
+import { shortSize } from '../../policy/size';
 import { EXIT } from '../io';
 
 
@@ -22,6 +24,13 @@ export interface InstanceResult {
   readonly latestAutoAgeMs?: number;
   /** Tasks read; undefined when the lookup failed. */
   readonly tasksRead?: number;
+  /**
+   * The keys of the latest successful scan (never their names), read when a key policy is on;
+   * null: no successful scan; undefined: not read (or the lookup failed).
+   */
+  readonly keyScan?: KeyScan | null;
+  /** The automatic analysis settings, read when the autoscan policy is on. */
+  readonly autoscan?: AutoscanConfig;
   readonly findings: readonly Finding[];
   /** What a failed lookup's error says, for machines (the JSON report's `lookup_error`). */
   readonly lookupError?: ErrorFacts;
@@ -88,6 +97,7 @@ export function shortReason(result: InstanceResult): string {
 }
 
 function shortFinding(f: Finding, result: InstanceResult): string {
+  if (f.short !== undefined) return f.short;
   switch (f.policy) {
     case 'latest-auto-failed':
       return 'latest automatic scan failed';
@@ -97,6 +107,11 @@ function shortFinding(f: Finding, result: InstanceResult): string {
       return 'no successful scan';
     case 'stuck-task':
       return 'scan stuck waiting or running';
+    case 'big-keys':
+    case 'hot-keys':
+      return 'keys over a limit';
+    case 'auto-scan-enabled':
+      return 'automatic scan disabled';
     case 'lookup-failed': {
       const e = result.lookupError;
       if (!e) return 'lookup failed';
@@ -107,6 +122,25 @@ function shortFinding(f: Finding, result: InstanceResult): string {
       return `lookup failed (${e.name})`;
     }
   }
+}
+
+/** Whether any instance had its keys read: only then do reports show the largest keys. */
+export function anyKeysRead(report: { readonly instances: readonly InstanceResult[] }): boolean {
+  return report.instances.some((r) => r.keyScan !== undefined);
+}
+
+/**
+ * `string 20 MB; set 684,210 members`: the largest string and the largest collection of the
+ * latest successful scan (no names); `no successful scan`, `no big keys`; '' when not read.
+ */
+export function largestKeysText(result: InstanceResult): string {
+  const scan = result.keyScan;
+  if (scan === undefined) return '';
+  if (scan === null) return 'no successful scan';
+  const text = [largestString(scan.keys), largestCollection(scan.keys)]
+    .filter((k) => k !== undefined)
+    .map((k) => (k!.unit === 'byte' ? `${k!.type} ${shortSize(k!.size)}` : `${k!.type} ${k!.size.toLocaleString('en-US')} members`));
+  return text.length > 0 ? text.join('; ') : 'no big keys';
 }
 
 /** `latest-auto-failed, stuck-task 1h (warning)`: the policies evaluated, for reports people read. */

@@ -11,7 +11,7 @@
 import { BigKeyTask } from '../../client/types';
 import { formatDuration } from '../../policy/duration';
 import { clusters, displayWidth } from '../text-width';
-import { ageText, GateReport, policiesText, shortReason, summaryLine } from './model';
+import { ageText, anyKeysRead, GateReport, largestKeysText, policiesText, shortReason, summaryLine } from './model';
 
 /**
  * Text from outside (names, API messages) on a terminal: control characters (line breaks,
@@ -167,12 +167,14 @@ export function renderTasksTable(
   page: { readonly offset?: number; readonly limit?: number } | undefined,
   now: Date,
   options: TableOptions = {},
+  /** What the tasks are called in the header, e.g. `hot key task`. */
+  noun = 'task',
 ): string {
   const shown = page
     ? `showing ${listing.records.length} from offset ${page.offset ?? 0}${page.limit !== undefined ? ` (limit ${page.limit})` : ''}`
     : `showing all, newest first`;
-  const header = hanging(`instance ${plain(listing.instance_id)}: ${listing.count} task${listing.count === 1 ? '' : 's'} (${shown}; source: ${source})`, options.width, 2);
-  if (listing.records.length === 0) return header + '(no tasks)\n';
+  const header = hanging(`instance ${plain(listing.instance_id)}: ${listing.count} ${noun}${listing.count === 1 ? '' : 's'} (${shown}; source: ${source})`, options.width, 2);
+  if (listing.records.length === 0) return header + `(no ${noun}s)\n`;
   const rows = listing.records.map((t) => [t.id, t.scan_type, t.status, t.created_at, t.started_at ?? '-', t.finished_at ?? '-', taskDuration(t, now)]);
   const columns: Column[] = [
     { header: 'ID' },
@@ -198,6 +200,8 @@ export function taskDuration(task: BigKeyTask, now: Date): string {
 export function renderGateTable(report: GateReport, options: TableOptions = {}): string {
   const out: string[] = [];
   out.push(hanging(`dcs-bigkey gate: ${report.verdict.toUpperCase()} (exit code ${report.exitCode}); ${summaryLine(report)}`, options.width, 2) + '\n');
+  // The largest keys only when some instance's keys were read (a key policy is on).
+  const withKeys = anyKeysRead(report);
   const rows = report.instances.map((r) => [
     r.verdict,
     r.name ?? '-',
@@ -207,12 +211,13 @@ export function renderGateTable(report: GateReport, options: TableOptions = {}):
     r.latestAuto?.finished_at ?? '-',
     ageText(r.latestAutoAgeMs) || '-',
     r.tasksRead === undefined ? '-' : String(r.tasksRead),
+    ...(withKeys ? [largestKeysText(r) || '-'] : []),
     policiesText(r),
     shortReason(r) || '-',
   ]);
   // On a narrow terminal the policies evaluated move under the row first (they must stay visible,
-  // and keep their full text there); then the task id, times and counts go (they are in the
-  // findings and the JSON report).
+  // and keep their full text there), then the largest keys do; then the task id, times and
+  // counts go (they are in the findings and the JSON report).
   const columns: Column[] = [
     { header: 'VERDICT' },
     { header: 'NAME', minWidth: 12 },
@@ -222,6 +227,7 @@ export function renderGateTable(report: GateReport, options: TableOptions = {}):
     { header: 'FINISHED', drop: 2 },
     { header: 'AGE', drop: 4 },
     { header: 'TASKS', drop: 3 },
+    ...(withKeys ? [{ header: 'LARGEST KEYS', drop: 0.5, underLabel: 'largest keys: ' }] : []),
     { header: 'POLICIES', drop: 0, underLabel: 'policies: ' },
     { header: 'REASON', minWidth: 16 },
   ];
