@@ -1,8 +1,18 @@
 // Client layer (no cdktf): types, signer, client, errors.
+// The client (and lookupMany, which runs lookups with it) are exported lazily, loaded on first use:
+// an app that only builds constructs never loads the client or its HTTP stack on its own thread.
+import type * as Client from './client/client';
+import type * as Batch from './lookup/batch';
+import { lazyExport } from './util/lazy-export';
+export declare const DcsBigKeyClient: typeof Client.DcsBigKeyClient;
+export type DcsBigKeyClient = Client.DcsBigKeyClient;
+lazyExport(exports, 'DcsBigKeyClient', () => (require('./client/client') as typeof Client).DcsBigKeyClient);
+export declare const lookupMany: typeof Batch.lookupMany;
+lazyExport(exports, 'lookupMany', () => (require('./lookup/batch') as typeof Batch).lookupMany);
+
 export * from './client/types';
 export * from './client/errors';
-export { DcsBigKeyClient, DEFAULT_MAX_RESPONSE_BYTES, MAX_TASKS_ENV } from './client/client';
-export { DEFAULT_MAX_TASKS } from './client/paging';
+export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_TASKS, MAX_TASKS_ENV } from './client/limits';
 export type { ProxySettings } from './client/proxy';
 export { ALLOW_INSECURE_HTTP_ENV } from './client/validation';
 export type { AutoscanSettings, DcsClientOptions, RetryEvent, TaskDetails, TaskListing, TaskPage, ResponseMeta, DataSource } from './client/client';
@@ -26,8 +36,7 @@ export { LOOKUP_PROVIDERS } from './lookup/providers';
 export type { LookupData, LookupProvider } from './lookup/providers';
 export { readScanData } from './lookup/scan-data';
 export type { ScanData, ScanDataRequest } from './lookup/scan-data';
-export { lookupMany } from './lookup/batch';
-export type { LookupOutcome, LookupSuccess, LookupFailure } from './lookup/batch';
+export type { LookupOutcome, LookupSuccess, LookupFailure } from './lookup/outcome';
 export {
   DEFAULT_SNAPSHOT_FILE,
   SNAPSHOT_MAX_AGE_CONTEXT,

@@ -20,7 +20,8 @@ import {
   DcsThrottledError,
   redact,
 } from './errors';
-import { DEFAULT_MAX_TASKS, InconsistentPagesError, listAllPages, MalformedPagesError } from './paging';
+import { DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_LIMIT, MAX_TASKS_ENV, resolveMaxTasks } from './limits';
+import { InconsistentPagesError, listAllPages, MalformedPagesError } from './paging';
 import { ProxySettings, resolveProxySettings, validateProxySettings } from './proxy';
 import { parseAutoscanResponse, parseDetailsResponse, parseListResponse, ResponseShapeError } from './response';
 import { AdaptiveRateController, DEADLINE_OPTION, PAUSE_OBSERVER_OPTION, RateControlDeadlineError, RateControlOptions, RateControlState } from './rate-control';
@@ -130,20 +131,6 @@ export type TaskDetails<K extends BigKey = BigKey> = ScanTaskDetails<K> & { read
 export type AutoscanSettings = AutoscanConfig & { readonly meta: ResponseMeta };
 
 const USER_AGENT = 'cdktf-dcs-bigkey';
-
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-const MAX_RESPONSE_BYTES_LIMIT = 1024 * 1024 * 1024;
-export const MAX_TASKS_ENV = 'DCS_BIGKEY_MAX_TASKS';
-/** Largest maxTasks accepted: ten million tasks already need gigabytes. */
-const MAX_TASKS_LIMIT = 10_000_000;
-
-/** maxTasks from the option, else DCS_BIGKEY_MAX_TASKS, else the default; checked. */
-export function resolveMaxTasks(option: unknown, env: NodeJS.ProcessEnv): number {
-  if (option !== undefined) return validatePositiveInteger(option, 'maxTasks', MAX_TASKS_LIMIT);
-  const raw = env[MAX_TASKS_ENV];
-  if (raw === undefined || raw === '') return DEFAULT_MAX_TASKS;
-  return validatePositiveInteger(/^\d{1,9}$/.test(raw) ? Number(raw) : raw, MAX_TASKS_ENV, MAX_TASKS_LIMIT);
-}
 
 export class DcsBigKeyClient {
   readonly endpoint: URL;

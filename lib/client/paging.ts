@@ -18,6 +18,7 @@
  * Requests are bounded: at most (rereads + 1) × (ceil(maxTasks / 999) + 2) in all.
  */
 import { mapWithConcurrency } from '../util/concurrency';
+import { DEFAULT_MAX_TASKS } from './limits';
 import { BigKeyTask, MAX_PAGE_LIMIT } from './types';
 
 export interface Page {
@@ -36,8 +37,6 @@ export interface PagingOptions {
   readonly maxTasks?: number;
 }
 
-/** The default of `maxTasks`: far above what an instance keeps, far below what would exhaust memory. */
-export const DEFAULT_MAX_TASKS = 100_000;
 
 export interface PagedList {
   readonly count: number;

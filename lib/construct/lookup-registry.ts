@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { IConstruct } from 'constructs';
 import { DcsConfigError } from '../client/errors';
 import { show } from '../client/validation';
-import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/batch';
+import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/outcome';
 import { inProcessRefusal } from '../lookup/in-process-guard';
 import { LookupRequest, LookupTarget, lookupKey, targetOf } from '../lookup/lookup-request';
 import { providerOf } from '../lookup/providers';

@@ -3,7 +3,7 @@
  * (lookup-worker.ts). Loads nothing: both sides import it.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { LookupOutcome } from '../lookup/batch';
+import type { LookupOutcome } from '../lookup/outcome';
 import type { LookupRequest } from '../lookup/lookup-request';
 
 /** What the worker is started with. */

@@ -13,7 +13,8 @@ import { DcsConnectionOptions } from '../client/connection';
 import { DcsConfigError, DcsError } from '../client/errors';
 import { AutoscanConfig, BigKey, BigKeyTask, BigKeyTaskStatus, HotKey, ScanKind } from '../client/types';
 import { validateBoolean } from '../client/validation';
-import { LookupOutcome, lookupMany, LookupSuccess, toFailure } from '../lookup/batch';
+import type * as Batch from '../lookup/batch';
+import { LookupOutcome, LookupSuccess, toFailure } from '../lookup/outcome';
 import { LookupParts, resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
 import { lookupKindOf } from '../lookup/providers';
 import type { SnapshotStaleness } from '../lookup/snapshot-file';
@@ -95,6 +96,8 @@ export abstract class ScanTasksConstruct extends Construct {
       const request = withConstructPath(kind, `${scope.node.path}/${id}`, () => resolveLookupRequest({ ...props, ...lookupParts(kind, props as AnyScanTasksProps) }, process.env));
       let outcome: LookupOutcome;
       try {
+        // The client and its HTTP stack are loaded only here, by the async form that uses them.
+        const { lookupMany } = require('../lookup/batch') as typeof Batch;
         [outcome] = await lookupMany([request]);
       } catch (error) {
         outcome = toFailure(request.instanceId, error);

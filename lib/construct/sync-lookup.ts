@@ -21,7 +21,7 @@
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DcsConfigError } from '../client/errors';
-import type { LookupOutcome } from '../lookup/batch';
+import type { LookupOutcome } from '../lookup/outcome';
 import type { LookupRequest } from '../lookup/lookup-request';
 import { LookupAnswer, LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer, WorkerCode } from './lookup-worker-protocol';
 

@@ -6,46 +6,19 @@
  * cdktf here: the construct's worker (which feeds a LookupBatch lookups as the app registers
  * them), its async form and the snapshot refresh command (lookupMany) all stand on this.
  */
-import { DataSource } from '../client/client';
 import { DcsClientPool } from '../client/client-pool';
-import { errorFacts } from '../client/errors';
 import { concurrencyLimit } from '../util/concurrency';
 import { clientSettingsFromEnv, LookupRequest } from './lookup-request';
-import { LookupData, providerOf } from './providers';
-import type { SnapshotStaleness } from './snapshot-file';
+import { DEFAULT_BATCH_CONCURRENCY, LookupOutcome, toFailure } from './outcome';
+import { providerOf } from './providers';
 
-export interface LookupSuccess extends LookupData {
-  readonly ok: true;
-  readonly instanceId: string;
-  readonly source: DataSource | 'snapshot';
-  readonly requests: number;
-  /** When the data was read, ISO-8601. */
-  readonly fetchedAt: string;
-  /** Replayed from a snapshot entry older than the configured maximum age. */
-  readonly stale?: SnapshotStaleness;
-}
-
-export interface LookupFailure {
-  readonly ok: false;
-  readonly instanceId: string;
-  /** The error class name, e.g. DcsApiError. */
-  readonly errorName: string;
-  /** Already says what went wrong, the value seen and what to do; never a secret. */
-  readonly message: string;
-  readonly status?: number;
-  readonly errorCode?: string;
-  readonly requestId?: string;
-  readonly requests: number;
-}
-
-export type LookupOutcome = LookupSuccess | LookupFailure;
+export { DEFAULT_BATCH_CONCURRENCY, toFailure } from './outcome';
+export type { LookupFailure, LookupOutcome, LookupSuccess } from './outcome';
 
 export interface BatchOptions {
   /** Instances read at once. @default 32 */
   readonly concurrency?: number;
 }
-
-export const DEFAULT_BATCH_CONCURRENCY = 32;
 
 /**
  * Lookups that arrive over time, at most `concurrency` instances read at once, sharing one
@@ -85,18 +58,4 @@ export async function lookupMany(requests: readonly LookupRequest[], options: Ba
   } finally {
     await batch.close();
   }
-}
-
-export function toFailure(instanceId: string, error: unknown): LookupFailure {
-  const { name, status, errorCode, requestId, attempts } = errorFacts(error);
-  return {
-    ok: false,
-    instanceId,
-    errorName: name,
-    message: (error as Error)?.message ?? String(error),
-    ...(status !== undefined ? { status } : {}),
-    ...(errorCode !== undefined ? { errorCode } : {}),
-    ...(requestId !== undefined ? { requestId } : {}),
-    requests: attempts ?? 0,
-  };
 }

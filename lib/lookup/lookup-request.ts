@@ -6,7 +6,7 @@
  * lookup has its provider (providers.ts), which knows its snapshot key, its fetch and its
  * snapshot entry.
  */
-import { resolveMaxTasks } from '../client/client';
+import { resolveMaxTasks } from '../client/limits';
 import { DcsConnectionOptions, resolveEndpointAndRegion, resolveProjectId } from '../client/connection';
 import { Credentials, resolveCredentials } from '../client/credentials';
 import { ProxySettings, resolveProxySettings } from '../client/proxy';

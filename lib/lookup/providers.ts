@@ -17,7 +17,7 @@ import type { DcsBigKeyClient } from '../client/client';
 import { parseAutoscan, parseKeys, ResponseShapeError } from '../client/response';
 import { AutoscanConfig, BigKeyTask, SCAN_TYPES, ScanKind } from '../client/types';
 import { KeyScan } from '../policy/key-scan';
-import type { LookupSuccess } from './batch';
+import type { LookupSuccess } from './outcome';
 import type { LookupKind, LookupParts, LookupRequest, LookupTarget } from './lookup-request';
 import { readScanData, ScanData } from './scan-data';
 import type { SnapshotEntry } from './snapshot-file';

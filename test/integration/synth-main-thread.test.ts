@@ -17,7 +17,11 @@ import { readOutdir } from '../support/synth';
 import { DEMO, newInstanceId, startDemoEmulator } from '../support/emulator-fixture';
 
 /** Built modules that only the lookup worker needs; none may be loaded on the app's thread. */
-const WORKER_ONLY = ['dist/client/transport.js', 'dist/construct/lookup-worker.js', 'dist/construct/lookup-worker-loader.js', 'dist/construct/lookup-worker.bundle.js'];
+const WORKER_ONLY = [
+  'dist/client/transport.js', 'dist/construct/lookup-worker.js', 'dist/construct/lookup-worker-loader.js', 'dist/construct/lookup-worker.bundle.js',
+  // The client, its paging, rate control and pool, and the batch that runs lookups with them.
+  'dist/client/client.js', 'dist/client/paging.js', 'dist/client/rate-control.js', 'dist/client/client-pool.js', 'dist/client/undici.js', 'dist/lookup/batch.js',
+];
 
 interface ChildReport {
   /** Modules loaded on the app's thread: undici's files, and this package's dist/ files. */
