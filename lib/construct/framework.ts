@@ -64,6 +64,31 @@ export function installedFrameworks(): Framework[] {
   });
 }
 
+/** Where each framework package resolves from here; null when it is not installed. */
+const resolvedFiles = new Map<string, string | null>();
+
+/**
+ * The installed frameworks this process has already loaded. A stack, an App or an element can
+ * only be an instance of a loaded package's class, so these are all a scope needs to be matched
+ * against — without loading the other framework (about 50 ms) where both are installed.
+ */
+function loadedFrameworks(): Framework[] {
+  return FRAMEWORK_PACKAGES.flatMap((name) => {
+    if (!resolvedFiles.has(name)) {
+      let file: string | null;
+      try {
+        file = require.resolve(name);
+      } catch {
+        file = null;
+      }
+      resolvedFiles.set(name, file);
+    }
+    const file = resolvedFiles.get(name);
+    const api = file && require.cache[file] ? tryRequire<FrameworkApi>(name) : undefined;
+    return api ? [{ name, api }] : [];
+  });
+}
+
 /**
  * The framework of the stack `scope` is in. Throws a DcsConfigError (prefixed with `where`) when
  * neither framework is installed, when the scope is in no stack, when its stack comes from a
@@ -71,6 +96,17 @@ export function installedFrameworks(): Framework[] {
  * framework.
  */
 export function frameworkOf(scope: IConstruct, where: string): Framework {
+  const loaded = loadedFrameworks();
+  // The nearest enclosing stack, matched against the frameworks loaded so far (the usual case).
+  for (const node of [...scope.node.scopes].reverse()) {
+    const framework = loaded.find((f) => node instanceof f.api.TerraformStack);
+    if (framework) {
+      checkApp(scope, framework, loaded, where);
+      return framework;
+    }
+    if (STACK_MARKER in node) break;
+  }
+  // Otherwise find out why, loading every installed framework.
   const installed = installedFrameworks();
   if (installed.length === 0) {
     throw new DcsConfigError(`${where}: neither cdktf nor cdktn is installed; install the one your app uses (npm install cdktn constructs, or npm install cdktf constructs)`);
@@ -102,7 +138,7 @@ function checkApp(scope: IConstruct, framework: Framework, installed: readonly F
 
 /** The framework whose Terraform element `element` is, if any installed one. */
 export function elementFramework(element: unknown): FrameworkName | undefined {
-  return installedFrameworks().find((f) => element instanceof f.api.TerraformElement)?.name;
+  return loadedFrameworks().find((f) => element instanceof f.api.TerraformElement)?.name;
 }
 
 /**

@@ -104,6 +104,24 @@ describe('the built package, with cdktf but not @cdktf/provider-null', () => {
   });
 });
 
+describe('the built package, with both cdktf and cdktn installed', () => {
+  it.each([
+    ['cdktf', 'cdktn'],
+    ['cdktn', 'cdktf'],
+  ])('builds a %s app without loading %s', (used, other) => {
+    const script = `
+      const { App, TerraformStack } = require('${used}');
+      const { DcsBigKeyScanTasks } = require('./dist');
+      const stack = new TerraformStack(new App({ outdir: require('node:os').tmpdir() }), 'producer');
+      const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: '5560df16-cebf-4473-95c4-d1b573c16e79', projectId: '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b' });
+      const loaded = (name) => Object.keys(require.cache).some((f) => f.includes('/node_modules/' + name + '/'));
+      console.log(JSON.stringify({ framework: scans.framework, used: loaded('${used}'), other: loaded('${other}') }));`;
+    const run = runNode(script, { env: { DCS_BIGKEY_SNAPSHOT: 'replay', DCS_BIGKEY_SNAPSHOT_FILE: path.join(REPO_ROOT, '.tmp', 'no-such-snapshot.json') } });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ framework: used, used: true, other: false });
+  });
+});
+
 describe('the declaration files', () => {
   /** Every .d.ts reachable from the package's entry points through relative imports. */
   function reachable(entries: readonly string[]): Map<string, string> {
