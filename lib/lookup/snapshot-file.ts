@@ -110,18 +110,33 @@ export function entryAgeMs(entry: Pick<SnapshotEntry, 'fetched_at'>, now: Date):
   return now.getTime() - Date.parse(entry.fetched_at);
 }
 
-/** Undefined when the entry is within the maximum age (or there is none); otherwise why it is stale. */
+/**
+ * How far ahead of this machine's clock an entry's `fetched_at` may be (the recording machine's
+ * clock may run a little ahead) before its age counts as unknown.
+ */
+export const SNAPSHOT_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Undefined when the entry is within the maximum age (or there is none); otherwise why it is
+ * stale. An entry "recorded" further in the future than SNAPSHOT_CLOCK_SKEW_MS is stale too: its
+ * age cannot be known, and a negative age must not pass the check forever.
+ */
 export function snapshotStaleness(entry: SnapshotEntry, maxAge: SnapshotMaxAge | undefined, now: Date): SnapshotStaleness | undefined {
   if (!maxAge) return undefined;
   const ageMs = entryAgeMs(entry, now);
-  if (ageMs <= maxAge.ms) return undefined;
+  if (ageMs >= -SNAPSHOT_CLOCK_SKEW_MS && ageMs <= maxAge.ms) return undefined;
+  const subject = `the snapshot entry for instance ${entry.instance_id} (project ${entry.project_id})`;
+  const setting = `the maximum age ${maxAge.text} (${SNAPSHOT_MAX_AGE_ENV} or context ${SNAPSHOT_MAX_AGE_CONTEXT})`;
+  const refresh = `refresh it with \`${refreshCommandFor(entry.instance_id)}\` and commit the file`;
   return {
     severity: maxAge.severity,
     ageMs,
     message:
-      `the snapshot entry for instance ${entry.instance_id} (project ${entry.project_id}) was recorded ${formatDuration(ageMs)} ago ` +
-      `(fetched_at ${entry.fetched_at}), older than the maximum age ${maxAge.text} (${SNAPSHOT_MAX_AGE_ENV} or context ${SNAPSHOT_MAX_AGE_CONTEXT}), ` +
-      `so the gate would decide on stale data. refresh it with \`${refreshCommandFor(entry.instance_id)}\` and commit the file`,
+      ageMs < 0
+        ? `${subject} says it was recorded ${formatDuration(-ageMs)} in the future (fetched_at ${entry.fetched_at}), so its age cannot be known ` +
+          `and ${setting} cannot be checked: the gate would decide on data of unknown age. ${refresh} (and check the clock of the machine that recorded it)`
+        : `${subject} was recorded ${formatDuration(ageMs)} ago (fetched_at ${entry.fetched_at}), older than ${setting}, ` +
+          `so the gate would decide on stale data. ${refresh}`,
   };
 }
 

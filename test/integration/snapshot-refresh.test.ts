@@ -224,6 +224,8 @@ describe('snapshot list', () => {
     const file = await recordedSnapshot([DEMO.instances.ordersCache, DEMO.instances.catalogCache]);
     const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
     doc.entries[`${DEMO.projectId}/${DEMO.instances.catalogCache}`].fetched_at = '2026-01-01T00:00:00.000Z';
+    // On the clock below (fixed, earlier than the recording): fetched a day before it, within the maximum age.
+    doc.entries[`${DEMO.projectId}/${DEMO.instances.ordersCache}`].fetched_at = '2026-01-10T06:00:00.000Z';
     fs.writeFileSync(file, JSON.stringify(doc));
     const now = () => new Date('2026-01-11T06:00:00.000Z');
     const list = async (args: string[], env: NodeJS.ProcessEnv = {}) => {

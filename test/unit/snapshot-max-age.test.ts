@@ -98,3 +98,20 @@ it('the age is measured against the clock given', () => {
   expect(snapshotStaleness(e, maxAge, new Date('2026-11-08T00:00:00.000Z'))).toBeUndefined();
   expect(snapshotStaleness(e, maxAge, new Date('2026-11-08T00:00:01.000Z'))).toMatchObject({ ageMs: 7 * DAY + 1000 });
 });
+
+it('an entry recorded in the future (past a few minutes of clock skew) has no knowable age: stale, never a pass', () => {
+  const now = new Date('2026-11-08T00:00:00.000Z');
+  const maxAge = { text: '7d', ms: 7 * DAY, severity: 'error' as const };
+  const future = entry(OLD, new Date('2027-11-08T00:00:00.000Z'));
+  expect(snapshotStaleness(future, maxAge, now)).toEqual({
+    severity: 'error',
+    ageMs: -365 * DAY,
+    message: expect.stringMatching(
+      new RegExp(`^the snapshot entry for instance ${OLD} \\(project ${PROJECT}\\) says it was recorded 365d in the future \\(fetched_at 2027-11-08T00:00:00\\.000Z\\), so its age cannot be known .* refresh it with \`npx dcs-bigkey snapshot refresh --instance-id ${OLD}\` and commit the file`),
+    ),
+  });
+  // A recording machine's clock a little ahead of this one's is no reason to refuse the entry.
+  expect(snapshotStaleness(entry(OLD, new Date(now.getTime() + 60_000)), maxAge, now)).toBeUndefined();
+  // No maximum age set: nothing is checked, as for any entry.
+  expect(snapshotStaleness(future, undefined, now)).toBeUndefined();
+});
