@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
+import { Cdk, FRAMEWORKS } from '../support/frameworks';
+import { newApp, synthApp } from '../support/synth';
 import { DcsConfigError } from '../../lib/client/errors';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { resolveSnapshotMaxAge, snapshotStaleness, SnapshotEntry } from '../../lib/lookup/snapshot-file';
@@ -29,13 +31,13 @@ function snapshotFile(): string {
   return file;
 }
 
-function synthAnnotations(context: Record<string, unknown>) {
-  const app = Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshotFile(), ...context } });
-  const stack = new TerraformStack(app, 'producer');
+/** Replays both entries in one stack of the given framework (cdktf unless said) and returns its annotations. */
+function synthAnnotations(context: Record<string, unknown>, cdk: Cdk = FRAMEWORKS[0][1]) {
+  const app = newApp({ 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshotFile(), ...context }, cdk);
+  const stack = new cdk.TerraformStack(app, 'producer');
   const old = new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: OLD, projectId: PROJECT });
   new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: FRESH, projectId: PROJECT });
-  const outdir = Testing.fullSynth(stack);
-  return { old, annotations: JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks.producer.annotations as { constructPath: string; level: string; message: string }[] };
+  return { old, annotations: synthApp(app).annotations.producer };
 }
 
 beforeAll(() => {
@@ -46,8 +48,8 @@ afterEach(() => {
   delete process.env.DCS_BIGKEY_SNAPSHOT_MAX_AGE_SEVERITY;
 });
 
-it('an entry older than the maximum age is an error annotation naming the instance, its age and the refresh command', () => {
-  const { old, annotations } = synthAnnotations({ 'dcs-bigkey:snapshotMaxAge': '7d' });
+it.each(FRAMEWORKS)('an entry older than the maximum age is an error annotation naming the instance, its age and the refresh command (%s)', (_name, cdk) => {
+  const { old, annotations } = synthAnnotations({ 'dcs-bigkey:snapshotMaxAge': '7d' }, cdk);
   expect(annotations).toEqual([
     expect.objectContaining({
       constructPath: 'producer/orders-cache',
@@ -67,6 +69,13 @@ it('is a warning with severity "warning"; the environment wins over the context'
   const { annotations } = synthAnnotations({ 'dcs-bigkey:snapshotMaxAge': '30d', 'dcs-bigkey:snapshotMaxAgeSeverity': 'warning' });
   expect(annotations.map((a) => [a.constructPath, a.level])).toEqual([['producer/orders-cache', '@cdktf/warn']]);
   expect(annotations[0].message).toContain('older than the maximum age 1d');
+});
+
+it('DCS_BIGKEY_SNAPSHOT_MAX_AGE_SEVERITY=warning makes it a warning, and wins over the context', () => {
+  process.env.DCS_BIGKEY_SNAPSHOT_MAX_AGE_SEVERITY = 'warning';
+  const { annotations } = synthAnnotations({ 'dcs-bigkey:snapshotMaxAge': '7d', 'dcs-bigkey:snapshotMaxAgeSeverity': 'error' });
+  expect(annotations.map((a) => [a.constructPath, a.level])).toEqual([['producer/orders-cache', '@cdktf/warn']]);
+  expect(annotations[0].message).toMatch(/^\[snapshot-max-age\] .* older than the maximum age 7d/);
 });
 
 it('no maximum age, or entries within it: nothing', () => {
