@@ -95,6 +95,14 @@ function scanTasksProvider(kind: LookupKind, scanKind: ScanKind, keyPrefix: stri
         const problem = keyScanProblem(entry.keys, scanKind, entry.key_names === true);
         if (problem !== undefined) return problem;
       }
+      if (entry.keys !== undefined) {
+        // The keys a key gate checks are those of the latest successful task, as a live lookup
+        // reads them (scan-data.ts): keys of another task, or none beside a successful task, are
+        // no basis for a gate. (entryProblem runs after the records were checked.)
+        const latest = (entry.records as readonly BigKeyTask[]).find((t) => t.status === 'success');
+        if (entry.keys === null && latest !== undefined) return 'keys is null (no successful task), but records hold a successful task';
+        if (entry.keys !== null && (entry.keys as KeyScan).task_id !== latest?.id) return 'keys.task_id is not the id of the latest successful task in records';
+      }
       if (entry.autoscan !== undefined) {
         if (typeof entry.autoscan !== 'object' || entry.autoscan === null || Array.isArray(entry.autoscan)) return 'autoscan is not an object';
         try {
