@@ -12,17 +12,17 @@ import { Construct, IConstruct } from 'constructs';
 import { DcsConnectionOptions } from '../client/connection';
 import { DcsConfigError, DcsError } from '../client/errors';
 import { AutoscanConfig, BigKey, BigKeyTask, BigKeyTaskStatus, HotKey, ScanKind } from '../client/types';
-import { validateBoolean } from '../client/validation';
+import { show, validateBoolean } from '../client/validation';
 import type * as Batch from '../lookup/batch';
 import { LookupOutcome, LookupSuccess, toFailure } from '../lookup/outcome';
-import { LookupParts, resolveLookupRequest, resolveLookupTarget } from '../lookup/lookup-request';
+import { LookupParts, resolveLookupRequest, resolveLookupTarget, targetOf } from '../lookup/lookup-request';
 import { lookupKindOf } from '../lookup/providers';
 import type { SnapshotStaleness } from '../lookup/snapshot-file';
 import { evaluateGate, Finding, GatePolicies, hasTaskPolicy, label, lookupFailureFinding, ResolvedGatePolicies, resolveLookupPolicies } from '../policy/gate-policy';
 import { hottestKey, KeyScan, largestCollection, largestString } from '../policy/key-scan';
 import { ageMs, summarizeTasks, TaskSummary } from '../policy/task-summary';
 import { addAspect, Aspect, Framework, frameworkOf } from './framework';
-import { LookupHandle, LookupRegistry } from './lookup-registry';
+import { LookupHandle, LookupRegistry, SnapshotMode } from './lookup-registry';
 import { AUTO_SCAN_OUTPUT_SUFFIXES, BIG_KEY_OUTPUT_SUFFIXES, HOT_KEY_OUTPUT_SUFFIXES, OUTPUT_SUFFIXES, OutputSuffix, outputName, validateOutputPrefix } from './outputs';
 import { FrameworkName, TerraformOutputLike } from './terraform-types';
 
@@ -90,10 +90,12 @@ export abstract class ScanTasksConstruct extends Construct {
    */
   static async fromLookup<T, P extends ScanTasksProps>(this: ScanTasksClass<T, P>, scope: Construct, id: string, props: P): Promise<T> {
     const kind = this.KIND;
-    frameworkOf(scope, `${kind.className} ${scope.node.path}/${id}`); // a bad scope fails before any request
+    const path = `${scope.node.path}/${id}`;
+    frameworkOf(scope, `${kind.className} ${path}`); // a bad scope fails before any request
     const registry = LookupRegistry.of(scope);
-    if (registry.settings.mode !== 'replay') {
-      const request = withConstructPath(kind, `${scope.node.path}/${id}`, () => resolveLookupRequest({ ...props, ...lookupParts(kind, props as AnyScanTasksProps) }, process.env));
+    // Every prop is checked before the request, as the constructor would check it.
+    const { request } = resolveProps(kind, path, id, props as AnyScanTasksProps, registry.settings.mode);
+    if (request !== undefined) {
       let outcome: LookupOutcome;
       try {
         // The client and its HTTP stack are loaded only here, by the async form that uses them.
@@ -132,15 +134,7 @@ export abstract class ScanTasksConstruct extends Construct {
     this.fw = frameworkOf(this, `${kind.className} ${this.node.path}`);
     this.framework = this.fw.name;
     const registry = LookupRegistry.of(this);
-    const resolved = withConstructPath(kind, this.node.path, () => {
-      const parts = lookupParts(kind, props);
-      const target = resolveLookupTarget({ ...props, ...parts }, process.env);
-      const request = registry.settings.mode === 'replay' ? undefined : resolveLookupRequest({ ...props, ...parts }, process.env);
-      const policies = resolveLookupPolicies(props.gates, target.status, 'gates', kind.scanKind);
-      const prefix = validateOutputPrefix(props.outputPrefix ?? id);
-      const withOutputs = validateBoolean(props.createOutputs ?? true, 'createOutputs');
-      return { target, request, policies, prefix, withOutputs, parts };
-    });
+    const resolved = resolveProps(kind, this.node.path, id, props, registry.settings.mode);
     this.instanceId = resolved.target.instanceId;
     this.projectId = resolved.target.projectId;
     this.outputPrefix = resolved.prefix;
@@ -360,6 +354,44 @@ export abstract class ScanTasksConstruct extends Construct {
 
 /** Outputs whose value is a number (placeholder 0 while the stack is prepared, -1 when the lookup failed). */
 const NUMERIC_OUTPUTS: ReadonlySet<OutputSuffix> = new Set<OutputSuffix>(['count', 'big_key_count', 'largest_string_bytes', 'largest_collection_members', 'hot_key_count', 'max_hot_key_freq']);
+
+/**
+ * Every prop of a construct, checked and resolved (DcsConfigError naming the construct, the prop
+ * and the value): what it looks up, and — unless the lookup is replayed — the request to send.
+ * The constructor and the async form both start here, so nothing is sent for props the
+ * constructor would refuse.
+ */
+function resolveProps(kind: ScanTasksKind, path: string, id: string, props: AnyScanTasksProps, mode: SnapshotMode) {
+  return withConstructPath(kind, path, () => {
+    checkPropNames(kind, props);
+    const parts = lookupParts(kind, props);
+    const request = mode === 'replay' ? undefined : resolveLookupRequest({ ...props, ...parts }, process.env);
+    const target = request !== undefined ? targetOf(request) : resolveLookupTarget({ ...props, ...parts }, process.env);
+    const policies = resolveLookupPolicies(props.gates, target.status, 'gates', kind.scanKind);
+    const prefix = validateOutputPrefix(props.outputPrefix ?? id);
+    const withOutputs = validateBoolean(props.createOutputs ?? true, 'createOutputs');
+    return { target, request, policies, prefix, withOutputs, parts };
+  });
+}
+
+/** The props of ScanTasksProps (with the connection's) and of both constructs but their key prop. */
+const COMMON_PROPS: readonly string[] = [
+  'instanceId', 'projectId', 'region', 'endpoint', 'accessKey', 'secretKey', 'securityToken',
+  'status', 'readAutoScan', 'exposeKeyNames', 'outputPrefix', 'createOutputs', 'gates',
+];
+
+/**
+ * A prop this construct does not know is refused, not ignored: a misspelt one (`gate` for
+ * `gates`, or the other construct's `readBigKeys`) from JavaScript, or a props object built
+ * elsewhere, would otherwise leave the gate it meant to set silently unchecked.
+ */
+function checkPropNames(kind: ScanTasksKind, props: object): void {
+  if (typeof props !== 'object' || props === null) throw new DcsConfigError(`invalid props ${show(props)}: expected an object such as { instanceId: '5560df16-…' }`);
+  const known = [...COMMON_PROPS, kind.readKeysProp];
+  for (const key of Object.keys(props)) {
+    if (!known.includes(key)) throw new DcsConfigError(`unknown prop ${show(key)}: expected ${known.join(', ')}`);
+  }
+}
 
 /** What a lookup of this construct reads: keys when asked for or gated on, autoscan settings likewise. */
 function lookupParts(kind: ScanTasksKind, props: AnyScanTasksProps): LookupParts {

@@ -285,6 +285,9 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       [{ instanceId: DEMO.instances.ordersCache, securityToken: 42 }, /DcsBigKeyScanTasks producer\/c: invalid securityToken: it is a number, not a string/],
       [{ instanceId: DEMO.instances.ordersCache, secretKey: `${DEMO.secretKey}\n` }, /invalid secretKey: it ends with a line break \(the value is not shown\)/],
       [{ instanceId: DEMO.instances.ordersCache, endpoint: 'http://dcs.example.invalid' }, /invalid endpoint "http:\/\/dcs.example.invalid": http:\/\/ would send signed requests/],
+      // A misspelt prop (from JavaScript, or a props object built elsewhere) would leave its gate silently unchecked.
+      [{ instanceId: DEMO.instances.ordersCache, gate: { stuckTask: { maxDuration: '6h' } } }, /DcsBigKeyScanTasks producer\/c: unknown prop "gate": expected instanceId, .*, gates, readBigKeys$/],
+      [{ instanceId: DEMO.instances.ordersCache, readHotKeys: true }, /unknown prop "readHotKeys"/],
     ])('%#: throws a DcsConfigError at construction, before any request', async (props, message) => {
       const before = (await demo.emulator.admin.stats()).requests;
       const app = newApp({}, cdk);
@@ -320,6 +323,15 @@ describe.each(FRAMEWORKS)('under %s', (frameworkName, cdk) => {
       expect(all.every((s) => s.count === 5)).toBe(true);
       expect((await demo.emulator.admin.stats()).list_requests).toBe(12);
       expect(LookupRegistry.of(app).summary()).toMatch(/^dcs-bigkey: 12 instances, 60 tasks, source emulator, \d+ ms in 1 batch$/);
+    });
+
+    it('the async form checks every prop before its request, as the constructor does', async () => {
+      const before = (await demo.emulator.admin.stats()).requests;
+      const stack = new cdk.TerraformStack(newApp({}, cdk), 'producer');
+      for (const bad of [{ gates: { latestAutoFailed: 'fatal' } }, { outputPrefix: '1-bad' }, { createOutputs: 'no' }, { gate: {} }]) {
+        await expect(DcsBigKeyScanTasks.fromLookup(stack, 'c', { ...demo.connection, instanceId: DEMO.instances.ordersCache, ...bad } as never)).rejects.toThrow(DcsConfigError);
+      }
+      expect((await demo.emulator.admin.stats()).requests).toBe(before);
     });
 
     it('offers an async form for apps that fetch in an async main()', async () => {
