@@ -9,8 +9,7 @@ import { BigKey, HotKey, SCAN_API, ScanKind } from '../client/types';
 import { validateTaskId } from '../client/validation';
 import { readScanData } from '../lookup/scan-data';
 import { describeTask } from '../policy/task-summary';
-import { KeyScan, keyScanOf } from '../policy/key-scan';
-import { shortSize } from '../policy/size';
+import { KeyScan, keyScanOf, shortKeySize } from '../policy/key-scan';
 import { parseFlags } from './args';
 import { INSTANCE_FLAGS, InstancePlan, planInstance, runClientCommand } from './client-command';
 import { CREDENTIALS_HELP, locationFlagsHelp } from './connection-flags';
@@ -121,7 +120,7 @@ export function renderKeysTable(instanceId: string, kind: ScanKind, scan: KeySca
   const rows = keys.map((k: BigKey) => [
     k.name ?? '',
     k.type,
-    k.unit === 'byte' ? shortSize(k.size) : `${k.size.toLocaleString('en-US')} members`,
+    shortKeySize(k),
     k.shard ?? '-',
     String(k.db),
     ...(hot ? [String((k as HotKey).freq)] : []),

@@ -7,7 +7,7 @@
  * without them and mentions a name only when the key has one.
  */
 import { BigKey, BigKeyScanType, HotKey, ScanTaskDetails } from '../client/types';
-import { describeSize } from './size';
+import { describeSize, shortSize } from './size';
 
 /** The keys of one successful analysis (the task it came from, and what it found). */
 export interface KeyScan<K extends BigKey = BigKey> {
@@ -53,6 +53,11 @@ export function hottestKey(keys: readonly HotKey[]): HotKey | undefined {
 
 function largest<K extends BigKey>(keys: readonly K[]): K | undefined {
   return keys.reduce<K | undefined>((best, k) => (best === undefined || k.size > best.size ? k : best), undefined);
+}
+
+/** `20 MB` for a string, `684,210 members` for a collection: a key's size for table cells. */
+export function shortKeySize(key: BigKey): string {
+  return key.unit === 'byte' ? shortSize(key.size) : `${key.size.toLocaleString('en-US')} members`;
 }
 
 /** `20 MB (20,971,520 bytes)` for a string, `684,210 members` for a collection. */

@@ -6,8 +6,7 @@ import { ErrorFacts } from '../../client/errors';
 import { AutoscanConfig, BigKeyTask } from '../../client/types';
 import { EnabledPolicy, Finding, policyText, Verdict } from '../../policy/gate-policy';
 import { formatDuration } from '../../policy/duration';
-import { KeyScan, largestCollection, largestString } from '../../policy/key-scan';
-import { shortSize } from '../../policy/size';
+import { KeyScan, largestCollection, largestString, shortKeySize } from '../../policy/key-scan';
 import { EXIT } from '../io';
 
 
@@ -139,7 +138,7 @@ export function largestKeysText(result: InstanceResult): string {
   if (scan === null) return 'no successful scan';
   const text = [largestString(scan.keys), largestCollection(scan.keys)]
     .filter((k) => k !== undefined)
-    .map((k) => (k!.unit === 'byte' ? `${k!.type} ${shortSize(k!.size)}` : `${k!.type} ${k!.size.toLocaleString('en-US')} members`));
+    .map((k) => `${k!.type} ${shortKeySize(k!)}`);
   return text.length > 0 ? text.join('; ') : 'no big keys';
 }
 
