@@ -204,7 +204,7 @@ export class DcsBigKeyClient {
     if (result.body.records.length > limit) {
       throw new DcsMalformedResponseError(SCAN_API[kind].list, instanceId, `the page has ${result.body.records.length} records, more than the limit of ${limit} asked for`, result.requestId);
     }
-    return { ...result.body, meta: { requests: result.attempts, requestIds: [result.requestId ?? ''], source: result.source } };
+    return { ...result.body, meta: meta(result) };
   }
 
   /**
