@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BufferStream, CliIo } from '../../lib/cli/io';
 import { EmulatorProcess, spawnEmulator } from '../../lib/emulator';
+import { useEmulatorProcess } from './emulator-fixture';
 import { expectValidGateReport } from './json-schemas';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -160,26 +161,20 @@ export interface CliTestContext {
 }
 
 /**
- * The lifecycle every command test file shares: an emulator process and a temporary directory
- * for the file's tests (after `setup`), faults and stats cleared before each test, and at the
- * end a scan of every captured output for credentials.
+ * The lifecycle every command test file shares: an emulator process (useEmulatorProcess: faults
+ * and stats cleared before each test) and a temporary directory for the file's tests (after
+ * `setup`), and at the end a scan of every captured output for credentials.
  */
 export function useCliEmulator(prefix: string, setup: (context: CliTestContext) => Promise<void> = async () => undefined, setupTimeoutMs = 60_000): CliTestContext {
-  const context = {} as { emulator: EmulatorProcess; dir: string };
+  const context = useEmulatorProcess(() => spawnEmulator({ quiet: true })) as { emulator: EmulatorProcess; dir: string };
   beforeAll(async () => {
-    context.emulator = await spawnEmulator({ quiet: true });
     context.dir = mkdtempSync(path.join(tmpdir(), prefix));
     await setup(context);
   }, setupTimeoutMs);
   afterAll(async () => {
-    await context.emulator?.stop();
     if (context.dir) rmSync(context.dir, { recursive: true, force: true });
     // Whatever happened above: no credential in any output of any run.
     expectNoCredentials(capturedOutputs);
-  });
-  beforeEach(async () => {
-    await context.emulator.admin.clearFaults();
-    await context.emulator.admin.resetStats();
   });
   return context;
 }

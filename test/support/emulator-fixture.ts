@@ -55,17 +55,29 @@ export interface DemoEmulatorContext {
 }
 
 /**
- * The demo emulator for a test file: started before its tests (in its own process), its faults
- * cleared after each test, stopped at the end. The fields are set once the tests run.
+ * The lifecycle every emulator-backed test file shares: the process `start` spawns, started
+ * before the file's tests, stopped after them, its faults and stats cleared before each test
+ * (so each test sees only its own). The field is set once the tests run.
  */
-export function useDemoEmulator(): DemoEmulatorContext {
-  const context = {} as { emulator: EmulatorProcess; connection: DemoConnection };
+export function useEmulatorProcess(start: () => Promise<EmulatorProcess>): { readonly emulator: EmulatorProcess } {
+  const context = {} as { emulator: EmulatorProcess };
   beforeAll(async () => {
-    context.emulator = await startDemoEmulator();
-    context.connection = { endpoint: context.emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey };
+    context.emulator = await start();
   });
   afterAll(async () => context.emulator?.stop());
-  afterEach(async () => context.emulator?.admin.clearFaults());
+  beforeEach(async () => {
+    await context.emulator.admin.clearFaults();
+    await context.emulator.admin.resetStats();
+  });
+  return context;
+}
+
+/** The demo emulator for a test file (useEmulatorProcess), with the connection props of its demo project. */
+export function useDemoEmulator(): DemoEmulatorContext {
+  const context = useEmulatorProcess(startDemoEmulator) as { emulator: EmulatorProcess; connection: DemoConnection };
+  beforeAll(() => {
+    context.connection = { endpoint: context.emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey };
+  });
   return context;
 }
 
@@ -75,17 +87,12 @@ export interface DemoClientContext {
   readonly client: DcsBigKeyClient;
 }
 
-/** The demo emulator and a client of it for a test file (faults cleared after each test). */
+/** The demo emulator and a client of it for a test file (useEmulatorProcess). */
 export function useDemoClient(): DemoClientContext {
-  const context = {} as { emulator: EmulatorProcess; client: DcsBigKeyClient };
-  beforeAll(async () => {
-    context.emulator = await startDemoEmulator();
+  const context = useEmulatorProcess(startDemoEmulator) as { emulator: EmulatorProcess; client: DcsBigKeyClient };
+  beforeAll(() => {
     context.client = new DcsBigKeyClient({ ...demoClientOptions(context.emulator), retry: { minDelayMs: 10, maxDelayMs: 200 } });
   });
-  afterAll(async () => {
-    await context.client?.close();
-    await context.emulator?.stop();
-  });
-  afterEach(async () => context.emulator?.admin.clearFaults());
+  afterAll(async () => context.client?.close());
   return context;
 }

@@ -6,6 +6,7 @@
 import { Agent, request } from 'undici';
 import { authorizationHeader, formatSdkDate } from '../../lib/client/signer';
 import { DEMO, EmulatorData, EmulatorProcess, spawnEmulator } from '../../lib/emulator';
+import { useEmulatorProcess } from './emulator-fixture';
 
 export interface SignedRequestOptions {
   readonly method?: 'GET' | 'POST' | 'DELETE' | 'PUT';
@@ -112,22 +113,15 @@ export interface SignedEmulatorContext {
 }
 
 /**
- * An emulator process serving `data()` for a test file, and a requester signing with the demo
- * credentials; faults and stats cleared before each test. The fields are set once the tests run.
+ * An emulator process serving `data()` for a test file (useEmulatorProcess: faults and stats
+ * cleared before each test), and a requester signing with the demo credentials. The fields are
+ * set once the tests run.
  */
 export function useSignedEmulator(data: () => EmulatorData): SignedEmulatorContext {
-  const context = {} as { emulator: EmulatorProcess; dcs: SignedRequester };
-  beforeAll(async () => {
-    context.emulator = await spawnEmulator({ data: data(), quiet: true });
+  const context = useEmulatorProcess(() => spawnEmulator({ data: data(), quiet: true })) as { emulator: EmulatorProcess; dcs: SignedRequester };
+  beforeAll(() => {
     context.dcs = new SignedRequester(context.emulator.url, { accessKey: DEMO.accessKey, secretKey: DEMO.secretKey });
   });
-  afterAll(async () => {
-    await context.dcs?.close();
-    await context.emulator?.stop();
-  });
-  beforeEach(async () => {
-    await context.emulator.admin.clearFaults();
-    await context.emulator.admin.resetStats();
-  });
+  afterAll(async () => context.dcs?.close());
   return context;
 }
