@@ -93,7 +93,8 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
   const fail = (message: string): never => {
     throw new UsageError(`fleet file ${file}: ${message}`);
   };
-  const parsed = parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  // (A byte order mark was dropped where the file was read: readBoundedTextFile.)
+  const parsed = parseJsonText(text);
   if (!parsed.ok) return fail(`not valid JSON (${parsed.problem})`);
   const json = parsed.value;
   const root = object(json, 'the top level', fail);
