@@ -4,9 +4,8 @@
  * flag or variable to set; credentials are only ever read from the environment.
  */
 import { DcsBigKeyClient } from '../client/client';
-import { ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, resolveEndpoint, resolveProjectId } from '../client/connection';
+import { resolveEndpoint, resolveProjectId } from '../client/connection';
 import { resolveCredentials } from '../client/credentials';
-import { allowInsecureHttp, validateEndpoint, validateProjectId } from '../client/validation';
 import { CREDENTIALS_ADVICE, hasCredentialsInEnv } from './args';
 import { UsageError } from './io';
 
@@ -23,8 +22,9 @@ export interface Location {
 }
 
 /**
- * Resolves a location. `names` lets the fleet file report its own field names
- * (e.g. `instances[3].region`) instead of the flags'.
+ * Resolves a location the way the client does (lib/client/connection.ts), its messages naming
+ * the flags — or, through `names`, the fleet file's own fields (e.g. `instances[3].region`).
+ * Only the command refuses a region and an endpoint given together.
  */
 export function resolveLocation(
   flags: LocationFlags,
@@ -34,16 +34,8 @@ export function resolveLocation(
   if (flags.region !== undefined && flags.endpoint !== undefined) {
     throw new UsageError(`${names.region} and ${names.endpoint} are both given: give one (the endpoint is derived from the region)`);
   }
-  if (flags.projectId === undefined && !PROJECT_ID_ENV.some((name) => env[name])) {
-    throw new UsageError(`no project id: pass ${names.projectId}, or set ${PROJECT_ID_ENV.join(' or ')}`);
-  }
-  if (flags.region === undefined && flags.endpoint === undefined && !env[ENDPOINT_ENV] && !REGION_ENV.some((name) => env[name])) {
-    throw new UsageError(`no region or endpoint: pass ${names.region} (e.g. cn-north-4) or ${names.endpoint}, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
-  }
-  if (flags.projectId !== undefined) validateProjectId(flags.projectId, names.projectId);
-  if (flags.endpoint !== undefined) validateEndpoint(flags.endpoint, names.endpoint, { allowInsecureHttp: allowInsecureHttp(undefined, env) });
-  const projectId = resolveProjectId({ projectId: flags.projectId }, env);
-  const endpoint = resolveEndpoint({ region: flags.region, endpoint: flags.endpoint }, env);
+  const projectId = resolveProjectId({ projectId: flags.projectId }, env, names.projectId);
+  const endpoint = resolveEndpoint({ region: flags.region, endpoint: flags.endpoint }, env, names);
   return { endpoint: endpoint.origin, projectId };
 }
 

@@ -44,25 +44,35 @@ export const PROJECT_ID_ENV = ['HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'] as
 export const REGION_ENV = ['HW_REGION_NAME', 'HUAWEICLOUD_SDK_REGION'] as const;
 export const ENDPOINT_ENV = 'DCS_BIGKEY_ENDPOINT';
 
+/**
+ * How messages name where the region and endpoint were given: the options by default; the
+ * command names its flags (`--region`) or a fleet file's fields instead.
+ */
+export interface EndpointNames {
+  readonly region: string;
+  readonly endpoint: string;
+}
+
 /** The endpoint, and the region it was derived from when it was (snapshots record it for refresh). */
-export function resolveEndpointAndRegion(options: EndpointOptions, env: NodeJS.ProcessEnv): { endpoint: URL; region?: string } {
+export function resolveEndpointAndRegion(options: EndpointOptions, env: NodeJS.ProcessEnv, names: EndpointNames = { region: 'region', endpoint: 'endpoint' }): { endpoint: URL; region?: string } {
   const insecure = { allowInsecureHttp: allowInsecureHttp(options.allowInsecureHttp, env) };
-  if (options.endpoint !== undefined) return { endpoint: validateEndpoint(options.endpoint, 'endpoint', insecure) };
+  if (options.endpoint !== undefined) return { endpoint: validateEndpoint(options.endpoint, names.endpoint, insecure) };
   if (options.region !== undefined) return { endpoint: endpointForRegion(options.region, env), region: options.region };
   if (env[ENDPOINT_ENV]) return { endpoint: validateEndpoint(env[ENDPOINT_ENV], ENDPOINT_ENV, insecure) };
   const region = firstSet(env, REGION_ENV);
   if (region) return { endpoint: endpointForRegion(region, env), region };
-  throw new DcsConfigError(`no region or endpoint: pass region (e.g. cn-north-4) or endpoint, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
+  throw new DcsConfigError(`no region or endpoint: pass ${names.region} (e.g. cn-north-4) or ${names.endpoint}, or set ${REGION_ENV.join(' or ')} or ${ENDPOINT_ENV}`);
 }
 
-export function resolveEndpoint(options: EndpointOptions, env: NodeJS.ProcessEnv): URL {
-  return resolveEndpointAndRegion(options, env).endpoint;
+export function resolveEndpoint(options: EndpointOptions, env: NodeJS.ProcessEnv, names?: EndpointNames): URL {
+  return resolveEndpointAndRegion(options, env, names).endpoint;
 }
 
-export function resolveProjectId(options: Pick<DcsConnectionOptions, 'projectId'>, env: NodeJS.ProcessEnv): string {
-  if (options.projectId !== undefined) return validateProjectId(options.projectId);
-  for (const name of PROJECT_ID_ENV) if (env[name]) return validateProjectId(env[name], name);
-  throw new DcsConfigError(`no project id: pass projectId, or set ${PROJECT_ID_ENV.join(' or ')}`);
+/** The project id from the option, else the environment. `name`: how messages name the option (the command: its flag or fleet field). */
+export function resolveProjectId(options: Pick<DcsConnectionOptions, 'projectId'>, env: NodeJS.ProcessEnv, name?: string): string {
+  if (options.projectId !== undefined) return validateProjectId(options.projectId, name);
+  for (const variable of PROJECT_ID_ENV) if (env[variable]) return validateProjectId(env[variable], variable);
+  throw new DcsConfigError(`no project id: pass ${name ?? 'projectId'}, or set ${PROJECT_ID_ENV.join(' or ')}`);
 }
 
 export function resolveConnection(options: DcsConnectionOptions & EndpointOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConnection {
