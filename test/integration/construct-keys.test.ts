@@ -148,6 +148,26 @@ describe.each(FRAMEWORKS)('under %s', (_frameworkName, cdk) => {
     });
   });
 
+  describe('what passes: keys within every limit, a successful scan', () => {
+    it('bigKeys, hotKeys and requireSuccessfulScan pass at their limits (a limit is "more than"), with no annotation', () => {
+      const { app, stack } = stackOf();
+      // feed-cache: 4 big keys, the largest string 20 MiB, the largest collection 684,210 members; 3 hot keys, the hottest at 255.
+      const big = new DcsBigKeyScanTasks(stack, 'feed-cache', { ...demo.connection, instanceId: FEED, gates: { bigKeys: { maxCount: 4, maxStringBytes: 20 * MiB, maxMembers: 684_210 }, requireSuccessfulScan: 'error' } });
+      const hot = new DcsHotKeyScanTasks(stack, 'feed-hot', { ...demo.connection, instanceId: FEED, gates: { hotKeys: { maxCount: 3, maxFreq: 255 }, requireSuccessfulScan: 'error' } });
+      expect(big.findings()).toEqual([]);
+      expect(hot.findings()).toEqual([]);
+      expect(synthApp(app).annotations.producer).toEqual([]);
+      // One less on any limit blocks.
+      const { stack: other } = stackOf();
+      let n = 0;
+      const over = (gates: object) => new DcsBigKeyScanTasks(other, `over-${n++}`, { ...demo.connection, instanceId: FEED, gates: gates as never }).findings().map((f) => f.policy);
+      expect(over({ bigKeys: { maxCount: 3 } })).toEqual(['big-keys']);
+      expect(over({ bigKeys: { maxStringBytes: 20 * MiB - 1 } })).toEqual(['big-keys']);
+      expect(over({ bigKeys: { maxMembers: 684_209 } })).toEqual(['big-keys']);
+      expect(new DcsHotKeyScanTasks(other, 'hot-over', { ...demo.connection, instanceId: FEED, gates: { hotKeys: { maxFreq: 254 } } }).findings().map((f) => f.policy)).toEqual(['hot-keys']);
+    });
+  });
+
   describe('the automatic analysis settings', () => {
     it('autoScanEnabled blocks an instance whose automatic big key scan is disabled; values and outputs', () => {
       const { app, stack } = stackOf();
