@@ -43,7 +43,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: async (argv, io) => (await import('./gate-command')).runGateCommand(argv, io),
   },
   emulator: {
-    summary: 'run the local DCS big key API emulator (tests, demos)',
+    summary: 'run the local DCS cache analysis API emulator (tests, demos)',
     run: async (argv, io) => (await import('../emulator/command')).runEmulatorCommand(argv, io),
   },
   snapshot: {

@@ -103,7 +103,7 @@ export interface HotKey extends BigKey {
 /** `GET …/bigkey-task/{id}` and `GET …/hotkey-task/{id}`: a task record plus the keys it found. */
 export interface ScanTaskDetails<K extends BigKey = BigKey> extends BigKeyTask {
   readonly instance_id?: string;
-  /** Number of keys found (at least `keys.length`). */
+  /** Number of keys found: equal to `keys.length` (a count the list does not back is refused, see response.ts). */
   readonly num: number;
   readonly keys: readonly K[];
 }

@@ -27,9 +27,10 @@ export const EXIT_WITH_PARENT_ENV = 'DCS_BIGKEY_EMULATOR_EXIT_WITH_PARENT';
 export const EMULATOR_USAGE = `Usage: dcs-bigkey emulator [--port P] [--host H] [--data FILE] [--quiet]
                            [--tls-cert FILE --tls-key FILE]
 
-Runs a local emulator of the Huawei Cloud DCS big key analysis API (signed
-requests, the list/create/show/delete task calls, fault injection, an admin
-API under /_emulator).
+Runs a local emulator of the Huawei Cloud DCS cache analysis API: signed
+requests; list, create, show and delete of big key and hot key analysis
+tasks; both automatic analysis settings (GET); fault injection; an admin API
+under /_emulator.
 
 Options:
   --port P     port to listen on; 0 picks a free one (default 0)
