@@ -33,6 +33,7 @@ import { DEMO, EmulatorProcess } from '../lib/emulator';
 import { DEFAULT_BATCH_CONCURRENCY } from '../lib/lookup/batch';
 import { npm } from '../test/support/npm';
 import { liveSynthEnv, SYNTH_INSTANCES, SYNTH_LATENCY_MS, startSynthEmulator, synthInstanceId } from './synth-emulator';
+import { median, quantile } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEFAULT_ROUNDS = 15;
@@ -92,14 +93,6 @@ export interface ConsumerBenchOptions {
   readonly rounds?: number;
 }
 
-/** The q-quantile (0..1) of xs, linearly interpolated. */
-const quantile = (xs: readonly number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (at - low);
-};
-const median = (xs: readonly number[]) => quantile(xs, 0.5);
 const versionOf = (name: string): string => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 
 /** A scratch app with the package, cdktf and constructs installed by npm (its cache first). */

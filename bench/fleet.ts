@@ -27,6 +27,7 @@ import { DcsClientPool } from '../lib/client/client-pool';
 import { BigKeyTask } from '../lib/client/types';
 import { DEMO, EmulatorProcess, FaultSpec, spawnEmulator } from '../lib/emulator';
 import { mapWithConcurrency } from '../lib/util/concurrency';
+import { median } from './stats';
 
 export interface FleetBenchRow {
   readonly mode: string;
@@ -239,12 +240,6 @@ export function throttleBenchTable(r: ThrottleBenchResult): string {
     `| b. share of requests answered 429 | ${pct(r.ours.limit429Share)} (${r.ours.limitRequests} requests) | ${pct(r.baseline.limit429Share)} (${r.baseline.limitRequests} requests) | 0 % | ≤ 5 % |`,
     `| most requests in flight (bound ${r.concurrency}) | ${r.ours.maxInFlight} | ${r.baseline.maxInFlight} | | |`,
   ].join('\n') + '\n';
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 if (require.main === module) {

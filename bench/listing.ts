@@ -14,6 +14,7 @@ import { request } from 'undici';
 import { DcsBigKeyClient } from '../lib/client/client';
 import { createDispatcher } from '../lib/client/transport';
 import { DEMO, EmulatorProcess, spawnEmulator } from '../lib/emulator';
+import { median } from './stats';
 
 export interface ListingRow {
   readonly tasks: number;
@@ -88,8 +89,7 @@ async function measure(strategy: Strategy, emulator: EmulatorProcess, instanceId
     requests = await strategy(emulator, instanceId);
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  return { requests, ms: times[Math.floor(times.length / 2)] };
+  return { requests, ms: median(times) };
 }
 
 export async function runListingBench(latencyMs = 20): Promise<ListingRow[]> {

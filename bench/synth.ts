@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEMO } from '../lib/emulator';
 import { liveSynthEnv, startSynthEmulator } from './synth-emulator';
+import { median } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPEATS = 5;
@@ -38,7 +39,6 @@ function synthOnce(mode: 'lookups' | 'keys' | 'none', instances: number, env: No
   return { wallMs, lookupMs: m ? Number(m[1]) : 0 };
 }
 
-const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export async function runSynthBench(latencyMs = 20): Promise<SynthRow[]> {
   const emulator = await startSynthEmulator(latencyMs);
   const snapshotDir = mkdtempSync(path.join(tmpdir(), 'dcs-bigkey-bench-snapshot-'));
@@ -55,7 +55,7 @@ export async function runSynthBench(latencyMs = 20): Promise<SynthRow[]> {
     // Every case once per round, so a busy moment of a shared machine hits all of them alike.
     const runs = cases.map(() => [] as Array<{ wallMs: number; lookupMs: number }>);
     for (let round = 0; round < REPEATS; round++) cases.forEach((c, i) => runs[i].push(c.run()));
-    return cases.map((c, i) => ({ instances: c.instances, mode: c.mode, wallMs: mid(runs[i].map((r) => r.wallMs)), lookupMs: mid(runs[i].map((r) => r.lookupMs)) }));
+    return cases.map((c, i) => ({ instances: c.instances, mode: c.mode, wallMs: median(runs[i].map((r) => r.wallMs)), lookupMs: median(runs[i].map((r) => r.lookupMs)) }));
   } finally {
     rmSync(snapshotDir, { recursive: true, force: true });
     await emulator.stop();
@@ -121,11 +121,11 @@ export async function runKeyReadBench(latencyMs = 20): Promise<KeyReadRow[]> {
     }
     return cases.map((c, i) => ({
       ...c,
-      wallMs: mid(runs[i].map((r) => r.wallMs)),
-      lookupMs: mid(runs[i].map((r) => r.lookupMs)),
-      listRequests: mid(runs[i].map((r) => r.list)),
-      detailRequests: mid(runs[i].map((r) => r.show)),
-      maxInFlight: mid(runs[i].map((r) => r.inFlight)),
+      wallMs: median(runs[i].map((r) => r.wallMs)),
+      lookupMs: median(runs[i].map((r) => r.lookupMs)),
+      listRequests: median(runs[i].map((r) => r.list)),
+      detailRequests: median(runs[i].map((r) => r.show)),
+      maxInFlight: median(runs[i].map((r) => r.inFlight)),
     }));
   } finally {
     await emulator.stop();
