@@ -4,6 +4,9 @@
 import type * as Client from './client/client';
 import type * as Batch from './lookup/batch';
 import { lazyExport } from './util/lazy-export';
+// Named here for Node's ESM loader, which reads a CommonJS module's names from its source (the
+// getters below are defined when it runs): `import { DcsBigKeyClient } from 'cdktf-dcs-bigkey'`.
+exports.DcsBigKeyClient = exports.lookupMany = undefined;
 export declare const DcsBigKeyClient: typeof Client.DcsBigKeyClient;
 export type DcsBigKeyClient = Client.DcsBigKeyClient;
 lazyExport(exports, 'DcsBigKeyClient', () => (require('./client/client') as typeof Client).DcsBigKeyClient);

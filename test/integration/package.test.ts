@@ -95,6 +95,27 @@ describe('a fresh cdktn app with only this package, cdktn and constructs install
     expect(() => require.resolve('cdktf', { paths: [app] })).toThrow(/Cannot (find|resolve) module 'cdktf'/);
   });
 
+  it('an ES module imports every export by name, the lazily loaded client and lookupMany included', () => {
+    // Node reads a CommonJS module's names from its source: a name only defined at run time
+    // (a getter) would be missing for `import { … }`, and the import would fail.
+    const script = `
+      import { createRequire } from 'node:module';
+      import * as esm from 'cdktf-dcs-bigkey';
+      const cjs = createRequire(import.meta.url)('cdktf-dcs-bigkey');
+      const names = Object.keys(cjs).sort();
+      const missing = names.filter((name) => !(name in esm) || esm[name] !== cjs[name]);
+      process.stdout.write(JSON.stringify({ count: names.length, missing }));
+    `;
+    const named = `import { DcsBigKeyClient, lookupMany, DcsBigKeyScanTasks } from 'cdktf-dcs-bigkey'; process.stdout.write([typeof DcsBigKeyClient, typeof lookupMany, typeof DcsBigKeyScanTasks].join(' '));`;
+    const run = (source: string) => spawnSync(process.execPath, ['--input-type=module', '-e', source], { cwd: app, env: cleanNpmEnv(), encoding: 'utf8' });
+    const all = run(script);
+    expect(all.stderr).toBe('');
+    const report = JSON.parse(all.stdout) as { count: number; missing: string[] };
+    expect(report.missing).toEqual([]);
+    expect(report.count).toBeGreaterThan(50);
+    expect(run(named)).toMatchObject({ status: 0, stdout: 'function function function', stderr: '' });
+  });
+
   it("type-checks with cdktn's types (strict, library checks on) and compiles", () => {
     const tsconfig = {
       compilerOptions: {
