@@ -73,8 +73,9 @@ export function locationFlagsHelp(column: number): string {
 /** The closing paragraphs of every command's help that sends requests: credentials, then the rest of the environment. */
 export const CREDENTIALS_HELP = `credentials come from the environment only (HUAWEICLOUD_SDK_AK and
 HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and
-CLOUD_SDK_SK), never from flags; printable ASCII without spaces (a trailing
-newline is refused).
+CLOUD_SDK_SK; temporary ones add HUAWEICLOUD_SDK_SECURITY_TOKEN or
+HW_SECURITY_TOKEN), never from flags; printable ASCII without spaces (a
+trailing newline is refused).
 
 environment, checked before any request: HTTPS_PROXY, HTTP_PROXY, NO_PROXY
 (or lower case); DCS_BIGKEY_ALLOW_INSECURE_HTTP=1 allows http:// endpoints

@@ -41,7 +41,7 @@ export const MAX_FLEET_CONCURRENCY = 256;
 /** Retries per request in a gate run: throttling slows a fleet down instead of failing it. */
 export const GATE_RETRY = { maxRetries: 10 } as const;
 
-const FLAGS = {
+export const GATE_FLAGS = {
   'instance-id': { type: 'string' },
   name: { type: 'string' },
   'project-id': { type: 'string' },
@@ -173,7 +173,7 @@ fleet file (JSON; schema: schemas/fleet-file.schema.json, "$schema" allowed):
 ${CREDENTIALS_HELP}
 `;
 
-type GateFlags = ReturnType<typeof parseFlags<typeof FLAGS>>;
+type GateFlags = ReturnType<typeof parseFlags<typeof GATE_FLAGS>>;
 type PolicyKey = keyof GatePolicies;
 
 /** One instance to check, fully resolved. */
@@ -248,7 +248,7 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
   const onRetry = (event: RetryEvent) => progress?.retry(names.get(event.instanceId.toLowerCase()) ?? event.instanceId, event);
   const clients = new DcsClientPool();
   try {
-    const flags = parseFlags(argv, FLAGS);
+    const flags = parseFlags(argv, GATE_FLAGS);
     if (flags.help) {
       io.stdout.write(GATE_USAGE);
       return EXIT.OK;

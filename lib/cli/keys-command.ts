@@ -18,7 +18,7 @@ import { hanging, plain, renderTable } from './report/table';
 
 export const KEYS_FORMATS = ['table', 'json'] as const;
 
-const FLAGS = {
+export const KEYS_FLAGS = {
   ...INSTANCE_FLAGS,
   'task-id': { type: 'string' },
   hot: { type: 'boolean' },
@@ -55,7 +55,7 @@ interface KeysPlan extends InstancePlan<(typeof KEYS_FORMATS)[number]> {
   readonly taskId?: string;
 }
 
-function planKeys(flags: ReturnType<typeof parseFlags<typeof FLAGS>>, env: NodeJS.ProcessEnv): KeysPlan {
+function planKeys(flags: ReturnType<typeof parseFlags<typeof KEYS_FLAGS>>, env: NodeJS.ProcessEnv): KeysPlan {
   const base = planInstance(flags, env, KEYS_FORMATS);
   const taskId = flags['task-id'] === undefined ? undefined : validateTaskId(flags['task-id'], '--task-id');
   return { ...base, kind: flags.hot ? 'hotkey' : 'bigkey', ...(taskId !== undefined ? { taskId } : {}) };
@@ -88,7 +88,7 @@ async function findKeys(client: DcsBigKeyClient, plan: KeysPlan): Promise<Found>
 }
 
 export function runKeysCommand(argv: string[], io: CliIo): Promise<number> {
-  return runClientCommand({ name: 'keys', usage: KEYS_USAGE, flags: FLAGS, plan: planKeys, run: printKeys }, argv, io);
+  return runClientCommand({ name: 'keys', usage: KEYS_USAGE, flags: KEYS_FLAGS, plan: planKeys, run: printKeys }, argv, io);
 }
 
 async function printKeys(client: DcsBigKeyClient, plan: KeysPlan, io: CliIo): Promise<number> {

@@ -69,7 +69,8 @@ export function usage(): string {
     'credentials come from the environment only: HUAWEICLOUD_SDK_AK and',
     'HUAWEICLOUD_SDK_SK, HW_ACCESS_KEY and HW_SECRET_KEY, or CLOUD_SDK_AK and',
     'CLOUD_SDK_SK; the project from HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID;',
-    'the region from HW_REGION_NAME, or the endpoint from DCS_BIGKEY_ENDPOINT.',
+    'the endpoint from DCS_BIGKEY_ENDPOINT, else the region from HW_REGION_NAME',
+    'or HUAWEICLOUD_SDK_REGION.',
     '',
   ].join('\n');
 }

@@ -44,13 +44,13 @@ import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { redactingIo } from './redact';
 import { hanging, renderTable } from './report/table';
 
-const LIST_FLAGS = {
+export const LIST_FLAGS = {
   file: { type: 'string' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const REFRESH_FLAGS = {
+export const REFRESH_FLAGS = {
   file: { type: 'string' },
   'instance-id': { type: 'string' },
   endpoint: { type: 'string' },

@@ -13,7 +13,7 @@ import { renderTasksTable } from './report/table';
 
 export const TASKS_FORMATS = ['table', 'json'] as const;
 
-const FLAGS = {
+export const TASKS_FLAGS = {
   ...INSTANCE_FLAGS,
   status: { type: 'string' },
   offset: { type: 'string' },
@@ -58,7 +58,7 @@ interface TasksPlan extends InstancePlan<(typeof TASKS_FORMATS)[number]> {
 }
 
 /** Checks every flag; throws UsageError or DcsConfigError before anything is sent. */
-function planTasks(flags: ReturnType<typeof parseFlags<typeof FLAGS>>, env: NodeJS.ProcessEnv): TasksPlan {
+function planTasks(flags: ReturnType<typeof parseFlags<typeof TASKS_FLAGS>>, env: NodeJS.ProcessEnv): TasksPlan {
   const base = planInstance(flags, env, TASKS_FORMATS);
   const status = flags.status === undefined ? undefined : validateStatus(flags.status, '--status');
   // parseInteger enforces the API's ranges (offset >= 0, limit 1-1000).
@@ -68,7 +68,7 @@ function planTasks(flags: ReturnType<typeof parseFlags<typeof FLAGS>>, env: Node
 }
 
 export function runTasksCommand(argv: string[], io: CliIo): Promise<number> {
-  return runClientCommand({ name: 'tasks', usage: TASKS_USAGE, flags: FLAGS, plan: planTasks, run: listTasks }, argv, io);
+  return runClientCommand({ name: 'tasks', usage: TASKS_USAGE, flags: TASKS_FLAGS, plan: planTasks, run: listTasks }, argv, io);
 }
 
 async function listTasks(client: DcsBigKeyClient, plan: TasksPlan, io: CliIo): Promise<number> {

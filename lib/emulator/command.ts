@@ -50,6 +50,17 @@ The first line on stdout is the base URL, e.g. http://127.0.0.1:40123
 Stops on SIGINT or SIGTERM.
 `;
 
+/** The flags `dcs-bigkey emulator` accepts (every one is in EMULATOR_USAGE; a test keeps them so). */
+export const EMULATOR_FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  quiet: { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo = process): Promise<number> {
   const usageError = (message: string): number => {
     io.stderr.write(`dcs-bigkey emulator: ${message}\nRun 'dcs-bigkey emulator --help' for usage.\n`);
@@ -60,15 +71,7 @@ export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo =
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        quiet: { type: 'boolean' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: EMULATOR_FLAGS,
       strict: true,
       allowPositionals: false,
     }));

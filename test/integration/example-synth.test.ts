@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { cdktfSynth, cleanEnv } from '../support/cli-synth';
 import { DEMO, REPO_ROOT, SECRETS } from '../support/emulator-fixture';
 import { outputs, readOutdir } from '../support/synth';
+import { describeWithTerraform } from '../support/terraform';
 
 /** Lines cdktf-cli labels as errors: it prefixes everything the app writes to stderr with `[ERROR]`. */
 function errorLines(text: string): string[] {
@@ -79,6 +80,17 @@ describe('npx cdktf synth of the example', () => {
     expect(errorLines(run.text).join('\n')).not.toMatch(/started the embedded DCS emulator|dcs-bigkey: 1 instance/);
     // the stacks are still written, so the failure can be inspected
     expect(outputs(readOutdir(run.outdir).stacks.producer)['sessions-cache_latest_auto_status']).toBe('failed');
+  });
+});
+
+describeWithTerraform('the Terraform CLI configuration (the README\'s note on TF_CLI_CONFIG_FILE)', () => {
+  it('a TF_CLI_CONFIG_FILE naming a missing file makes terraform warn on stderr (cdktf-cli shows it as [ERROR]); an empty file does not', () => {
+    const run = (config: string) => spawnSync('terraform', ['version'], { encoding: 'utf8', env: { ...cleanEnv(), TF_CLI_CONFIG_FILE: config } });
+    const missing = run(path.join(REPO_ROOT, '.tmp', 'no-such-terraformrc'));
+    expect(missing.status).toBe(0);
+    expect(missing.stderr).toContain('Unable to open CLI configuration file');
+    const empty = run(cleanEnv().TF_CLI_CONFIG_FILE!);
+    expect([empty.status, empty.stderr]).toEqual([0, '']);
   });
 });
 
