@@ -1,0 +1,153 @@
+/**
+ * README statements that had no test of their own (found by auditing the README statement by
+ * statement), each tested here where it is stated: the section is named in the describe.
+ * Pure code, no network: the construct cases replay a snapshot.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { resolveConnection } from '../../lib/client/connection';
+import { DcsConfigError } from '../../lib/client/errors';
+import { resolveProxySettings } from '../../lib/client/proxy';
+import { BigKeyTask } from '../../lib/client/types';
+import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
+import { DEFAULT_AUTOSCAN, DEFAULT_LIFECYCLE, DEMO } from '../../lib/emulator';
+import { resolveInstance } from '../../lib/emulator/data-file';
+import { readSnapshot, SnapshotEntry, writeSnapshot } from '../../lib/lookup/snapshot-file';
+import { resolveKeyLimits } from '../../lib/policy/key-policy';
+import { parseSize } from '../../lib/policy/size';
+import { FRAMEWORKS } from '../support/frameworks';
+
+const PROJECT = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
+const INSTANCE = '5560df16-cebf-4473-95c4-d1b573c16e79';
+const MiB = 1024 * 1024;
+
+let dir: string;
+beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-readme-'))));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('Configuration: endpoint', () => {
+  const base = { accessKey: 'A', secretKey: 'S', projectId: PROJECT };
+  const endpointOf = (env: NodeJS.ProcessEnv) => resolveConnection(base, env).endpoint.origin;
+
+  it('DCS_BIGKEY_ENDPOINT, then HW_REGION_NAME, then HUAWEICLOUD_SDK_REGION', () => {
+    expect(endpointOf({ HUAWEICLOUD_SDK_REGION: 'cn-east-3' })).toBe('https://dcs.cn-east-3.myhuaweicloud.com');
+    expect(endpointOf({ HUAWEICLOUD_SDK_REGION: 'cn-east-3', HW_REGION_NAME: 'cn-north-4' })).toBe('https://dcs.cn-north-4.myhuaweicloud.com');
+    expect(endpointOf({ HUAWEICLOUD_SDK_REGION: 'cn-east-3', HW_REGION_NAME: 'cn-north-4', DCS_BIGKEY_ENDPOINT: 'http://127.0.0.1:9' })).toBe('http://127.0.0.1:9');
+    expect(() => endpointOf({ HUAWEICLOUD_SDK_REGION: 'mars-north-1' })).toThrow(/unknown region "mars-north-1"/);
+  });
+
+  it('HW_CLOUD changes the domain of a region from the environment too', () => {
+    expect(endpointOf({ HUAWEICLOUD_SDK_REGION: 'xx-private-1', HW_CLOUD: 'example.cloud' })).toBe('https://dcs.xx-private-1.example.cloud');
+  });
+});
+
+describe('Configuration: proxy', () => {
+  it('NO_PROXY: host names, .domain, *.domain, IPs and *, each with an optional :port, and CIDR ranges are accepted', () => {
+    const noProxy = 'internal.example.com,.corp.example,*.svc.example:8443,10.1.2.3,10.1.2.3:8080,[::1]:8080,::1,*,localhost:3128,10.0.0.0/8,fd00::/8';
+    expect(resolveProxySettings({ NO_PROXY: noProxy }).noProxy).toBe(noProxy);
+  });
+
+  it.each(['https://internal.example', 'internal.example/path', 'host:0', 'host:65536', 'a b/c'])('NO_PROXY %j is a DcsConfigError naming the variable', (entry) => {
+    expect(() => resolveProxySettings({ NO_PROXY: entry })).toThrow(DcsConfigError);
+    expect(() => resolveProxySettings({ NO_PROXY: entry })).toThrow(/invalid NO_PROXY entry/);
+  });
+});
+
+describe('Keys and automatic scans: sizes and limits', () => {
+  it.each([
+    ['1kb', 1024],
+    ['1Kb', 1024],
+    ['1KiB', 1024],
+    ['2MiB', 2 * MiB],
+    ['1GiB', 1024 * MiB],
+    ['1gib', 1024 * MiB],
+    ['1gb', 1024 * MiB],
+  ])('%s is %i bytes: 1024-based, any case, KiB/MiB/GiB the same', (text, bytes) => {
+    expect(parseSize(text, 'size', { max: 2 * 1024 * MiB })).toBe(bytes);
+  });
+
+  it('maxMembers is at most 4,294,967,295 (2^32 - 1); maxCount at most 1,000,000', () => {
+    expect(resolveKeyLimits('bigkey', { maxMembers: 4_294_967_295 }, 'gates.bigKeys').maxMembers).toBe(4_294_967_295);
+    expect(() => resolveKeyLimits('bigkey', { maxMembers: 4_294_967_296 }, 'gates.bigKeys')).toThrow(/invalid gates\.bigKeys\.maxMembers 4294967296: expected an integer from 0 to 4294967295/);
+    expect(resolveKeyLimits('bigkey', { maxCount: 1_000_000 }, 'gates.bigKeys').maxCount).toBe(1_000_000);
+    expect(() => resolveKeyLimits('bigkey', { maxCount: 1_000_001 }, 'gates.bigKeys')).toThrow(/invalid gates\.bigKeys\.maxCount 1000001: expected an integer from 0 to 1000000/);
+    expect(() => resolveKeyLimits('bigkey', { maxStringBytes: '513MB' }, 'gates.bigKeys')).toThrow(DcsConfigError);
+  });
+});
+
+describe('Snapshots: writes are atomic with sorted keys', () => {
+  it('every object of the file has its keys sorted, whatever order the entry had; no temporary file is left', () => {
+    const own = fs.mkdtempSync(path.join(dir, 'snapshot-'));
+    const file = path.join(own, 'dcs-bigkey.context.json');
+    const record = { status: 'success', scan_type: 'auto', id: '0a1b2c3d-0000-4000-8000-000000000001', finished_at: '2026-11-28T02:01:47.905Z', created_at: '2026-11-28T02:00:00.000Z', started_at: '2026-11-28T02:00:01.000Z' };
+    const entry = {
+      source: 'live', records: [record], instance_id: INSTANCE, fetched_at: '2026-11-28T12:00:00.000Z', region: 'cn-north-4', endpoint: null, status_filter: null, project_id: PROJECT, count: 1,
+    } as unknown as SnapshotEntry;
+    writeSnapshot(file, { version: 1, entries: {} }, [entry]);
+    const text = fs.readFileSync(file, 'utf8');
+    const sortedEverywhere = (value: unknown): boolean =>
+      Array.isArray(value) ? value.every(sortedEverywhere) : value !== null && typeof value === 'object' ? Object.keys(value).join() === Object.keys(value).sort().join() && Object.values(value).every(sortedEverywhere) : true;
+    expect(sortedEverywhere(JSON.parse(text))).toBe(true);
+    expect(text.indexOf('"count"')).toBeLessThan(text.indexOf('"records"'));
+    expect(fs.readdirSync(own)).toEqual(['dcs-bigkey.context.json']);
+    expect(readSnapshot(file).entries[`${PROJECT}/${INSTANCE}`].records).toEqual([record]);
+  });
+});
+
+describe("The emulator's data file: defaults", () => {
+  it('name "dcs-" + the first 8 characters of the id, analysis supported, lifecycle 200 / 500 ms ending in success, automatic analysis off with no times', () => {
+    const resolved = resolveInstance(INSTANCE, {});
+    expect(resolved.name).toBe('dcs-5560df16');
+    expect(resolved.bigkey_supported).toBe(true);
+    expect(resolved.lifecycle).toEqual({ waiting_ms: 200, running_ms: 500, outcome: 'success' });
+    expect(DEFAULT_LIFECYCLE).toEqual(resolved.lifecycle);
+    expect(resolved.kinds.bigkey.autoscan).toEqual({ enable_auto_scan: false, schedule_at: [] });
+    expect(resolved.kinds.hotkey.autoscan).toEqual(DEFAULT_AUTOSCAN);
+    expect(resolveInstance(INSTANCE, { lifecycle: { running_ms: 50 } } as never).lifecycle).toEqual({ waiting_ms: 200, running_ms: 50, outcome: 'success' });
+  });
+});
+
+describe.each(FRAMEWORKS)('The construct: outputs (replayed, no network), under %s', (_name, cdk) => {
+  const snapshot = (records: readonly BigKeyTask[]) => {
+    const file = path.join(dir, `replay-${Math.random().toString(36).slice(2)}.json`);
+    const entry = { project_id: DEMO.projectId, instance_id: INSTANCE, status_filter: null, region: 'cn-north-4', endpoint: null, source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: records.length, records };
+    fs.writeFileSync(file, JSON.stringify({ version: 1, entries: { [`${DEMO.projectId}/${INSTANCE}`]: entry } }));
+    return file;
+  };
+  const producer = (records: readonly BigKeyTask[], props: Record<string, unknown> = {}) => {
+    const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshot(records) } });
+    const stack = new cdk.TerraformStack(app, 'producer');
+    const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: INSTANCE, projectId: DEMO.projectId, ...props });
+    const output = (JSON.parse(cdk.Testing.synth(stack)) as { output: Record<string, { value: unknown }> }).output;
+    return { scans, values: Object.fromEntries(Object.entries(output).map(([name, o]) => [name, o.value])) };
+  };
+
+  it('absent values are "": an instance with no tasks (count 0, records "[]", gate_message "")', () => {
+    const { values } = producer([]);
+    expect(values).toEqual({
+      'orders-cache_instance_id': INSTANCE,
+      'orders-cache_count': 0,
+      'orders-cache_latest_id': '',
+      'orders-cache_latest_status': '',
+      'orders-cache_latest_auto_id': '',
+      'orders-cache_latest_auto_status': '',
+      'orders-cache_latest_auto_created_at': '',
+      'orders-cache_latest_auto_finished_at': '',
+      'orders-cache_latest_successful_id': '',
+      'orders-cache_latest_successful_finished_at': '',
+      'orders-cache_records': '[]',
+      'orders-cache_gate_message': '',
+    });
+  });
+
+  it('named <prefix>_<suffix>: outputPrefix replaces the construct id, and outputName(suffix) says the name', () => {
+    const task: BigKeyTask = { id: '0a1b2c3d-0000-4000-8000-000000000001', status: 'running', scan_type: 'manual', created_at: '2026-11-28T02:00:00.000Z', started_at: '2026-11-28T02:00:01.000Z', finished_at: null };
+    const { scans, values } = producer([task], { outputPrefix: 'orders' });
+    expect(scans.outputName('latest_status')).toBe('orders_latest_status');
+    expect(Object.keys(values).every((name) => name.startsWith('orders_'))).toBe(true);
+    expect(values[scans.outputName('latest_status')]).toBe('running');
+    expect(values[scans.outputName('latest_auto_status')]).toBe('');
+    expect(values[scans.outputName('latest_successful_finished_at')]).toBe('');
+  });
+});
