@@ -109,14 +109,21 @@ describe("The emulator's data file: defaults", () => {
 });
 
 describe.each(FRAMEWORKS)('The construct: outputs (replayed, no network), under %s', (_name, cdk) => {
-  const snapshot = (records: readonly BigKeyTask[]) => {
+  /** A snapshot holding one entry (`reads`: what else it holds, e.g. the keys), or none. */
+  const snapshot = (records: readonly BigKeyTask[] | undefined, reads: { query?: string; keys?: unknown; autoscan?: unknown } = {}) => {
     const file = path.join(dir, `replay-${Math.random().toString(36).slice(2)}.json`);
-    const entry = { project_id: DEMO.projectId, instance_id: INSTANCE, status_filter: null, region: 'cn-north-4', endpoint: null, source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: records.length, records };
-    fs.writeFileSync(file, JSON.stringify({ version: 1, entries: { [`${DEMO.projectId}/${INSTANCE}`]: entry } }));
+    const entries = records === undefined ? {} : {
+      [`${DEMO.projectId}/${INSTANCE}${reads.query ?? ''}`]: {
+        project_id: DEMO.projectId, instance_id: INSTANCE, status_filter: null, region: 'cn-north-4', endpoint: null, source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: records.length, records,
+        ...(reads.keys !== undefined ? { keys: reads.keys } : {}),
+        ...(reads.autoscan !== undefined ? { autoscan: reads.autoscan } : {}),
+      },
+    };
+    fs.writeFileSync(file, JSON.stringify({ version: 1, entries }));
     return file;
   };
-  const producer = (records: readonly BigKeyTask[], props: Record<string, unknown> = {}) => {
-    const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshot(records) } });
+  const producer = (records: readonly BigKeyTask[] | undefined, props: Record<string, unknown> = {}, reads: Parameters<typeof snapshot>[1] = {}) => {
+    const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshot(records, reads) } });
     const stack = new cdk.TerraformStack(app, 'producer');
     const scans = new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: INSTANCE, projectId: DEMO.projectId, ...props });
     const output = (JSON.parse(cdk.Testing.synth(stack)) as { output: Record<string, { value: unknown }> }).output;
@@ -149,5 +156,40 @@ describe.each(FRAMEWORKS)('The construct: outputs (replayed, no network), under 
     expect(values[scans.outputName('latest_status')]).toBe('running');
     expect(values[scans.outputName('latest_auto_status')]).toBe('');
     expect(values[scans.outputName('latest_successful_finished_at')]).toBe('');
+  });
+
+  const success: BigKeyTask = { id: '0a1b2c3d-0000-4000-8000-000000000002', status: 'success', scan_type: 'auto', created_at: '2026-11-28T02:00:00.000Z', started_at: '2026-11-28T02:00:01.000Z', finished_at: '2026-11-28T02:01:00.000Z' };
+
+  it('keys read, none found: big_key_count 0, largest_string_bytes and largest_collection_members 0, big_keys "[]"', () => {
+    const keys = { task_id: success.id, scan_type: 'auto', finished_at: success.finished_at, num: 0, keys: [] };
+    const { values } = producer([success], { readBigKeys: true }, { query: '?keys=1', keys });
+    expect([values['orders-cache_big_key_scan_id'], values['orders-cache_big_key_count'], values['orders-cache_largest_string_bytes'], values['orders-cache_largest_collection_members'], values['orders-cache_big_keys']])
+      .toEqual([success.id, 0, 0, 0, '[]']);
+  });
+
+  it('the lookup failed (replay without its entry): count and sizes -1, statuses and auto_scan_enabled "unknown", lists "[]", other values "", gate_message says why', () => {
+    const { values } = producer(undefined, { readBigKeys: true, readAutoScan: true, gates: { onLookupFailure: 'warning' } });
+    const { 'orders-cache_gate_message': message, ...rest } = values;
+    expect(message).toMatch(/could not be read/);
+    expect(rest).toEqual({
+      'orders-cache_instance_id': INSTANCE,
+      'orders-cache_count': -1,
+      'orders-cache_latest_id': '',
+      'orders-cache_latest_status': 'unknown',
+      'orders-cache_latest_auto_id': '',
+      'orders-cache_latest_auto_status': 'unknown',
+      'orders-cache_latest_auto_created_at': '',
+      'orders-cache_latest_auto_finished_at': '',
+      'orders-cache_latest_successful_id': '',
+      'orders-cache_latest_successful_finished_at': '',
+      'orders-cache_records': '[]',
+      'orders-cache_big_key_scan_id': '',
+      'orders-cache_big_key_count': -1,
+      'orders-cache_largest_string_bytes': -1,
+      'orders-cache_largest_collection_members': -1,
+      'orders-cache_big_keys': '[]',
+      'orders-cache_auto_scan_enabled': 'unknown',
+      'orders-cache_auto_scan_schedule_at': '[]',
+    });
   });
 });
