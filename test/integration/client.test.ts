@@ -80,6 +80,20 @@ describe('listing', () => {
     }
   });
 
+  it('reads at most 8 pages at once by default (README, How it works)', async () => {
+    const id = await instanceWith(12_000); // page 0, then 12 more pages: more than 8 to read at once
+    await demo.emulator.admin.addFaults({ kind: 'latency', ms: 40, instance_id: id });
+    const plain = new DcsBigKeyClient(demoClientOptions(demo.emulator));
+    try {
+      expect((await plain.listAllBigKeyTasks(id)).records).toHaveLength(12_000);
+      const stats = (await demo.emulator.admin.stats()).by_instance[id];
+      expect(stats.list_requests).toBe(13);
+      expect(stats.max_in_flight).toBe(8);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('reads all the demo instance tasks with temporary credentials (signed security token)', async () => {
     const temp = new DcsBigKeyClient({ endpoint: demo.emulator.url, projectId: DEMO.projectId, ...TEMP, env: {} });
     try {

@@ -266,6 +266,24 @@ describe('adaptive rate control', () => {
     expect(run.endMs).toBeGreaterThanOrEqual(((200 - 2) / 50) * 1000);
   });
 
+  it('defaults as the README states them: minRatePerSecond 1, recoveryMs 1000', () => {
+    // A gateway that refuses a long run of requests (the rate falls to its floor), then a token
+    // bucket the rate recovers under: the floor and the recovery both shape the send times.
+    const scenario = (options?: RateControlOptions) => {
+      const clock = new FakeClock();
+      const controller = controllerOn(clock, options);
+      let k = 0;
+      const bucket = tokenBucket(100, 5);
+      const gateway: Gateway = (t, n) => (++k <= 300 ? { throttled: true, retryAfterMs: 0 } : bucket(t, n));
+      return runFleet({ clock, controller, gateway, lookups: 120 }).sends;
+    };
+    const defaults = scenario();
+    expect(defaults).toEqual(scenario({ minRatePerSecond: 1, recoveryMs: 1000 }));
+    // and the scenario tells the values apart
+    expect(defaults).not.toEqual(scenario({ minRatePerSecond: 2, recoveryMs: 1000 }));
+    expect(defaults).not.toEqual(scenario({ minRatePerSecond: 1, recoveryMs: 500 }));
+  });
+
   it('keeps at least minRatePerSecond when everything is refused', () => {
     const clock = new FakeClock();
     const controller = controllerOn(clock, { minRatePerSecond: 5 });
