@@ -10,7 +10,9 @@ import { resolveConnection } from '../../lib/client/connection';
 import { DcsConfigError } from '../../lib/client/errors';
 import { resolveProxySettings } from '../../lib/client/proxy';
 import { BigKeyTask } from '../../lib/client/types';
+import { Construct } from 'constructs';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
+import { lookupSettings } from '../../lib/construct/lookup-registry';
 import { DEFAULT_AUTOSCAN, DEFAULT_LIFECYCLE, DEMO } from '../../lib/emulator';
 import { resolveInstance } from '../../lib/emulator/data-file';
 import { readSnapshot, SnapshotEntry, writeSnapshot } from '../../lib/lookup/snapshot-file';
@@ -92,6 +94,32 @@ describe('Snapshots: writes are atomic with sorted keys', () => {
     expect(text.indexOf('"count"')).toBeLessThan(text.indexOf('"records"'));
     expect(fs.readdirSync(own)).toEqual(['dcs-bigkey.context.json']);
     expect(readSnapshot(file).entries[`${PROJECT}/${INSTANCE}`].records).toEqual([record]);
+  });
+});
+
+describe('Many instances, one synth; Snapshots; Configuration: the synth-time lookup settings', () => {
+  const scope = (context: Record<string, unknown> = {}) => {
+    const root = new Construct(undefined as never, 'app');
+    for (const [key, value] of Object.entries(context)) root.node.setContext(key, value);
+    return root;
+  };
+
+  it('by default: live lookups, at most 32 instances in flight, the snapshot file ./dcs-bigkey.context.json', () => {
+    expect(lookupSettings(scope(), {})).toEqual({ mode: 'live', concurrency: 32, snapshotFile: path.resolve('dcs-bigkey.context.json') });
+  });
+
+  it('DCS_BIGKEY_CONCURRENCY sets the batch concurrency; 0, a negative, a fraction or a word is a DcsConfigError naming it', () => {
+    expect(lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: '4' }).concurrency).toBe(4);
+    for (const bad of ['0', '-1', '2.5', 'many']) {
+      expect(() => lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: bad })).toThrow(DcsConfigError);
+      expect(() => lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: bad })).toThrow(/invalid DCS_BIGKEY_CONCURRENCY .*: expected an integer >= 1/);
+    }
+  });
+
+  it('the snapshot mode and file from the environment or the cdktf.json context keys; a mode outside live, record, replay is a DcsConfigError', () => {
+    expect(lookupSettings(scope({ 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': 'snap.json' }), {})).toMatchObject({ mode: 'replay', snapshotFile: path.resolve('snap.json') });
+    expect(lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: 'other.json' })).toMatchObject({ mode: 'record', snapshotFile: path.resolve('other.json') });
+    expect(() => lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'offline' })).toThrow(/invalid snapshot mode "offline" \(DCS_BIGKEY_SNAPSHOT or context dcs-bigkey:snapshot\): expected one of live, record, replay/);
   });
 });
 
