@@ -12,6 +12,7 @@ import { resolveProxySettings } from '../../lib/client/proxy';
 import { BigKeyTask } from '../../lib/client/types';
 import { Construct } from 'constructs';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
+import { DcsHotKeyScanTasks } from '../../lib/construct/dcs-hotkey-scan-tasks';
 import { lookupSettings } from '../../lib/construct/lookup-registry';
 import { DEFAULT_AUTOSCAN, DEFAULT_LIFECYCLE, DEMO } from '../../lib/emulator';
 import { resolveInstance } from '../../lib/emulator/data-file';
@@ -138,10 +139,11 @@ describe("The emulator's data file: defaults", () => {
 
 describe.each(FRAMEWORKS)('The construct: outputs (replayed, no network), under %s', (_name, cdk) => {
   /** A snapshot holding one entry (`reads`: what else it holds, e.g. the keys), or none. */
-  const snapshot = (records: readonly BigKeyTask[] | undefined, reads: { query?: string; keys?: unknown; autoscan?: unknown } = {}) => {
+  const snapshot = (records: readonly BigKeyTask[] | undefined, reads: { query?: string; keys?: unknown; autoscan?: unknown; hot?: boolean } = {}) => {
     const file = path.join(dir, `replay-${Math.random().toString(36).slice(2)}.json`);
     const entries = records === undefined ? {} : {
-      [`${DEMO.projectId}/${INSTANCE}${reads.query ?? ''}`]: {
+      [`${reads.hot ? 'hotkey:' : ''}${DEMO.projectId}/${INSTANCE}${reads.query ?? ''}`]: {
+        ...(reads.hot ? { kind: 'hotkey-tasks' } : {}),
         project_id: DEMO.projectId, instance_id: INSTANCE, status_filter: null, region: 'cn-north-4', endpoint: null, source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: records.length, records,
         ...(reads.keys !== undefined ? { keys: reads.keys } : {}),
         ...(reads.autoscan !== undefined ? { autoscan: reads.autoscan } : {}),
@@ -219,5 +221,19 @@ describe.each(FRAMEWORKS)('The construct: outputs (replayed, no network), under 
       'orders-cache_auto_scan_enabled': 'unknown',
       'orders-cache_auto_scan_schedule_at': '[]',
     });
+  });
+
+  it('DcsHotKeyScanTasks: hotKeyScan (the task, num and keys), hotKeys, hotKeyCount and hottestKey (by freq, 0-255)', () => {
+    const keys = [
+      { type: 'hash', shard: '192.168.3.21:6379', db: 0, size: 120, unit: 'count', freq: 198 },
+      { type: 'string', shard: '192.168.3.22:6379', db: 1, size: 64, unit: 'byte', freq: 255 },
+    ];
+    const scan = { task_id: success.id, scan_type: 'auto', finished_at: success.finished_at, num: 2, keys };
+    const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshot([success], { hot: true, query: '?keys=1', keys: scan }) } });
+    const hot = new DcsHotKeyScanTasks(new cdk.TerraformStack(app, 'producer'), 'orders-hot', { instanceId: INSTANCE, projectId: DEMO.projectId, readHotKeys: true });
+    expect(hot.hotKeyScan).toEqual(scan);
+    expect(hot.hotKeys).toEqual(keys);
+    expect(hot.hotKeyCount).toBe(2);
+    expect(hot.hottestKey).toEqual(keys[1]);
   });
 });
