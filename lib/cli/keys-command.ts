@@ -14,7 +14,8 @@ import { parseFlags } from './args';
 import { INSTANCE_FLAGS, InstancePlan, planInstance, runClientCommand } from './client-command';
 import { CREDENTIALS_HELP, locationFlagsHelp } from './connection-flags';
 import { CliIo, EXIT, terminalWidth } from './io';
-import { hanging, plain, renderTable } from './report/table';
+import { hanging, MIN_TABLE_WIDTH, plain, renderTable } from './report/table';
+import { displayWidth } from './text-width';
 
 export const KEYS_FORMATS = ['table', 'json'] as const;
 
@@ -125,7 +126,27 @@ export function renderKeysTable(instanceId: string, kind: ScanKind, scan: KeySca
     String(k.db),
     ...(hot ? [String((k as HotKey).freq)] : []),
   ]);
-  // On a narrow terminal the shard, then the db, go before the names are squeezed (the JSON has everything).
-  const columns = [{ header: 'NAME', minWidth: 24 }, { header: 'TYPE' }, { header: 'SIZE' }, { header: 'SHARD', drop: 1 }, { header: 'DB', drop: 2 }, ...(hot ? [{ header: 'FREQ' }] : [])];
-  return header + '\n' + renderTable(columns, rows, { width });
+  return header + '\n' + fitKeysTable(hot ? [...KEY_COLUMNS, 'FREQ'] : KEY_COLUMNS, rows, width);
+}
+
+const KEY_COLUMNS = ['NAME', 'TYPE', 'SIZE', 'SHARD', 'DB'] as const;
+
+/**
+ * On a narrow terminal the shard, then the db, go before the names are wrapped: a name is what an
+ * operator copies (the JSON has everything). The first of these tables that fits with every name
+ * whole; else, without both, the names wrap (down to 24 columns).
+ */
+function fitKeysTable(headers: readonly string[], rows: readonly (readonly string[])[], width: number | undefined): string {
+  const limit = width === undefined ? Infinity : Math.max(width, MIN_TABLE_WIDTH);
+  const without = (hidden: readonly string[]) => {
+    const kept = headers.map((h, i) => ({ h, i })).filter(({ h }) => !hidden.includes(h));
+    return { headers: kept.map(({ h }) => h), rows: rows.map((row) => kept.map(({ i }) => row[i])) };
+  };
+  for (const hidden of [[], ['SHARD'], ['SHARD', 'DB']]) {
+    const table = without(hidden);
+    const text = renderTable(table.headers, table.rows); // unlimited: nothing wraps or moves
+    if (Math.max(...text.split('\n').map(displayWidth)) <= limit) return text;
+  }
+  const narrow = without(['SHARD', 'DB']);
+  return renderTable(narrow.headers.map((h) => (h === 'NAME' ? { header: h, minWidth: 24 } : h)), narrow.rows, { width });
 }

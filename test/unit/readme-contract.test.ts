@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { renderKeysTable } from '../../lib/cli/keys-command';
 import { resolveConnection } from '../../lib/client/connection';
 import { DcsConfigError } from '../../lib/client/errors';
 import { resolveProxySettings } from '../../lib/client/proxy';
@@ -121,6 +122,34 @@ describe('Many instances, one synth; Snapshots; Configuration: the synth-time lo
     expect(lookupSettings(scope({ 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': 'snap.json' }), {})).toMatchObject({ mode: 'replay', snapshotFile: path.resolve('snap.json') });
     expect(lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: 'other.json' })).toMatchObject({ mode: 'record', snapshotFile: path.resolve('other.json') });
     expect(() => lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'offline' })).toThrow(/invalid snapshot mode "offline" \(DCS_BIGKEY_SNAPSHOT or context dcs-bigkey:snapshot\): expected one of live, record, replay/);
+  });
+});
+
+describe('The dcs-bigkey command: keys on a narrow terminal', () => {
+  const keys = [
+    { name: 'feed:timeline:render-cache', type: 'string', shard: '192.168.3.21:6379', db: 0, size: 20 * MiB, unit: 'byte' },
+    { name: 'feed:followers:8812731', type: 'set', shard: '192.168.3.22:6379', db: 12, size: 684_210, unit: 'count' },
+  ] as const;
+  const scan = { task_id: '6e2d4f8a-1b3c-4d5e-9f60-7a8b9c0d1e2f', scan_type: 'auto', finished_at: '2026-11-28T04:03:41.208Z', num: 2, keys } as const;
+  const headerAt = (width?: number) => {
+    const lines = renderKeysTable(INSTANCE, 'bigkey', scan as never, 'emulator', width).split('\n');
+    const header = lines.find((line) => line.startsWith('NAME'))!;
+    if (width !== undefined) expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(Math.max(width, 40));
+    return { columns: header.trim().split(/\s{2,}/), namesWhole: lines.some((l) => l.startsWith('feed:timeline:render-cache ')) };
+  };
+
+  it('the shard column goes first, then the db, before the names are wrapped', () => {
+    const full = headerAt();
+    expect(full).toEqual({ columns: ['NAME', 'TYPE', 'SIZE', 'SHARD', 'DB'], namesWhole: true });
+    const seen: string[] = [];
+    for (let width = 100; width >= 30; width--) {
+      const { columns, namesWhole } = headerAt(width);
+      const shape = columns.join(' ');
+      if (seen[seen.length - 1] !== shape) seen.push(shape);
+      if (columns.includes('DB')) expect({ width, namesWhole }).toEqual({ width, namesWhole: true });
+    }
+    // (at the narrowest, the size moves under its row: a column that must stay visible)
+    expect(seen).toEqual(['NAME TYPE SIZE SHARD DB', 'NAME TYPE SIZE DB', 'NAME TYPE SIZE', 'NAME TYPE']);
   });
 });
 
