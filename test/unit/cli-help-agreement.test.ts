@@ -124,6 +124,13 @@ it('the README synopsis has a line for every command of `dcs-bigkey --help`, and
   expect(sorted(new Set([...synopsisFlags(README_SYNOPSIS).keys()].map((c) => c.split(' ')[0])))).toEqual(sorted(commands));
 });
 
+it('`dcs-bigkey --version` (and -v), named in `dcs-bigkey --help` and the README, prints the package version', async () => {
+  const { version } = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) expect(await runInProcess(main, [flag], {})).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  expect(usage()).toContain('`dcs-bigkey --version` for the version');
+  expect(COMMAND_SECTION).toContain('`dcs-bigkey --version` prints the package\'s version');
+});
+
 it('--help on every command is what `dcs-bigkey <command> --help` prints, exit 0', async () => {
   for (const { command, usage: help } of COMMANDS) {
     expect(await runInProcess(main, [...command.split(' '), '--help'], {})).toEqual({ code: 0, stdout: help, stderr: '' });
