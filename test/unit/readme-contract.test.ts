@@ -10,7 +10,7 @@ import { renderKeysTable } from '../../lib/cli/keys-command';
 import { resolveConnection } from '../../lib/client/connection';
 import { DcsConfigError } from '../../lib/client/errors';
 import { resolveProxySettings } from '../../lib/client/proxy';
-import { BigKeyTask } from '../../lib/client/types';
+import { BigKeyTask, SCAN_API } from '../../lib/client/types';
 import { Construct } from 'constructs';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { DcsHotKeyScanTasks } from '../../lib/construct/dcs-hotkey-scan-tasks';
@@ -29,6 +29,23 @@ const MiB = 1024 * 1024;
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-readme-'))));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('The API calls the README names (top; How it works: Errors)', () => {
+  const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+  it("errors name the operations as Huawei's SDKs do, the six the README lists", () => {
+    const operations = Object.values(SCAN_API).flatMap((api) => [api.list, api.details, api.autoscan]);
+    expect(operations).toEqual(['ListBigkeyScanTasks', 'ShowBigkeyScanTaskDetails', 'ShowBigkeyAutoscanConfig', 'ListHotKeyScanTasks', 'ShowHotkeyTaskDetails', 'ShowHotkeyAutoscanConfig']);
+    const errors = README.slice(README.indexOf('- **Errors**: one family')).replace(/\s+/g, ' ');
+    expect(errors).toContain(`Huawei's SDKs name it: ${operations.map((o) => `\`${o}\``).join(', ')} —`);
+  });
+
+  it('the paths: …/bigkey-tasks, …/hotkey-tasks, …/bigkey-task/{id}, …/bigkey/autoscan', () => {
+    expect([SCAN_API.bigkey.tasksPath, SCAN_API.hotkey.tasksPath, SCAN_API.bigkey.taskPath, SCAN_API.bigkey.autoscanPath]).toEqual(['bigkey-tasks', 'hotkey-tasks', 'bigkey-task', 'bigkey/autoscan']);
+    expect(README).toContain('`GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks`');
+    for (const tail of ['`…/hotkey-tasks`', '`…/bigkey-task/{id}`', '`…/bigkey/autoscan`']) expect(README).toContain(tail);
+  });
+});
 
 describe('Configuration: endpoint', () => {
   const base = { accessKey: 'A', secretKey: 'S', projectId: PROJECT };
