@@ -16,7 +16,7 @@ import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { DcsHotKeyScanTasks } from '../../lib/construct/dcs-hotkey-scan-tasks';
 import { lookupSettings } from '../../lib/construct/lookup-registry';
 import { DEFAULT_AUTOSCAN, DEFAULT_LIFECYCLE, DEMO } from '../../lib/emulator';
-import { resolveInstance } from '../../lib/emulator/data-file';
+import { resolveInstance, validateEmulatorData } from '../../lib/emulator/data-file';
 import { readSnapshot, SnapshotEntry, writeSnapshot } from '../../lib/lookup/snapshot-file';
 import { resolveKeyLimits } from '../../lib/policy/key-policy';
 import { parseSize } from '../../lib/policy/size';
@@ -167,6 +167,32 @@ describe('The dcs-bigkey command: keys on a narrow terminal', () => {
     }
     // (at the narrowest, the size moves under its row: a column that must stay visible)
     expect(seen).toEqual(['NAME TYPE SIZE SHARD DB', 'NAME TYPE SIZE DB', 'NAME TYPE SIZE', 'NAME TYPE']);
+  });
+});
+
+describe("The emulator's data file: keys starting with $, and the generate count", () => {
+  const task = { id: '00000000-0000-4000-8000-0000000000aa', status: 'success', scan_type: 'auto', created_at: '2026-11-01T00:00:00.000Z' };
+  const file = (instance: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    credentials: [{ access_key: 'AK1', secret_key: 'SK1', $comment: 'x' }],
+    projects: { [PROJECT]: { $note: 'x', instances: { [INSTANCE]: instance } } },
+    ...extra,
+  });
+
+  it('keys starting with $ are allowed anywhere and ignored; any other unknown key is an error naming it', () => {
+    const data = validateEmulatorData(file(
+      { $comment: 'x', tasks: [{ ...task, $why: 'x', keys: [{ name: 'k', type: 'set', size: 1, $c: 1 }] }], bigkey_autoscan: { enable_auto_scan: true, schedule_at: ['02:00'], $c: 1 }, lifecycle: { $c: 1 } },
+      { $schema: 'x', faults: [{ kind: 'throttle', $c: 1 }] },
+    ));
+    // ignored: not served as part of a task or key
+    expect(data.projects[PROJECT].instances[INSTANCE].tasks).toEqual([{ ...task, keys: [{ name: 'k', type: 'set', db: 0, size: 1, unit: 'count' }] }]);
+    expect(() => validateEmulatorData(file({ tasks: [{ ...task, comment: 'x' }] }))).toThrow(/tasks\[0\]\.comment is not a known field/);
+  });
+
+  it('generate adds 0 to 1,000,000 tasks', () => {
+    const generate = (count: number) => file({ generate: { count, start: task.created_at, interval_seconds: 60, seed: 's' } });
+    expect(validateEmulatorData(generate(0)).projects[PROJECT].instances[INSTANCE].generate?.count).toBe(0);
+    expect(validateEmulatorData(generate(1_000_000)).projects[PROJECT].instances[INSTANCE].generate?.count).toBe(1_000_000);
+    expect(() => validateEmulatorData(generate(1_000_001))).toThrow(/generate\.count must be an integer from 0 to 1000000/);
   });
 });
 
