@@ -92,6 +92,8 @@ it('refreshes each entry as the lookup it was recorded for: hot key tasks, keys 
   expect(fs.readFileSync(file, 'utf8')).not.toContain('secret:customer:key');
   const listed = JSON.parse((await run(['list', '--file', file, '--format', 'json'])).stdout).entries;
   expect(listed.map((e: { lookup: string; keys: boolean; key_names: boolean; autoscan: boolean }) => [e.lookup, e.keys, e.key_names, e.autoscan])).toEqual([['bigkey-tasks', true, false, true], ['hotkey-tasks', true, true, false]]);
+  // --instance-id refreshes every entry of that instance (README: "that instance's entries only")
+  expect(await run(['refresh', '--file', file, '--endpoint', emulator.url, '--instance-id', id])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^refreshed 2 entries /) });
 });
 
 it('leaves the file unchanged when any lookup fails', async () => {
