@@ -51,9 +51,15 @@ function parseObject(text: string): Record<string, unknown> {
   return body;
 }
 
-export function parseListResponse(text: string): ListBigKeyTasksResponse {
+/**
+ * A list page (`…/bigkey-tasks`, `…/hotkey-tasks`) for the instance asked for: another
+ * instance's tasks (a misrouting proxy or cache, a server fault) would gate this one on someone
+ * else's scans, so a page naming another instance, or none, is refused like the details' and
+ * the settings' bodies.
+ */
+export function parseListResponse(text: string, instanceId: string): ListBigKeyTasksResponse {
   const body = parseObject(text);
-  if (typeof body.instance_id !== 'string') throw bad('instance_id', body.instance_id, 'a string');
+  if (typeof body.instance_id !== 'string' || body.instance_id.toLowerCase() !== instanceId.toLowerCase()) throw bad('instance_id', body.instance_id, `the instance asked for (${instanceId})`);
   if (typeof body.count !== 'number' || !Number.isSafeInteger(body.count) || body.count < 0) throw bad('count', body.count, 'an integer >= 0');
   if (!Array.isArray(body.records)) throw bad('records', body.records, 'an array');
   return { instance_id: body.instance_id, count: body.count, records: body.records.map(parseTask) };
