@@ -175,6 +175,11 @@ function joinPages(pages: readonly Page[]): BigKeyTask[] {
   return pages.flatMap((page, i) => (i === 0 ? [...page.records] : page.records.slice(1)));
 }
 
+/** The order of every returned list: newest first by created_at, then by id (negative: `a` comes first). */
+export function newestFirst(a: BigKeyTask, b: BigKeyTask): number {
+  return Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 export function sortNewestFirst(records: readonly BigKeyTask[]): BigKeyTask[] {
-  return [...records].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...records].sort(newestFirst);
 }

@@ -8,6 +8,7 @@
  * byte-identical and a crash never leaves half a file.
  */
 import { REGION_SHAPE } from '../client/endpoint';
+import { newestFirst } from '../client/paging';
 import { parseTask, ResponseShapeError } from '../client/response';
 import { AutoscanConfig, BigKeyTask } from '../client/types';
 import type { KeyScan } from '../policy/key-scan';
@@ -201,11 +202,22 @@ function entryProblem(key: string, entry: unknown): string | undefined {
     (typeof e.fetched_at === 'string' && !Number.isNaN(Date.parse(e.fetched_at)) ? undefined : 'fetched_at is not an ISO-8601 time') ??
     (Array.isArray(e.records) ? undefined : 'records is not an array');
   if (problem !== undefined) return problem;
+  let records: BigKeyTask[];
   try {
-    (e.records as unknown[]).forEach(parseTask);
+    records = (e.records as unknown[]).map(parseTask);
   } catch (error) {
     if (error instanceof ResponseShapeError) return `${error.field} is not ${error.expected}`;
     throw error;
+  }
+  // The gates read the latest automatic (and successful) scan as the first such record, as the
+  // client returns them: records out of that order, or a task listed twice (a hand edit, a bad
+  // merge), could let an older scan stand for the newest one.
+  const ids = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const first = ids.get(records[i].id);
+    if (first !== undefined) return `records[${i}] is the task of records[${first}] again (each task is listed once)`;
+    ids.set(records[i].id, i);
+    if (i > 0 && newestFirst(records[i - 1], records[i]) > 0) return `records are not newest first by created_at (then id): records[${i}] is newer than records[${i - 1}]`;
   }
   if (e.count !== (e.records as unknown[]).length) return 'count does not match the number of records';
   return providerOf(e.kind as SnapshotEntry['kind']).entryProblem(e);
