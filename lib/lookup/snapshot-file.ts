@@ -14,6 +14,7 @@ import { AutoscanConfig, BigKeyTask } from '../client/types';
 import type { KeyScan } from '../policy/key-scan';
 import { durationText, formatDuration, parseDuration } from '../policy/duration';
 import { SEVERITIES, Severity } from '../policy/gate-policy';
+import { CLOCK_SKEW_MS } from '../policy/task-summary';
 import { writeFileAtomic } from '../util/atomic-file';
 import { FileReadError, parseJsonText, readBoundedTextFile } from '../util/bounded-file';
 import { LOOKUP_KINDS, LookupKind, LookupTarget, lookupKey } from './lookup-request';
@@ -113,9 +114,9 @@ export function entryAgeMs(entry: Pick<SnapshotEntry, 'fetched_at'>, now: Date):
 
 /**
  * How far ahead of this machine's clock an entry's `fetched_at` may be (the recording machine's
- * clock may run a little ahead) before its age counts as unknown.
+ * clock may run a little ahead) before its age counts as unknown: the policies' own allowance.
  */
-export const SNAPSHOT_CLOCK_SKEW_MS = 5 * 60_000;
+export const SNAPSHOT_CLOCK_SKEW_MS = CLOCK_SKEW_MS;
 
 /**
  * Undefined when the entry is within the maximum age (or there is none); otherwise why it is

@@ -29,6 +29,12 @@ export function summarizeTasks(records: readonly BigKeyTask[]): TaskSummary {
   };
 }
 
+/**
+ * How far ahead of this machine's clock a recorded time may be (the clock that wrote it may run
+ * a little ahead) before its age counts as unknown: a negative age must not pass an age limit.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** Milliseconds from `since` to `now`; undefined when `since` is absent. */
 export function ageMs(since: string | null | undefined, now: Date): number | undefined {
   return since ? now.getTime() - Date.parse(since) : undefined;
