@@ -159,7 +159,7 @@ export abstract class ScanTasksConstruct extends Construct {
   get latest(): BigKeyTask | undefined {
     return this.summary().latest;
   }
-  /** The newest automatic (`scan_type: auto`) scan, or undefined. */
+  /** The newest automatic (`scan_type: auto`) scan (a failed one, of several created at the same moment), or undefined. */
   get latestAuto(): BigKeyTask | undefined {
     return this.summary().latestAuto;
   }
