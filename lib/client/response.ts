@@ -210,6 +210,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * An ISO-8601 UTC time that exists: JavaScript's parser rolls `2026-02-30` over to March 2 and
+ * `T24:00` to the next day, which would reorder tasks, so the date and time read back must be
+ * the ones written.
+ */
 function isTime(value: unknown): value is string {
-  return typeof value === 'string' && ISO_UTC.test(value) && !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string' || !ISO_UTC.test(value)) return false;
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
 }

@@ -172,7 +172,7 @@ describe('task lists', () => {
       fc.constantFrom<unknown>('FAILED', 'Failed', null, 1, true, undefined).map((status) => ({ status })),
       unknownWord.map((scan_type) => ({ scan_type })),
       fc.constantFrom<unknown>('AUTO', null, undefined).map((scan_type) => ({ scan_type })),
-      fc.constantFrom<unknown>('yesterday', '2026-11-28', '2026-11-28 03:00:00Z', '2026-13-01T00:00:00.000Z', 1764298800000, null, undefined).map((created_at) => ({ created_at })),
+      fc.constantFrom<unknown>('yesterday', '2026-11-28', '2026-11-28 03:00:00Z', '2026-13-01T00:00:00.000Z', '2026-02-30T03:00:00.000Z', '2026-11-28T24:00:00.000Z', '2026-11-28T03:60:00.000Z', 1764298800000, null, undefined).map((created_at) => ({ created_at })),
       fc.constantFrom<unknown>('soon', '2026-11-28T03:00:38+08:00', 0).map((finished_at) => ({ finished_at })),
     ];
     fc.assert(fc.property(fc.array(fc.constantFrom('success', 'failed', 'running', 'waiting'), { minLength: 1, maxLength: 20 }), fc.nat(), fc.oneof(...breakers), (statuses, at, broken) => {
