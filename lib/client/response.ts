@@ -215,7 +215,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * `T24:00` to the next day, which would reorder tasks, so the date and time read back must be
  * the ones written.
  */
-function isTime(value: unknown): value is string {
+export function isTime(value: unknown): value is string {
   if (typeof value !== 'string' || !ISO_UTC.test(value)) return false;
   const ms = Date.parse(value);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);

@@ -9,7 +9,7 @@
  */
 import { REGION_SHAPE } from '../client/endpoint';
 import { newestFirst } from '../client/paging';
-import { parseTask, ResponseShapeError } from '../client/response';
+import { isTime, parseTask, ResponseShapeError } from '../client/response';
 import { AutoscanConfig, BigKeyTask } from '../client/types';
 import type { KeyScan } from '../policy/key-scan';
 import { durationText, formatDuration, parseDuration } from '../policy/duration';
@@ -200,7 +200,8 @@ function entryProblem(key: string, entry: unknown): string | undefined {
     nullOrString('endpoint', isOrigin, 'null or a base URL such as https://dcs.cn-north-4.myhuaweicloud.com') ??
     (e.region === null && e.endpoint === null ? 'it has neither region nor endpoint' : undefined) ??
     (typeof e.source === 'string' ? undefined : 'source is not a string') ??
-    (typeof e.fetched_at === 'string' && !Number.isNaN(Date.parse(e.fetched_at)) ? undefined : 'fetched_at is not an ISO-8601 time') ??
+    // As the library writes it (its age gates the maximum age): a loose form could be read as another time.
+    (isTime(e.fetched_at) ? undefined : 'fetched_at is not an ISO-8601 UTC time such as 2026-11-28T12:00:00.000Z') ??
     (Array.isArray(e.records) ? undefined : 'records is not an array');
   if (problem !== undefined) return problem;
   let records: BigKeyTask[];
