@@ -113,6 +113,24 @@ describe.each(FRAMEWORKS)('DcsBigKeyScanTasks replayed from a snapshot (no netwo
     expect(() => scans.latestAuto).toThrow(/records are not newest first|again/);
   });
 
+  // The framework writes one output per name and silently keeps the last of two with the same
+  // one: another output named like this construct's would replace what consumers read.
+  it.each<[string, (stack: InstanceType<Cdk['TerraformStack']>) => void, RegExp]>([
+    ["an output of the app's own named <prefix>_gate_message", (stack) => new cdk.TerraformOutput(stack, 'sessions-cache_gate_message', { value: '', staticId: true }), /output sessions-cache_gate_message of DcsBigKeyScanTasks producer\/sessions-cache has the name of producer\/sessions-cache_gate_message too/],
+    ["another construct whose prefix makes the same name (sessions-cache_big_key + _count)", (stack) => new DcsBigKeyScanTasks(stack, 'sessions-cache_big_key', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId }), /output sessions-cache_big_key_count of DcsBigKeyScanTasks producer\/sessions-cache has the name of producer\/sessions-cache_big_key\/sessions-cache_big_key_count too/],
+  ])('refuses to synthesize when %s (one would replace the other)', (_what, add, message) => {
+    const file = snapshotFile();
+    const stack = replayStack(cdk, file);
+    const entries = JSON.parse(fs.readFileSync(file, 'utf8')).entries;
+    const base = entries[`${DEMO.projectId}/${DEMO.instances.sessionsCache}`];
+    entries[`${DEMO.projectId}/${DEMO.instances.sessionsCache}?keys=1`] = { ...base, keys: { task_id: base.records.find((t: BigKeyTask) => t.status === 'success').id, scan_type: 'auto', finished_at: null, num: 0, keys: [] } };
+    fs.writeFileSync(file, JSON.stringify({ version: 1, entries }));
+    new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: DEMO.instances.sessionsCache, projectId: DEMO.projectId, readBigKeys: true });
+    add(stack);
+    const errors = manifestOf(cdk.Testing.fullSynth(stack)).annotations.filter((a: { level: string }) => a.level === '@cdktf/error').map((a: { message: string }) => a.message);
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
   it('writes the outputs with no network', () => {
     const stack = replayStack(cdk);
     new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
