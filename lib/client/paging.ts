@@ -19,7 +19,7 @@
  */
 import { mapWithConcurrency } from '../util/concurrency';
 import { DEFAULT_MAX_TASKS } from './limits';
-import { BigKeyTask, MAX_PAGE_LIMIT } from './types';
+import { BigKeyTask, MAX_PAGE_LIMIT, newestFirst } from './types';
 
 export interface Page {
   readonly count: number;
@@ -173,11 +173,6 @@ export function checkPages(first: Page, offsets: readonly number[], rest: readon
 /** Concatenates pages, dropping the one-record overlap at each join. */
 function joinPages(pages: readonly Page[]): BigKeyTask[] {
   return pages.flatMap((page, i) => (i === 0 ? [...page.records] : page.records.slice(1)));
-}
-
-/** The order of every returned list: newest first by created_at, then by id (negative: `a` comes first). */
-export function newestFirst(a: BigKeyTask, b: BigKeyTask): number {
-  return Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export function sortNewestFirst(records: readonly BigKeyTask[]): BigKeyTask[] {

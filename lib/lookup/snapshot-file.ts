@@ -8,9 +8,8 @@
  * byte-identical and a crash never leaves half a file.
  */
 import { REGION_SHAPE } from '../client/endpoint';
-import { newestFirst } from '../client/paging';
 import { isTime, parseTask, ResponseShapeError } from '../client/response';
-import { AutoscanConfig, BigKeyTask } from '../client/types';
+import { AutoscanConfig, BigKeyTask, newestFirst } from '../client/types';
 import type { KeyScan } from '../policy/key-scan';
 import { durationText, formatDuration, parseDuration } from '../policy/duration';
 import { SEVERITIES, Severity } from '../policy/gate-policy';

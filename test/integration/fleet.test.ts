@@ -145,16 +145,22 @@ it('onRetry receives each retry wait with the instance, the operation, the reaso
   ]);
 });
 
-it('a --report file that cannot be written after the run: said on stderr, exit 3, nothing half-written', async () => {
-  const file = path.join(context.dir, 'two.json');
+/** A fleet file of two passing instances, and a disk that is full for `unwritable` (its atomic rename fails). */
+function twoInstancesAndAFullDiskFor(name: string, unwritable: string): string {
+  const file = path.join(context.dir, name);
   writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
-  const report = path.join(context.dir, 'gate-report.json');
   const nodeFs: typeof import('node:fs') = jest.requireActual('node:fs');
   const rename = nodeFs.renameSync;
   jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
-    if (to === report) throw new Error('ENOSPC: no space left on device');
+    if (to === unwritable) throw new Error('ENOSPC: no space left on device');
     return rename(from, to);
   });
+  return file;
+}
+
+it('a --report file that cannot be written after the run: said on stderr, exit 3, nothing half-written', async () => {
+  const report = path.join(context.dir, 'gate-report.json');
+  const file = twoInstancesAndAFullDiskFor('two.json', report);
   const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--report', `json=${report}`], demoEnv());
   expect(run.code).toBe(3);
   expect(run.stderr).toContain(`could not write the report ${report}: ENOSPC: no space left on device`);
@@ -166,16 +172,9 @@ it('a --report file that cannot be written after the run: said on stderr, exit 3
 });
 
 it('a --report file written beside one that could not be: it says exit code 3 too, as the command ends', async () => {
-  const file = path.join(context.dir, 'two-more.json');
-  writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
   const written = path.join(context.dir, 'gate-written.json');
   const failing = path.join(context.dir, 'gate-failing.md');
-  const nodeFs: typeof import('node:fs') = jest.requireActual('node:fs');
-  const rename = nodeFs.renameSync;
-  jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
-    if (to === failing) throw new Error('ENOSPC: no space left on device');
-    return rename(from, to);
-  });
+  const file = twoInstancesAndAFullDiskFor('two-more.json', failing);
   const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'markdown', '--report', `json=${written},markdown=${failing}`], demoEnv());
   expect(run.code).toBe(3);
   expect(run.stderr).toContain(`could not write the report ${failing}: ENOSPC`);
