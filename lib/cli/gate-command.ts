@@ -153,7 +153,8 @@ exit codes:
   3  at least one lookup failed (network, 401/403/404, DCS.4919, malformed
      data): the gate cannot pass without data; 3 wins over 1 (only a fleet
      entry with "onLookupFailure": "warning" turns its failed lookup into a
-     warning). Also 3 when a --report file could not be written.
+     warning). Also 3 when a --report file could not be written (every
+     report then says exit code 3).
 
 fleet file (JSON; schema: schemas/fleet-file.schema.json, "$schema" allowed):
   { "defaults": { "project_id": "…", "region": "…" | "endpoint": "…",
@@ -277,15 +278,21 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
     await clients.closeAll();
   }
 
-  const report = buildReport(results, now());
-  let exitCode = report.exitCode;
-  for (const failure of writeReportFiles(plan.reports, (format) => renderGateReport(report, format))) {
+  let report = buildReport(results, now());
+  const failures = writeReportFiles(plan.reports, (format) => renderGateReport(report, format));
+  if (failures.length > 0) {
+    // Every report says the exit code the command ends with: one read instead of the process
+    // status (`--format json … || true`, then the report's exit_code) must not read a pass.
+    report = { ...report, exitCode: EXIT.LOOKUP_FAILED };
+    const failed = new Set(failures.map((f) => f.file));
+    failures.push(...writeReportFiles(plan.reports.filter((r) => !failed.has(r.file)), (format) => renderGateReport(report, format)));
+  }
+  for (const failure of failures) {
     io.stderr.write(`dcs-bigkey gate: could not write the report ${failure.file}: ${failure.message}; the gate's result is incomplete (exit code ${EXIT.LOOKUP_FAILED})\n`);
-    exitCode = EXIT.LOOKUP_FAILED;
   }
   const stepSummary = plan.format === 'github' ? appendStepSummary(report, io) : false;
   io.stdout.write(renderGateReport(report, plan.format, { stepSummary, width: terminalWidth(io) }));
-  return exitCode;
+  return report.exitCode;
 }
 
 /** A report in one format; `width` fits the table to a terminal (files get it whole). */

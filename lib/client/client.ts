@@ -314,7 +314,7 @@ export class DcsBigKeyClient {
     if (query.status !== undefined) search.push(`status=${encodeURIComponent(query.status)}`);
     const api = SCAN_API[kind];
     const path = `/v2/${this.projectId}/instances/${instanceId}/${api.tasksPath}${search.length ? `?${search.join('&')}` : ''}`;
-    return this.getJson(api.list, instanceId, path, parseListResponse);
+    return this.getJson(api.list, instanceId, path, (text) => parseListResponse(text, instanceId));
   }
 
   /** Sends a GET and checks its body with `parse`: a body that breaks the contract is DcsMalformedResponseError, never data. */

@@ -19,7 +19,7 @@
  */
 import { mapWithConcurrency } from '../util/concurrency';
 import { DEFAULT_MAX_TASKS } from './limits';
-import { BigKeyTask, MAX_PAGE_LIMIT } from './types';
+import { BigKeyTask, MAX_PAGE_LIMIT, newestFirst } from './types';
 
 export interface Page {
   readonly count: number;
@@ -176,5 +176,5 @@ function joinPages(pages: readonly Page[]): BigKeyTask[] {
 }
 
 export function sortNewestFirst(records: readonly BigKeyTask[]): BigKeyTask[] {
-  return [...records].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...records].sort(newestFirst);
 }

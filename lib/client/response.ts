@@ -51,9 +51,15 @@ function parseObject(text: string): Record<string, unknown> {
   return body;
 }
 
-export function parseListResponse(text: string): ListBigKeyTasksResponse {
+/**
+ * A list page (`…/bigkey-tasks`, `…/hotkey-tasks`) for the instance asked for: another
+ * instance's tasks (a misrouting proxy or cache, a server fault) would gate this one on someone
+ * else's scans, so a page naming another instance, or none, is refused like the details' and
+ * the settings' bodies.
+ */
+export function parseListResponse(text: string, instanceId: string): ListBigKeyTasksResponse {
   const body = parseObject(text);
-  if (typeof body.instance_id !== 'string') throw bad('instance_id', body.instance_id, 'a string');
+  if (typeof body.instance_id !== 'string' || body.instance_id.toLowerCase() !== instanceId.toLowerCase()) throw bad('instance_id', body.instance_id, `the instance asked for (${instanceId})`);
   if (typeof body.count !== 'number' || !Number.isSafeInteger(body.count) || body.count < 0) throw bad('count', body.count, 'an integer >= 0');
   if (!Array.isArray(body.records)) throw bad('records', body.records, 'an array');
   return { instance_id: body.instance_id, count: body.count, records: body.records.map(parseTask) };
@@ -204,6 +210,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isTime(value: unknown): value is string {
-  return typeof value === 'string' && ISO_UTC.test(value) && !Number.isNaN(Date.parse(value));
+/**
+ * An ISO-8601 UTC time that exists: JavaScript's parser rolls `2026-02-30` over to March 2 and
+ * `T24:00` to the next day, which would reorder tasks, so the date and time read back must be
+ * the ones written.
+ */
+export function isTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !ISO_UTC.test(value)) return false;
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
 }

@@ -24,6 +24,15 @@ export interface BigKeyTask {
   readonly finished_at?: string | null;
 }
 
+/**
+ * The order of every task list the library returns or records: newest first by created_at, then
+ * by id (negative: `a` comes first). Here, with the record, because a synth's app thread checks
+ * replayed lists in this order without loading the client.
+ */
+export function newestFirst(a: BigKeyTask, b: BigKeyTask): number {
+  return Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** Query parameters of the list call; all optional. */
 export interface ListBigKeyTasksQuery {
   /** Index of the first record returned (>= 0). The API defaults to 0. */

@@ -159,7 +159,7 @@ export abstract class ScanTasksConstruct extends Construct {
   get latest(): BigKeyTask | undefined {
     return this.summary().latest;
   }
-  /** The newest automatic (`scan_type: auto`) scan, or undefined. */
+  /** The newest automatic (`scan_type: auto`) scan (a failed one, of several created at the same moment), or undefined. */
   get latestAuto(): BigKeyTask | undefined {
     return this.summary().latestAuto;
   }
@@ -223,6 +223,26 @@ export abstract class ScanTasksConstruct extends Construct {
       ? `its tasks are filtered by status "${status}" (a filtered list has no latest automatic scan), and its gate_message output blocks consumers`
       : "every policy is turned off (gates.latestAutoFailed: 'off' and no other policy)";
     return `no gate policy is evaluated for ${label(this.subject())}: ${why}; only a failed lookup is reported`;
+  }
+
+  /**
+   * What else in the stack has the name of one of this construct's outputs. The framework writes
+   * one output per name and silently keeps the last: another output named like ours (the app's
+   * own, or another construct's whose prefix and suffix spell the same name, `x_big_key` +
+   * `_count`) would replace what consumers read, `gate_message` included.
+   */
+  outputNameClashes(): string[] {
+    const byName = outputsByName(this.fw, this.fw.api.TerraformStack.of(this));
+    const clashes: string[] = [];
+    for (const output of Object.values(this.outputs)) {
+      const others = (byName.get(output.friendlyUniqueId) ?? []).filter((o) => o !== output);
+      if (others.length === 0) continue;
+      clashes.push(
+        `output ${output.friendlyUniqueId} of ${this.kind.className} ${this.node.path} has the name of ${others.map((o) => o.node.path).join(', ')} too, ` +
+          `and the stack keeps only one of them, so consumers could read the other's value; give this construct another outputPrefix, or the other output another name`,
+      );
+    }
+    return clashes;
   }
 
   /** Output name of a suffix, for readers in other stacks. */
@@ -352,6 +372,23 @@ export abstract class ScanTasksConstruct extends Construct {
   }
 }
 
+/** Every output of a stack by its name, gathered once per stack (at synth, when the stack is complete). */
+const outputsByStack = new WeakMap<IConstruct, Map<string, TerraformOutputLike[]>>();
+
+function outputsByName(fw: Framework, stack: IConstruct): Map<string, TerraformOutputLike[]> {
+  let byName = outputsByStack.get(stack);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const c of stack.node.findAll()) {
+      if (!(c instanceof fw.api.TerraformOutput)) continue;
+      const output = c as TerraformOutputLike;
+      byName.set(output.friendlyUniqueId, [...(byName.get(output.friendlyUniqueId) ?? []), output]);
+    }
+    outputsByStack.set(stack, byName);
+  }
+  return byName;
+}
+
 /** Outputs whose value is a number (placeholder 0 while the stack is prepared, -1 when the lookup failed). */
 const NUMERIC_OUTPUTS: ReadonlySet<OutputSuffix> = new Set<OutputSuffix>(['count', 'big_key_count', 'largest_string_bytes', 'largest_collection_members', 'hot_key_count', 'max_hot_key_freq']);
 
@@ -427,6 +464,7 @@ class GateAspect implements Aspect {
     const annotations = this.framework.api.Annotations.of(this.target);
     const unchecked = this.target.uncheckedReason();
     if (unchecked) annotations.addInfo(unchecked);
+    for (const clash of this.target.outputNameClashes()) annotations.addError(`[output-name] ${clash}`);
     const stale = this.target.staleSnapshot;
     const notes = [...this.target.findings().map((f) => ({ severity: f.severity, message: `[${f.policy}] ${f.message}` })), ...(stale ? [{ severity: stale.severity, message: `[snapshot-max-age] ${stale.message}` }] : [])];
     for (const { severity, message } of notes) {

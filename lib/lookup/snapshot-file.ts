@@ -8,11 +8,12 @@
  * byte-identical and a crash never leaves half a file.
  */
 import { REGION_SHAPE } from '../client/endpoint';
-import { parseTask, ResponseShapeError } from '../client/response';
-import { AutoscanConfig, BigKeyTask } from '../client/types';
+import { isTime, parseTask, ResponseShapeError } from '../client/response';
+import { AutoscanConfig, BigKeyTask, newestFirst } from '../client/types';
 import type { KeyScan } from '../policy/key-scan';
 import { durationText, formatDuration, parseDuration } from '../policy/duration';
 import { SEVERITIES, Severity } from '../policy/gate-policy';
+import { CLOCK_SKEW_MS } from '../policy/task-summary';
 import { writeFileAtomic } from '../util/atomic-file';
 import { FileReadError, parseJsonText, readBoundedTextFile } from '../util/bounded-file';
 import { LOOKUP_KINDS, LookupKind, LookupTarget, lookupKey } from './lookup-request';
@@ -112,9 +113,9 @@ export function entryAgeMs(entry: Pick<SnapshotEntry, 'fetched_at'>, now: Date):
 
 /**
  * How far ahead of this machine's clock an entry's `fetched_at` may be (the recording machine's
- * clock may run a little ahead) before its age counts as unknown.
+ * clock may run a little ahead) before its age counts as unknown: the policies' own allowance.
  */
-export const SNAPSHOT_CLOCK_SKEW_MS = 5 * 60_000;
+export const SNAPSHOT_CLOCK_SKEW_MS = CLOCK_SKEW_MS;
 
 /**
  * Undefined when the entry is within the maximum age (or there is none); otherwise why it is
@@ -198,14 +199,26 @@ function entryProblem(key: string, entry: unknown): string | undefined {
     nullOrString('endpoint', isOrigin, 'null or a base URL such as https://dcs.cn-north-4.myhuaweicloud.com') ??
     (e.region === null && e.endpoint === null ? 'it has neither region nor endpoint' : undefined) ??
     (typeof e.source === 'string' ? undefined : 'source is not a string') ??
-    (typeof e.fetched_at === 'string' && !Number.isNaN(Date.parse(e.fetched_at)) ? undefined : 'fetched_at is not an ISO-8601 time') ??
+    // As the library writes it (its age gates the maximum age): a loose form could be read as another time.
+    (isTime(e.fetched_at) ? undefined : 'fetched_at is not an ISO-8601 UTC time such as 2026-11-28T12:00:00.000Z') ??
     (Array.isArray(e.records) ? undefined : 'records is not an array');
   if (problem !== undefined) return problem;
+  let records: BigKeyTask[];
   try {
-    (e.records as unknown[]).forEach(parseTask);
+    records = (e.records as unknown[]).map(parseTask);
   } catch (error) {
     if (error instanceof ResponseShapeError) return `${error.field} is not ${error.expected}`;
     throw error;
+  }
+  // The gates read the latest automatic (and successful) scan as the first such record, as the
+  // client returns them: records out of that order, or a task listed twice (a hand edit, a bad
+  // merge), could let an older scan stand for the newest one.
+  const ids = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const first = ids.get(records[i].id);
+    if (first !== undefined) return `records[${i}] is the task of records[${first}] again (each task is listed once)`;
+    ids.set(records[i].id, i);
+    if (i > 0 && newestFirst(records[i - 1], records[i]) > 0) return `records are not newest first by created_at (then id): records[${i}] is newer than records[${i - 1}]`;
   }
   if (e.count !== (e.records as unknown[]).length) return 'count does not match the number of records';
   return providerOf(e.kind as SnapshotEntry['kind']).entryProblem(e);

@@ -22,7 +22,7 @@ import { Finding, GateSubject, label, PolicyName, SEVERITIES, Severity } from '.
 
 export { label, SEVERITIES } from './finding';
 export type { Finding, GateSubject, PolicyName, Severity } from './finding';
-import { ageMs, describeTask, IN_PROGRESS, TaskSummary } from './task-summary';
+import { ageMs, CLOCK_SKEW_MS, describeTask, IN_PROGRESS, TaskSummary } from './task-summary';
 
 export type { BigKeyLimits, HotKeyLimits, ResolvedBigKeyLimits, ResolvedHotKeyLimits } from './key-policy';
 
@@ -225,6 +225,12 @@ export function evaluateGate(subject: GateSubject, summary: TaskSummary, policie
     const advice = `check that automatic analysis is enabled and scheduled for this instance (PUT .../${autoscanPath}), or raise the maximum age`;
     if (!finished) {
       add('max-auto-scan-age', severity, `no automatic ${noun} scan of ${who} has finished (maximum age ${formatDuration(maxAgeMs)}; ${summary.count} tasks read). ${advice}`);
+    } else if (age !== undefined && age < -CLOCK_SKEW_MS) {
+      // A scan "finished" in the future has no knowable age; read as fresh, it would pass forever.
+      add('max-auto-scan-age', severity,
+        `the latest finished automatic ${noun} scan of ${who} has no knowable age: ${describeTask(finished)} finished ${formatDuration(-age)} ahead of this machine's clock, ` +
+        `so the maximum age ${formatDuration(maxAgeMs)} cannot be checked. check this machine's clock, and report the task to Huawei Cloud support if the clock is right`,
+        finished.id);
     } else if (age !== undefined && age > maxAgeMs) {
       add('max-auto-scan-age', severity,
         `no automatic ${noun} scan of ${who} finished in the last ${formatDuration(maxAgeMs)}: the latest finished is ${describeTask(finished)}, ${formatDuration(age)} ago. ${advice}`,

@@ -22,12 +22,30 @@ export function summarizeTasks(records: readonly BigKeyTask[]): TaskSummary {
     count: records.length,
     records,
     latest: records[0],
-    latestAuto: records.find((t) => t.scan_type === 'auto'),
+    latestAuto: latestAutoOf(records),
     latestManual: records.find((t) => t.scan_type === 'manual'),
     latestSuccessful: records.find((t) => t.status === 'success'),
     latestFinishedAuto: records.find((t) => t.scan_type === 'auto' && isFinished(t)),
   };
 }
+
+/**
+ * The newest automatic scan. Automatic scans created at the same moment have no order (the list
+ * breaks the tie by id): a failed one among them is the latest, so an id never decides whether
+ * the headline policy passes.
+ */
+function latestAutoOf(records: readonly BigKeyTask[]): BigKeyTask | undefined {
+  const first = records.find((t) => t.scan_type === 'auto');
+  if (first === undefined || first.status === 'failed') return first;
+  const at = Date.parse(first.created_at);
+  return records.find((t) => t.scan_type === 'auto' && t.status === 'failed' && Date.parse(t.created_at) === at) ?? first;
+}
+
+/**
+ * How far ahead of this machine's clock a recorded time may be (the clock that wrote it may run
+ * a little ahead) before its age counts as unknown: a negative age must not pass an age limit.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Milliseconds from `since` to `now`; undefined when `since` is absent. */
 export function ageMs(since: string | null | undefined, now: Date): number | undefined {

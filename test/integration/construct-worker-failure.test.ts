@@ -2,7 +2,8 @@
  * When the lookup worker itself fails (here: it does not answer within its timeout), every
  * lookup of the batch fails closed with a message saying so — synth does not hang or pass —
  * and that worker is ended (the next lookup starts a new one). A timeout that is not a whole
- * number of milliseconds is a configuration error before anything starts.
+ * number of milliseconds, or a DCS_BIGKEY_CONCURRENCY that is not an integer >= 1, is a
+ * configuration error before anything starts.
  */
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { lookupWorkerStats } from '../../lib/construct/sync-lookup';
@@ -43,6 +44,19 @@ it.each(['0', '1.5', 'soon'])('a DCS_BIGKEY_WORKER_TIMEOUT_MS of %j is a configu
       .toThrow(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS "${value}": expected an integer number of milliseconds >= 1`);
   } finally {
     process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS = '300';
+  }
+  expect((await emulator.admin.stats()).requests).toBe(0);
+});
+
+it.each(['0', '-4', '1.5', 'many', ''])('a DCS_BIGKEY_CONCURRENCY of %j is a configuration error when the construct is created, before any request', async (value) => {
+  await emulator.admin.resetStats();
+  process.env.DCS_BIGKEY_CONCURRENCY = value;
+  try {
+    const stack = new FRAMEWORKS[0][1].TerraformStack(newApp(), 'producer');
+    expect(() => new DcsBigKeyScanTasks(stack, 'orders-cache', { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: DEMO.instances.ordersCache }))
+      .toThrow(`invalid DCS_BIGKEY_CONCURRENCY "${value}": expected an integer >= 1`);
+  } finally {
+    delete process.env.DCS_BIGKEY_CONCURRENCY;
   }
   expect((await emulator.admin.stats()).requests).toBe(0);
 });

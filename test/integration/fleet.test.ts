@@ -3,7 +3,7 @@
  * sockets), a fifth of all requests throttled with 429 + Retry-After. The gate runs in-process
  * (runGateCommand, the very function the executable calls) so the test can also count clients.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runGateCommand } from '../../lib/cli/gate-command';
 import { DcsBigKeyClient, RetryEvent } from '../../lib/client/client';
@@ -145,22 +145,42 @@ it('onRetry receives each retry wait with the instance, the operation, the reaso
   ]);
 });
 
-it('a --report file that cannot be written after the run: said on stderr, exit 3, nothing half-written', async () => {
-  const file = path.join(context.dir, 'two.json');
+/** A fleet file of two passing instances, and a disk that is full for `unwritable` (its atomic rename fails). */
+function twoInstancesAndAFullDiskFor(name: string, unwritable: string): string {
+  const file = path.join(context.dir, name);
   writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [1, 2].map((i) => ({ instance_id: fleetInstanceId(i) })) }));
-  const report = path.join(context.dir, 'gate-report.json');
   const nodeFs: typeof import('node:fs') = jest.requireActual('node:fs');
   const rename = nodeFs.renameSync;
   jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
-    if (to === report) throw new Error('ENOSPC: no space left on device');
+    if (to === unwritable) throw new Error('ENOSPC: no space left on device');
     return rename(from, to);
   });
+  return file;
+}
+
+it('a --report file that cannot be written after the run: said on stderr, exit 3, nothing half-written', async () => {
+  const report = path.join(context.dir, 'gate-report.json');
+  const file = twoInstancesAndAFullDiskFor('two.json', report);
   const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--report', `json=${report}`], demoEnv());
   expect(run.code).toBe(3);
   expect(run.stderr).toContain(`could not write the report ${report}: ENOSPC: no space left on device`);
-  expect(JSON.parse(run.stdout).verdict).toBe('pass'); // stdout still has the report
+  // stdout still has the report, with the exit code the command ends with: a pipeline reading
+  // the report's exit_code instead of the process status must not read a pass.
+  expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'pass', exit_code: 3 });
   expect(existsSync(report)).toBe(false);
   expect(readdirSync(context.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+});
+
+it('a --report file written beside one that could not be: it says exit code 3 too, as the command ends', async () => {
+  const written = path.join(context.dir, 'gate-written.json');
+  const failing = path.join(context.dir, 'gate-failing.md');
+  const file = twoInstancesAndAFullDiskFor('two-more.json', failing);
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'markdown', '--report', `json=${written},markdown=${failing}`], demoEnv());
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain(`could not write the report ${failing}: ENOSPC`);
+  expect(JSON.parse(readFileSync(written, 'utf8'))).toMatchObject({ verdict: 'pass', exit_code: 3 });
+  expect(run.stdout).toContain('exit code 3');
+  expect(existsSync(failing)).toBe(false);
 });
 
 it('GITHUB_STEP_SUMMARY that cannot be appended to is a warning annotation, not a gate failure', async () => {

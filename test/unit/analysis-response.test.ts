@@ -5,7 +5,7 @@
  * names the field and the value but never a key's name (customer data).
  */
 import fc from 'fast-check';
-import { parseAutoscanResponse, parseDetailsResponse, ResponseShapeError } from '../../lib/client/response';
+import { parseAutoscanResponse, parseDetailsResponse, parseListResponse, ResponseShapeError } from '../../lib/client/response';
 
 const I = '3f5c6d1a-9b2e-4c7d-8e1f-2a3b4c5d6e7f';
 const T = '6e2d4f8a-1b3c-4d5e-9f60-7a8b9c0d1e2f';
@@ -142,5 +142,42 @@ describe('automatic analysis settings', () => {
     ['a bad updated_at', settings({ updated_at: 'yesterday' }), /^updated_at is "yesterday", not an ISO-8601 UTC time or null/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parseAutoscanResponse(text, I)).toThrow(message);
+  });
+});
+
+describe('task lists', () => {
+  const task = (over: Record<string, unknown> = {}) => ({ id: T, status: 'failed', scan_type: 'auto', created_at: '2026-11-28T03:00:00.208Z', finished_at: '2026-11-28T03:00:38.893Z', ...over });
+  const list = (over: Record<string, unknown> = {}) => JSON.stringify({ instance_id: I, count: 1, records: [task()], ...over });
+
+  it('returns the page of the instance asked for (its id in any case)', () => {
+    expect(parseListResponse(list(), I)).toEqual({ instance_id: I, count: 1, records: [task()] });
+    expect(parseListResponse(list({ instance_id: I.toUpperCase() }), I).count).toBe(1);
+  });
+
+  it.each<[string, string, RegExp]>([
+    // Another instance's tasks would gate this one on someone else's scans (a misrouting proxy or cache, a server bug).
+    ['the list of another instance', list({ instance_id: '00000000-0000-4000-8000-000000000002' }), /^instance_id is "00000000-0000-4000-8000-000000000002", not the instance asked for \(3f5c6d1a/],
+    ['no instance_id', list({ instance_id: undefined }), /^instance_id is \(missing\), not the instance asked for/],
+    ['a count as text', list({ count: '1' }), /^count is "1"/],
+    ['records that are no array', list({ records: { 0: task() } }), /^records is an object/],
+  ])('refuses %s', (_what, text, message) => {
+    expect(() => parseListResponse(text, I)).toThrow(message);
+  });
+
+  it('refuses every record whose status, scan_type or times it does not know, so no gate reads it as anything', () => {
+    // A status the headline policy does not know (say DCS adds "cancelled") must not read as "not failed": the list is refused.
+    const unknownWord = fc.string({ minLength: 0, maxLength: 12 }).filter((s) => !['waiting', 'running', 'success', 'failed', 'manual', 'auto'].includes(s));
+    const breakers: ReadonlyArray<fc.Arbitrary<Record<string, unknown>>> = [
+      unknownWord.map((status) => ({ status })),
+      fc.constantFrom<unknown>('FAILED', 'Failed', null, 1, true, undefined).map((status) => ({ status })),
+      unknownWord.map((scan_type) => ({ scan_type })),
+      fc.constantFrom<unknown>('AUTO', null, undefined).map((scan_type) => ({ scan_type })),
+      fc.constantFrom<unknown>('yesterday', '2026-11-28', '2026-11-28 03:00:00Z', '2026-13-01T00:00:00.000Z', '2026-02-30T03:00:00.000Z', '2026-11-28T24:00:00.000Z', '2026-11-28T03:60:00.000Z', 1764298800000, null, undefined).map((created_at) => ({ created_at })),
+      fc.constantFrom<unknown>('soon', '2026-11-28T03:00:38+08:00', 0).map((finished_at) => ({ finished_at })),
+    ];
+    fc.assert(fc.property(fc.array(fc.constantFrom('success', 'failed', 'running', 'waiting'), { minLength: 1, maxLength: 20 }), fc.nat(), fc.oneof(...breakers), (statuses, at, broken) => {
+      const records = statuses.map((status, i) => task({ id: `t${i}`, status, ...(i === at % statuses.length ? broken : {}) }));
+      expect(() => parseListResponse(JSON.stringify({ instance_id: I, count: records.length, records }), I)).toThrow(ResponseShapeError);
+    }), { numRuns: 300 });
   });
 });

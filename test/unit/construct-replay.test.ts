@@ -15,10 +15,11 @@ import { Cdk, FRAMEWORKS } from '../support/frameworks';
 const demo = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'emulator-demo.json'), 'utf8'));
 const demoTasks = (instanceId: string): BigKeyTask[] => sortNewestFirst(demo.projects[DEMO.projectId].instances[instanceId].tasks);
 
-function snapshotFile(): string {
+/** The demo's entries; `edit` may change an instance's records as a hand edit or a bad merge of the file would. */
+function snapshotFile(edit: (records: BigKeyTask[], instanceId: string) => BigKeyTask[] = (records) => records): string {
   const entries: Record<string, unknown> = {};
   for (const instanceId of [DEMO.instances.ordersCache, DEMO.instances.sessionsCache, DEMO.instances.catalogCache]) {
-    const records = demoTasks(instanceId);
+    const records = edit(demoTasks(instanceId), instanceId);
     entries[`${DEMO.projectId}/${instanceId}`] = {
       project_id: DEMO.projectId, instance_id: instanceId, status_filter: null, region: 'cn-north-4', endpoint: null,
       source: 'live', fetched_at: '2026-11-28T12:00:00.000Z', count: records.length, records,
@@ -29,8 +30,8 @@ function snapshotFile(): string {
   return file;
 }
 
-function replayStack(cdk: Cdk) {
-  const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': snapshotFile() } });
+function replayStack(cdk: Cdk, file = snapshotFile()) {
+  const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': file } });
   return new cdk.TerraformStack(app, 'producer');
 }
 
@@ -88,6 +89,46 @@ describe.each(FRAMEWORKS)('DcsBigKeyScanTasks replayed from a snapshot (no netwo
     expect(manifestOf(cdk.Testing.fullSynth(stack)).annotations).toEqual([
       expect.objectContaining({ level: '@cdktf/error', message: expect.stringMatching(/^\[lookup-failed\] .* could not be read, so the gate cannot pass: cannot read snapshot file \/dev\/zero: it is a device, not a regular file/) }),
     ]);
+  });
+
+  // The gates read "the latest automatic scan" as the first auto record: an entry whose records
+  // are out of order, or list a task twice, would let an older successful scan hide the newest
+  // failed one. Such an entry is refused (the lookup fails closed), never read in its order.
+  it.each<[string, (records: BigKeyTask[]) => BigKeyTask[], RegExp]>([
+    ['records oldest first (the newest automatic scan, which failed, listed last)', (records) => [...records].reverse(), /records are not newest first by created_at \(then id\)/],
+    ['a task listed twice (an older successful automatic scan copied to the top)', (records) => [{ ...records.find((t) => t.scan_type === 'auto' && t.status === 'success')!, created_at: '2026-11-29T00:00:00.000Z' }, ...records], /records\[\d+\] is the task of records\[0\] again/],
+  ])('fails closed on an entry with %s', (_what, edit, problem) => {
+    const file = snapshotFile((records, instanceId) => (instanceId === DEMO.instances.sessionsCache ? edit(records) : records));
+    const stack = replayStack(cdk, file);
+    const scans = new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: DEMO.instances.sessionsCache, projectId: DEMO.projectId });
+    const outdir = cdk.Testing.fullSynth(stack);
+    expect(manifestOf(outdir).annotations).toEqual([
+      expect.objectContaining({ level: '@cdktf/error', message: expect.stringMatching(/^\[lookup-failed\] big key scan tasks of instance 7c9e6679-7425-40de-944b-e07fc1f90ae7 \(sessions-cache\) could not be read, so the gate cannot pass: snapshot file .*, entry 0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b\/7c9e6679-7425-40de-944b-e07fc1f90ae7: /) }),
+    ]);
+    expect(manifestOf(outdir).annotations[0].message).toMatch(problem);
+    // What consumers read: the gate message blocks, the status is unknown.
+    const out = JSON.parse(cdk.Testing.synth(stack)).output;
+    expect(out['sessions-cache_latest_auto_status'].value).toBe('unknown');
+    expect(out['sessions-cache_gate_message'].value).toMatch(/could not be read, so the gate cannot pass/);
+    expect(() => scans.latestAuto).toThrow(/records are not newest first|again/);
+  });
+
+  // The framework writes one output per name and silently keeps the last of two with the same
+  // one: another output named like this construct's would replace what consumers read.
+  it.each<[string, (stack: InstanceType<Cdk['TerraformStack']>) => void, RegExp]>([
+    ["an output of the app's own named <prefix>_gate_message", (stack) => new cdk.TerraformOutput(stack, 'sessions-cache_gate_message', { value: '', staticId: true }), /output sessions-cache_gate_message of DcsBigKeyScanTasks producer\/sessions-cache has the name of producer\/sessions-cache_gate_message too/],
+    ["another construct whose prefix makes the same name (sessions-cache_big_key + _count)", (stack) => new DcsBigKeyScanTasks(stack, 'sessions-cache_big_key', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId }), /output sessions-cache_big_key_count of DcsBigKeyScanTasks producer\/sessions-cache has the name of producer\/sessions-cache_big_key\/sessions-cache_big_key_count too/],
+  ])('refuses to synthesize when %s (one would replace the other)', (_what, add, message) => {
+    const file = snapshotFile();
+    const stack = replayStack(cdk, file);
+    const entries = JSON.parse(fs.readFileSync(file, 'utf8')).entries;
+    const base = entries[`${DEMO.projectId}/${DEMO.instances.sessionsCache}`];
+    entries[`${DEMO.projectId}/${DEMO.instances.sessionsCache}?keys=1`] = { ...base, keys: { task_id: base.records.find((t: BigKeyTask) => t.status === 'success').id, scan_type: 'auto', finished_at: null, num: 0, keys: [] } };
+    fs.writeFileSync(file, JSON.stringify({ version: 1, entries }));
+    new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: DEMO.instances.sessionsCache, projectId: DEMO.projectId, readBigKeys: true });
+    add(stack);
+    const errors = manifestOf(cdk.Testing.fullSynth(stack)).annotations.filter((a: { level: string }) => a.level === '@cdktf/error').map((a: { message: string }) => a.message);
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
 
   it('writes the outputs with no network', () => {

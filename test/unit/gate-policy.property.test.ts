@@ -127,3 +127,56 @@ describe('gate policies (property-based)', () => {
     );
   });
 });
+
+describe('time-based policies on times ahead of the clock (property-based)', () => {
+  const M = 60_000;
+  const maxAgeMs = 7 * 24 * H;
+  const auto = (finishedAt: number, over: Partial<BigKeyTask> = {}): BigKeyTask => ({
+    id: '00000000-0000-4000-8000-000000000001', scan_type: 'auto', status: 'success',
+    created_at: new Date(finishedAt - 2 * M).toISOString(), started_at: new Date(finishedAt - M).toISOString(), finished_at: new Date(finishedAt).toISOString(), ...over,
+  });
+  const ageFindings = (records: BigKeyTask[]) =>
+    evaluateGate(SUBJECT, summarizeTasks(sortNewestFirst(records)), resolveGatePolicies({ latestAutoFailed: 'off', maxAutoScanAge: { maxAge: maxAgeMs } }), NOW);
+
+  it('max-auto-scan-age passes only for a scan that finished within maxAge, never for one "finished" ahead of the clock (past 5 minutes of skew)', () => {
+    // A finished_at in the future (a server's or recorder's clock, a bad record) has no knowable
+    // age: a negative age must not pass the check forever.
+    fc.assert(
+      fc.property(fc.integer({ min: -30 * 24 * H, max: 10 * 365 * 24 * H }), (ageMs) => {
+        const found = ageFindings([auto(NOW.getTime() - ageMs)]);
+        const passes = ageMs >= -5 * M && ageMs <= maxAgeMs;
+        expect({ ageMs, passes: found.length === 0 }).toEqual({ ageMs, passes });
+        if (!passes) expect(found).toEqual([expect.objectContaining({ policy: 'max-auto-scan-age', severity: 'error' })]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('says why when the latest finished automatic scan finished ahead of the clock', () => {
+    const [finding] = ageFindings([auto(NOW.getTime() + 400 * 24 * H)]);
+    expect(finding.message).toMatch(/^the latest finished automatic big key scan of instance 5560df16-cebf-4473-95c4-d1b573c16e79 \(orders-cache\) has no knowable age: task 00000000-0000-4000-8000-000000000001 \(auto, status success, .*finished 2028-01-03T12:00:00\.000Z\) finished 400d ahead of this machine's clock, so the maximum age 7d cannot be checked\. check this machine's clock/);
+  });
+});
+
+describe('automatic scans created at the same moment (property-based)', () => {
+  it('a failed one among the newest automatic scans blocks, whatever the ids (which one is "latest" cannot be known)', () => {
+    // The list's order breaks ties on created_at by id; the id of a failed scan must not decide whether the gate passes.
+    const tie = fc.uniqueArray(fc.tuple(fc.nat(1_000_000), fc.constantFrom('waiting', 'running', 'success', 'failed')), { selector: ([n]) => n, minLength: 2, maxLength: 5 });
+    fc.assert(
+      fc.property(tasksArb(false), tie, fc.nat(4), (others, tied, failedAt) => {
+        const newestAuto = Math.max(NOW.getTime() - 30 * 24 * H, ...others.filter((t) => t.scan_type === 'auto').map((t) => Date.parse(t.created_at))) + 1000;
+        const created = new Date(newestAuto).toISOString();
+        const ties: BigKeyTask[] = tied.map(([n, status], i) => ({
+          id: `eeeeeeee-0000-4000-8000-${String(n).padStart(12, '0')}`, scan_type: 'auto', created_at: created,
+          status: (i === failedAt % tied.length ? 'failed' : status) as BigKeyTask['status'],
+          started_at: status === 'waiting' ? null : created, finished_at: status === 'success' || status === 'failed' || i === failedAt % tied.length ? created : null,
+        }));
+        const summary = summarizeTasks(sortNewestFirst([...others, ...ties]));
+        expect(summary.latestAuto?.status).toBe('failed');
+        const found = evaluateGate(SUBJECT, summary, resolveGatePolicies({}), NOW);
+        expect(found.filter((f) => f.policy === 'latest-auto-failed')).toEqual([expect.objectContaining({ severity: 'error', taskId: summary.latestAuto!.id })]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

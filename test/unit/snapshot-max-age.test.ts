@@ -124,3 +124,17 @@ it('an entry recorded in the future (past a few minutes of clock skew) has no kn
   // No maximum age set: nothing is checked, as for any entry.
   expect(snapshotStaleness(future, undefined, now)).toBeUndefined();
 });
+
+it.each(['2026-11-31T00:00:00.000Z', '2026-11-30 10:00:00', '2026-11-30T10:00:00', 'Mon, 30 Nov 2026 10:00:00 GMT', '2026'])(
+  'an entry whose fetched_at %j is not an ISO-8601 UTC time that exists fails the lookup closed (its age could be read wrong)',
+  (fetchedAt) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dcs-bigkey-maxage-')), 'dcs-bigkey.context.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 1, entries: { [`${PROJECT}/${OLD}`]: { ...entry(OLD, new Date()), fetched_at: fetchedAt } } }));
+    const app = newApp({ 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': file, 'dcs-bigkey:snapshotMaxAge': '7d' });
+    const stack = new TerraformStack(app, 'producer');
+    new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: OLD, projectId: PROJECT });
+    expect(synthApp(app).annotations.producer).toEqual([
+      expect.objectContaining({ level: '@cdktf/error', message: expect.stringMatching(new RegExp(`^\\[lookup-failed\\] .* could not be read, so the gate cannot pass: snapshot file .*, entry ${PROJECT}/${OLD}: fetched_at is not an ISO-8601 UTC time`)) }),
+    ]);
+  },
+);
