@@ -127,12 +127,8 @@ describe('Many instances, one synth; Snapshots; Configuration: the synth-time lo
     expect(lookupSettings(scope(), {})).toEqual({ mode: 'live', concurrency: 32, snapshotFile: path.resolve('dcs-bigkey.context.json') });
   });
 
-  it('DCS_BIGKEY_CONCURRENCY sets the batch concurrency; 0, a negative, a fraction or a word is a DcsConfigError naming it', () => {
+  it('DCS_BIGKEY_CONCURRENCY sets the batch concurrency (a bad value: construct-worker-failure.test.ts)', () => {
     expect(lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: '4' }).concurrency).toBe(4);
-    for (const bad of ['0', '-1', '2.5', 'many']) {
-      expect(() => lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: bad })).toThrow(DcsConfigError);
-      expect(() => lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: bad })).toThrow(/invalid DCS_BIGKEY_CONCURRENCY .*: expected an integer >= 1/);
-    }
   });
 
   it('the snapshot mode and file from the environment or the cdktf.json context keys; a mode outside live, record, replay is a DcsConfigError', () => {
