@@ -200,22 +200,10 @@ describe("The emulator's fault rules: defaults", () => {
     expect(rule({ kind: 'reset' })).toEqual({ kind: 'reset', instance_id: '*', route: 'list' });
   });
 
-  it('throttle: Retry-After 1; error: status 500; huge: declared length; redirect: 302 to https://dcs.example.invalid/; mutate: count not kept', () => {
-    expect(rule({ kind: 'throttle' })).toMatchObject({ retry_after_s: 1 });
-    expect(rule({ kind: 'error' })).toMatchObject({ status: 500 });
-    expect(rule({ kind: 'huge', mib: 1 })).toMatchObject({ length: 'declared' });
-    expect(rule({ kind: 'redirect' })).toMatchObject({ status: 302, location: 'https://dcs.example.invalid/' });
-    expect(rule({ kind: 'mutate' })).toMatchObject({ keep_count: false });
-  });
-
   it('rate_limit: rate required, burst one second\'s worth (ceil(rate)), Retry-After left to the bucket; no count, every or ratio', () => {
     expect(rule({ kind: 'rate_limit', rate: 2.5 })).toEqual({ kind: 'rate_limit', instance_id: '*', route: 'list', rate: 2.5, burst: 3 });
     expect(() => rule({ kind: 'rate_limit' })).toThrow(/faults\[0\]\.rate/);
     expect(() => rule({ kind: 'rate_limit', rate: 5, count: 2 })).toThrow(/a rate_limit rule takes no count/);
-  });
-
-  it('at most one of count, every and ratio', () => {
-    expect(() => rule({ kind: 'reset', count: 1, every: 2 })).toThrow(/must have at most one of count, every, ratio \(got count and every\)/);
   });
 });
 
