@@ -14,6 +14,7 @@ import { KEYS_FLAGS, KEYS_USAGE } from '../../lib/cli/keys-command';
 import { main, usage } from '../../lib/cli/main';
 import { LIST_FLAGS, REFRESH_FLAGS, SNAPSHOT_USAGE } from '../../lib/cli/snapshot-command';
 import { TASKS_FLAGS, TASKS_USAGE } from '../../lib/cli/tasks-command';
+import { EXIT } from '../../lib/cli/io';
 import { DEFAULT_MAX_TASKS } from '../../lib/client/limits';
 import { EMULATOR_FLAGS, EMULATOR_USAGE } from '../../lib/emulator/command';
 import { runInProcess } from '../support/cli-harness';
@@ -135,6 +136,31 @@ it('--help on every command is what `dcs-bigkey <command> --help` prints, exit 0
   for (const { command, usage: help } of COMMANDS) {
     expect(await runInProcess(main, [...command.split(' '), '--help'], {})).toEqual({ code: 0, stdout: help, stderr: '' });
   }
+});
+
+describe('exit codes: --help and the README state the same ones', () => {
+  /** The paragraph of the README's command section that starts with `start`, on one line. */
+  const paragraph = (start: string) => {
+    const found = COMMAND_SECTION.split(/\n\s*\n/).find((p) => p.startsWith(start));
+    expect({ start, found: found !== undefined }).toEqual({ start, found: true });
+    return found!.replace(/\s+/g, ' ');
+  };
+  /** Codes in an "exit codes" text: a lone digit after "exit", a comma or a semicolon (or at a line start, as in gate's list). */
+  const codes = (text: string) => new Set([...text.matchAll(/(?:\b[Ee]xit|[,;]|^) *(\d)\b(?![\d.,/%])/gm)].map((m) => Number(m[1])));
+  const helpCodes = (help: string) => codes(help.slice(help.indexOf('exit codes:') + 'exit codes:'.length));
+
+  it.each([
+    ['tasks', TASKS_USAGE, '`tasks` without'],
+    ['keys', KEYS_USAGE, '`keys` prints'],
+    ['autoscan', AUTOSCAN_USAGE, '`autoscan` prints'],
+    ['gate', GATE_USAGE, '`gate` checks'],
+    ['snapshot', SNAPSHOT_USAGE, '`snapshot list` and `snapshot refresh`'],
+  ])('%s', (_command, help, start) => {
+    const fromHelp = helpCodes(help);
+    expect(fromHelp.size).toBeGreaterThanOrEqual(3);
+    expect(sorted([...codes(paragraph(start))].map(String))).toEqual(sorted([...fromHelp].map(String)));
+    for (const code of fromHelp) expect(Object.values(EXIT)).toContain(code);
+  });
 });
 
 describe('defaults and bounds the texts state are the code\'s', () => {
