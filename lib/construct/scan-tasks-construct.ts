@@ -11,7 +11,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { DcsConnectionOptions } from '../client/connection';
 import { DcsConfigError, DcsError } from '../client/errors';
-import { AutoscanConfig, BigKey, BigKeyTask, BigKeyTaskStatus, HotKey, ScanKind } from '../client/types';
+import { AutoscanConfig, BigKey, BigKeyTask, BigKeyTaskStatus, HotKey, SCAN_API, ScanKind } from '../client/types';
 import { show, validateBoolean } from '../client/validation';
 import type * as Batch from '../lookup/batch';
 import { LookupOutcome, LookupSuccess, toFailure } from '../lookup/outcome';
@@ -245,6 +245,18 @@ export abstract class ScanTasksConstruct extends Construct {
     return clashes;
   }
 
+  /**
+   * Why the headline policy, on, had nothing to judge (the lookup succeeded, but no automatic
+   * scan has a result yet), or undefined: the gate then passes on no evidence, and says so.
+   */
+  noEvidenceReason(): string | undefined {
+    const outcome = this.lookup.outcome();
+    if (!outcome.ok || !this.policies.latestAutoFailed || this.summary().latestSettledAuto) return undefined;
+    const { noun, autoscanPath } = SCAN_API[this.kind.scanKind];
+    return `no automatic ${noun} scan of ${label(this.subject())} has a result yet (${this.summary().count} tasks read), so latestAutoFailed had nothing to judge; ` +
+      `enable automatic analysis (PUT .../${autoscanPath}), and add gates.maxAutoScanAge or gates.requireSuccessfulScan to block until there is evidence`;
+  }
+
   /** Output name of a suffix, for readers in other stacks. */
   outputName(suffix: OutputSuffix): string {
     return outputName(this.outputPrefix, suffix);
@@ -464,6 +476,8 @@ class GateAspect implements Aspect {
     const annotations = this.framework.api.Annotations.of(this.target);
     const unchecked = this.target.uncheckedReason();
     if (unchecked) annotations.addInfo(unchecked);
+    const noEvidence = this.target.noEvidenceReason();
+    if (noEvidence) annotations.addInfo(noEvidence);
     for (const clash of this.target.outputNameClashes()) annotations.addError(`[output-name] ${clash}`);
     const stale = this.target.staleSnapshot;
     const notes = [...this.target.findings().map((f) => ({ severity: f.severity, message: `[${f.policy}] ${f.message}` })), ...(stale ? [{ severity: stale.severity, message: `[snapshot-max-age] ${stale.message}` }] : [])];

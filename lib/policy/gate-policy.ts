@@ -4,8 +4,9 @@
  * the cdktf constructs (as annotations) and by `dcs-bigkey gate` (as exit codes and reports).
  * Pure: the clock is a parameter.
  *
- * One rule everywhere: the headline policy (`latestAutoFailed`: the latest automatic scan must
- * not have failed) is on unless explicitly turned off, and every other policy adds to it.
+ * One rule everywhere: the headline policy (`latestAutoFailed`: the latest automatic scan with a
+ * result must not have failed — a newer one still waiting or running does not clear it)
+ * is on unless explicitly turned off, and every other policy adds to it.
  *
  * Every finding names the instance, the task, its status and times, and what to do. A lookup
  * that failed is a finding too, of severity `error` unless the user chose `warning`: a gate
@@ -28,9 +29,10 @@ export type { BigKeyLimits, HotKeyLimits, ResolvedBigKeyLimits, ResolvedHotKeyLi
 
 export interface GatePolicies {
   /**
-   * The headline policy: block when the newest automatic scan (`scan_type: auto`) has status
-   * `failed`. On unless turned off with `'off'`, in the construct and in `dcs-bigkey gate`
-   * alike; the other policies add to it.
+   * The headline policy: block when the newest automatic scan (`scan_type: auto`) with a result
+   * has status `failed` — a newer one still `waiting` or `running` does not clear it. On unless
+   * turned off with `'off'`, in the construct and in `dcs-bigkey gate` alike; the other policies
+   * add to it.
    * @default 'error'
    */
   readonly latestAutoFailed?: Severity | 'off';
@@ -210,12 +212,17 @@ export function evaluateGate(subject: GateSubject, summary: TaskSummary, policie
   const add = (policy: PolicyName, severity: Severity, message: string, taskId?: string) =>
     findings.push({ policy, severity, instanceId: subject.instanceId, message, taskId });
 
+  // The evidence is the latest automatic scan with a result: one still waiting or running says
+  // nothing yet, so it neither clears a failure before it nor passes on its own behalf.
   const auto = summary.latestAuto;
-  if (policies.latestAutoFailed && auto?.status === 'failed') {
+  const settled = summary.latestSettledAuto;
+  if (policies.latestAutoFailed && settled?.status === 'failed') {
+    const advice = `find the cause under ${CONSOLE_PAGE[kind]} in the DCS console, fix it, and run a new scan; the gate passes once a newer automatic scan has succeeded`;
     add('latest-auto-failed', policies.latestAutoFailed,
-      `the latest automatic ${noun} scan of ${who} failed: ${describeTask(auto)}. ` +
-      `find the cause under ${CONSOLE_PAGE[kind]} in the DCS console, fix it, and run a new scan; the gate passes once the latest automatic scan has not failed`,
-      auto.id);
+      auto === settled || auto === undefined
+        ? `the latest automatic ${noun} scan of ${who} failed: ${describeTask(settled)}. ${advice}`
+        : `the latest automatic ${noun} scan of ${who} with a result failed: ${describeTask(settled)}; the newer one has none yet: ${describeTask(auto)}. ${advice}`,
+      settled.id);
   }
 
   if (policies.maxAutoScanAge) {

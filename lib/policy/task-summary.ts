@@ -11,8 +11,13 @@ export interface TaskSummary {
   readonly latestAuto?: BigKeyTask;
   readonly latestManual?: BigKeyTask;
   readonly latestSuccessful?: BigKeyTask;
-  /** The newest automatic scan that has finished (success or failed). */
+  /** The newest automatic scan that has finished (success or failed) and has its `finished_at`. */
   readonly latestFinishedAuto?: BigKeyTask;
+  /**
+   * The newest automatic scan with a result (`success` or `failed`, whatever its times say): what
+   * the headline policy judges, as scans still waiting or running have none yet.
+   */
+  readonly latestSettledAuto?: BigKeyTask;
 }
 
 /** `records` must be newest first (as the client returns them). */
@@ -26,6 +31,7 @@ export function summarizeTasks(records: readonly BigKeyTask[]): TaskSummary {
     latestManual: records.find((t) => t.scan_type === 'manual'),
     latestSuccessful: records.find((t) => t.status === 'success'),
     latestFinishedAuto: records.find((t) => t.scan_type === 'auto' && isFinished(t)),
+    latestSettledAuto: latestAutoOf(records.filter((t) => t.status === 'success' || t.status === 'failed')),
   };
 }
 

@@ -48,13 +48,16 @@ async function gate(id: string, ...flags: string[]) {
 const DAY = 24 * 60;
 
 describe('each policy: what passes and what blocks', () => {
-  it('latest-auto-failed (the headline, no flag needed): blocks when the newest automatic scan failed, passes once a newer one did not', async () => {
+  it('latest-auto-failed (the headline, no flag needed): blocks when the newest automatic scan with a result failed, passes once a newer one succeeded', async () => {
     const failed = await instanceWith({ scan_type: 'auto', status: 'failed', ago: 60 }, { scan_type: 'auto', status: 'success', ago: DAY }, { scan_type: 'manual', status: 'success', ago: 10 });
     expect(await gate(failed)).toEqual({ code: 1, verdict: 'blocked', policies: ['latest-auto-failed'], found: ['latest-auto-failed'] });
     const recovered = await instanceWith({ scan_type: 'auto', status: 'success', ago: 60 }, { scan_type: 'auto', status: 'failed', ago: DAY }, { scan_type: 'manual', status: 'failed', ago: 10 });
     expect(await gate(recovered)).toEqual({ code: 0, verdict: 'pass', policies: ['latest-auto-failed'], found: [] });
+    // A newer scan still running has no result: the failed one before it still blocks.
     const running = await instanceWith({ scan_type: 'auto', status: 'running', ago: 5 }, { scan_type: 'auto', status: 'failed', ago: DAY });
-    expect((await gate(running)).verdict).toBe('pass');
+    expect(await gate(running)).toEqual({ code: 1, verdict: 'blocked', policies: ['latest-auto-failed'], found: ['latest-auto-failed'] });
+    const runningAfterSuccess = await instanceWith({ scan_type: 'auto', status: 'running', ago: 5 }, { scan_type: 'auto', status: 'success', ago: 60 }, { scan_type: 'auto', status: 'failed', ago: DAY });
+    expect((await gate(runningAfterSuccess)).verdict).toBe('pass');
     const none = await instanceWith({ scan_type: 'manual', status: 'failed', ago: 5 });
     expect((await gate(none)).verdict).toBe('pass');
   });

@@ -82,6 +82,35 @@ describe.each(FRAMEWORKS)('DcsBigKeyScanTasks replayed from a snapshot (no netwo
     ]);
   });
 
+  it('a newer automatic scan still running after the failed one clears nothing: synth and consumers are blocked until one succeeds', () => {
+    const running: BigKeyTask = { id: '0c0c0c0c-0000-4000-8000-000000000001', scan_type: 'auto', status: 'running', created_at: '2026-11-29T03:00:00.000Z', started_at: '2026-11-29T03:00:02.000Z', finished_at: null };
+    const file = snapshotFile((records, instanceId) => (instanceId === DEMO.instances.sessionsCache ? [running, ...records] : records));
+    const stack = replayStack(cdk, file);
+    const scans = new DcsBigKeyScanTasks(stack, 'sessions-cache', { instanceId: DEMO.instances.sessionsCache, projectId: DEMO.projectId });
+    expect(scans.latestAuto?.id).toBe(running.id);
+    expect(manifestOf(cdk.Testing.fullSynth(stack)).annotations).toEqual([
+      expect.objectContaining({ level: '@cdktf/error', message: expect.stringMatching(/^\[latest-auto-failed\] the latest automatic big key scan of instance 7c9e6679-7425-40de-944b-e07fc1f90ae7 \(sessions-cache\) with a result failed: task e8043eda-5371-47de-b413-4c25a0c8f6ba .*; the newer one has none yet: task 0c0c0c0c-0000-4000-8000-000000000001 \(auto, status running/) }),
+    ]);
+    const out = JSON.parse(cdk.Testing.synth(stack)).output;
+    expect(out['sessions-cache_latest_auto_status'].value).toBe('running');
+    expect(out['sessions-cache_gate_message'].value).toMatch(/^the latest automatic big key scan of .* with a result failed/);
+  });
+
+  it('says so when the headline policy had nothing to judge (no automatic scan with a result): the gate passes on no evidence, never silently', () => {
+    const running: BigKeyTask = { id: '0c0c0c0c-0000-4000-8000-000000000002', scan_type: 'auto', status: 'running', created_at: '2026-11-29T03:00:00.000Z', started_at: '2026-11-29T03:00:02.000Z', finished_at: null };
+    const file = snapshotFile((records, instanceId) => (instanceId === DEMO.instances.ordersCache ? [running, ...records.filter((t) => t.scan_type !== 'auto')] : records));
+    const stack = replayStack(cdk, file);
+    new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
+    new DcsBigKeyScanTasks(stack, 'orders-cache-quiet', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId, gates: { latestAutoFailed: 'off', requireSuccessfulScan: 'error' } });
+    new DcsBigKeyScanTasks(stack, 'catalog-cache', { instanceId: DEMO.instances.catalogCache, projectId: DEMO.projectId });
+    expect(manifestOf(cdk.Testing.fullSynth(stack)).annotations).toEqual([
+      expect.objectContaining({
+        constructPath: 'producer/orders-cache', level: '@cdktf/info',
+        message: expect.stringMatching(/^no automatic big key scan of instance 5560df16-cebf-4473-95c4-d1b573c16e79 \(orders-cache\) has a result yet \(\d+ tasks read\), so latestAutoFailed had nothing to judge; enable automatic analysis \(PUT \.\.\.\/bigkey\/autoscan\), and add gates\.maxAutoScanAge or gates\.requireSuccessfulScan/),
+      }),
+    ]);
+  });
+
   it('fails closed, naming the problem, when the snapshot file is a device (it would never end)', () => {
     const app = cdk.Testing.app({ context: { 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': '/dev/zero' } });
     const stack = new cdk.TerraformStack(app, 'producer');

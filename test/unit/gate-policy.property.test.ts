@@ -180,3 +180,40 @@ describe('automatic scans created at the same moment (property-based)', () => {
     );
   });
 });
+
+describe('automatic scans without a result yet (property-based)', () => {
+  const headline = (records: readonly BigKeyTask[]) => evaluateGate(SUBJECT, summarizeTasks(records), resolveGatePolicies({}), NOW).filter((f) => f.policy === 'latest-auto-failed');
+  const task = (n: number, status: BigKeyTask['status'], agoH: number): BigKeyTask => {
+    const created = new Date(NOW.getTime() - agoH * H).toISOString();
+    const done = status === 'success' || status === 'failed';
+    return { id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, scan_type: 'auto', status, created_at: created, started_at: status === 'waiting' ? null : created, finished_at: done ? created : null };
+  };
+
+  it('blocks exactly when the newest automatic scan with a result failed: scans still waiting or running clear nothing', () => {
+    fc.assert(
+      fc.property(tasksArb(false), (records) => {
+        // The oracle, from the list alone: the newest automatic scans that have a result; a failed one among them blocks.
+        const settled = records.filter((t) => t.scan_type === 'auto' && (t.status === 'success' || t.status === 'failed'));
+        const newest = Math.max(-Infinity, ...settled.map((t) => Date.parse(t.created_at)));
+        const blocks = settled.some((t) => t.status === 'failed' && Date.parse(t.created_at) === newest);
+        const found = headline(records);
+        expect(found.length).toBe(blocks ? 1 : 0);
+        if (blocks) expect(found[0]).toMatchObject({ severity: 'error', taskId: expect.any(String) });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a newer automatic scan still running after a failed one does not let the gate pass, and the message names both', () => {
+    const [finding] = headline([task(2, 'running', 1), task(1, 'failed', 25)]);
+    expect(finding).toMatchObject({ severity: 'error', taskId: '00000000-0000-4000-8000-000000000001' });
+    expect(finding.message).toMatch(/^the latest automatic big key scan of instance 5560df16-cebf-4473-95c4-d1b573c16e79 \(orders-cache\) with a result failed: task 00000000-0000-4000-8000-000000000001 \(auto, status failed, .*\); the newer one has none yet: task 00000000-0000-4000-8000-000000000002 \(auto, status running, .*\)\. find the cause .*; the gate passes once a newer automatic scan has succeeded$/);
+    expect(headline([task(3, 'waiting', 0), task(2, 'running', 1), task(1, 'failed', 25)])).toHaveLength(1);
+  });
+
+  it('passes when the newest automatic scan with a result succeeded, whatever is still waiting or running after it, or when none has a result', () => {
+    expect(headline([task(3, 'waiting', 0), task(2, 'success', 2), task(1, 'failed', 25)])).toEqual([]);
+    expect(headline([task(2, 'running', 0), task(1, 'waiting', 1)])).toEqual([]);
+    expect(headline([])).toEqual([]);
+  });
+});

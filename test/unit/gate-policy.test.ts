@@ -97,8 +97,9 @@ describe('latestAutoFailed', () => {
     expect(gate([], { latestAutoFailed: 'error' })).toEqual([]);
   });
 
-  it('looks at the newest automatic scan only: a running one after a failed one passes', () => {
-    expect(gate([task('auto', 'running', 1 * H), task('auto', 'failed', 25 * H)], { latestAutoFailed: 'error' })).toEqual([]);
+  it('judges the newest automatic scan with a result: a running one after a failed one does not clear it, a success does', () => {
+    expect(gate([task('auto', 'running', 1 * H), task('auto', 'failed', 25 * H)], { latestAutoFailed: 'error' }).map((f) => f.policy)).toEqual(['latest-auto-failed']);
+    expect(gate([task('auto', 'running', 1 * H), task('auto', 'success', 5 * H), task('auto', 'failed', 25 * H)], { latestAutoFailed: 'error' })).toEqual([]);
   });
 
   it('as a warning it reports without blocking', () => {
