@@ -86,8 +86,9 @@ ${locationFlagsHelp(24)}
 policies (latest-auto-failed, the headline policy, is on unless turned off;
 the others add to it):
   --fail-on-latest-auto-failed
-                        block when the newest automatic scan failed (on by
-                        default)
+                        block when the newest automatic scan with a result
+                        failed (on by default; newer scans still waiting or
+                        running do not clear it)
   --no-latest-auto-failed
                         turn the headline policy off (another policy must
                         then be on: a gate that checks nothing is a usage

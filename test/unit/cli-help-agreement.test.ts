@@ -181,6 +181,11 @@ describe('defaults and bounds the texts state are the code\'s', () => {
     expect(README).toContain(`\`DCS_BIGKEY_MAX_TASKS\` (read at synth and by the command), else ${DEFAULT_MAX_TASKS.toLocaleString('en-US')}`);
   });
 
+  it('the headline policy judges the newest automatic scan with a result: --help and README say so', () => {
+    expect(GATE_USAGE.replace(/\s+/g, ' ')).toContain('block when the newest automatic scan with a result failed (on by default; newer scans still waiting or running do not clear it)');
+    expect(COMMAND_SECTION.replace(/\s+/g, ' ')).toContain('The headline policy "the latest automatic scan with a result must not have failed"');
+  });
+
   it('the environment `dcs-bigkey --help` names is the one the client reads, in its order', () => {
     const flat = usage().replace(/\s+/g, ' ');
     expect(flat).toContain('the project from HUAWEICLOUD_SDK_PROJECT_ID or HW_PROJECT_ID');
