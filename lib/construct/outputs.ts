@@ -20,7 +20,7 @@ export const OUTPUT_SUFFIXES = {
   latest_successful_id: 'id of the newest successful task, or ""',
   latest_successful_finished_at: 'finished_at of the newest successful task, or ""',
   records: 'all tasks as a JSON array, newest first, with the API\'s field names',
-  gate_message: 'why a consuming stack must not deploy (the latest automatic scan failed, the lookup failed, or it was filtered by status), or "" when it may',
+  gate_message: 'why a consuming stack must not deploy (the latest automatic scan with a result failed, the lookup failed, or it was filtered by status), or "" when it may',
 } as const;
 
 /**

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { DcsHotKeyScanTasks } from '../../lib/construct/dcs-hotkey-scan-tasks';
 import { lookupSettings } from '../../lib/construct/lookup-registry';
+import { AUTO_SCAN_OUTPUT_SUFFIXES, BIG_KEY_OUTPUT_SUFFIXES, HOT_KEY_OUTPUT_SUFFIXES, OUTPUT_SUFFIXES } from '../../lib/construct/outputs';
 import { DEFAULT_AUTOSCAN, DEFAULT_LIFECYCLE, DEMO } from '../../lib/emulator';
 import { resolveInstance, validateEmulatorData } from '../../lib/emulator/data-file';
 import { validateFault } from '../../lib/emulator/faults';
@@ -45,6 +46,19 @@ describe('The API calls the README names (top; How it works: Errors)', () => {
     expect([SCAN_API.bigkey.tasksPath, SCAN_API.hotkey.tasksPath, SCAN_API.bigkey.taskPath, SCAN_API.bigkey.autoscanPath]).toEqual(['bigkey-tasks', 'hotkey-tasks', 'bigkey-task', 'bigkey/autoscan']);
     expect(README).toContain('`GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks`');
     for (const tail of ['`…/hotkey-tasks`', '`…/bigkey-task/{id}`', '`…/bigkey/autoscan`']) expect(README).toContain(tail);
+  });
+});
+
+describe('The construct: Outputs', () => {
+  const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = README.slice(README.indexOf('\n### Outputs\n'), README.indexOf('\n### Gates\n'));
+
+  it('the README names every output suffix the constructs create, and no other', () => {
+    const inTables = [...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([a-z_]+)`/g)].map((n) => n[1]));
+    const hot = /`DcsHotKeyScanTasks` has (.*?)\sinstead/s.exec(section)![1];
+    const named = new Set([...inTables, ...[...hot.matchAll(/`([a-z_]+)`/g)].map((n) => n[1])]);
+    const created = [OUTPUT_SUFFIXES, BIG_KEY_OUTPUT_SUFFIXES, HOT_KEY_OUTPUT_SUFFIXES, AUTO_SCAN_OUTPUT_SUFFIXES].flatMap((suffixes) => Object.keys(suffixes));
+    expect([...named].sort()).toEqual([...created].sort());
   });
 });
 
