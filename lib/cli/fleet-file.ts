@@ -109,7 +109,7 @@ export function parseFleetFile(text: string, file: string, options: FleetFileOpt
 
   if (!Array.isArray(root.instances)) return fail(`instances is ${show(root.instances)}: expected an array of {"instance_id": "…"} entries`);
   if (root.instances.length === 0) return fail('instances is empty: list at least one instance (a gate over nothing would pass without checking anything)');
-  if (root.instances.length > MAX_FLEET_INSTANCES) return fail(`instances has ${root.instances.length} entries: at most ${MAX_FLEET_INSTANCES}`);
+  if (root.instances.length > MAX_FLEET_INSTANCES) return fail(`instances has ${root.instances.length} entries: at most ${MAX_FLEET_INSTANCES}; split the fleet into several files`);
 
   const seen = new Map<string, string>();
   const instances = root.instances.map((raw: unknown, index: number): FleetEntry => {

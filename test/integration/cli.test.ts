@@ -450,6 +450,7 @@ describe('dcs-bigkey gate on the demo instances', () => {
       ['invalid JSON', '{"instances": [', /fleet file .*: not valid JSON/],
       ['no instances', { defaults: {} }, /instances is \(missing\): expected an array/],
       ['an empty fleet', { instances: [] }, /instances is empty/],
+      ['more than 100,000 instances', { instances: Array.from({ length: 100_001 }, () => good) }, /instances has 100001 entries: at most 100000; split the fleet into several files/],
       ['a bad instance id', { instances: [good, { name: 'sessions', instance_id: '7c9e6679' }] }, /invalid instances\[1\] \("sessions"\)\.instance_id "7c9e6679"/],
       ['a missing instance id', { instances: [{ name: 'x' }] }, /instances\[0\] \("x"\) has no instance_id/],
       ['a duplicate instance id', { instances: [good, { name: 'again', instance_id: ORDERS.toUpperCase() }] }, /instances\[1\] \("again"\)\.instance_id ".*" is already listed as instances\[0\] \("orders-cache"\)/],
