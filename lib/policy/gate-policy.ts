@@ -209,8 +209,8 @@ export function evaluateGate(subject: GateSubject, summary: TaskSummary, policie
   const { noun, taskPath, autoscanPath } = SCAN_API[kind];
   const findings: Finding[] = [];
   const who = label(subject);
-  const add = (policy: PolicyName, severity: Severity, message: string, taskId?: string) =>
-    findings.push({ policy, severity, instanceId: subject.instanceId, message, taskId });
+  const add = (policy: PolicyName, severity: Severity, message: string, taskId?: string, short?: string) =>
+    findings.push({ policy, severity, instanceId: subject.instanceId, message, taskId, ...(short !== undefined ? { short } : {}) });
 
   // The evidence is the latest automatic scan with a result: one still waiting or running says
   // nothing yet, so it neither clears a failure before it nor passes on its own behalf.
@@ -218,11 +218,14 @@ export function evaluateGate(subject: GateSubject, summary: TaskSummary, policie
   const settled = summary.latestSettledAuto;
   if (policies.latestAutoFailed && settled?.status === 'failed') {
     const advice = `find the cause under ${CONSOLE_PAGE[kind]} in the DCS console, fix it, and run a new scan; the gate passes once a newer automatic scan has succeeded`;
-    add('latest-auto-failed', policies.latestAutoFailed,
-      auto === settled || auto === undefined
-        ? `the latest automatic ${noun} scan of ${who} failed: ${describeTask(settled)}. ${advice}`
-        : `the latest automatic ${noun} scan of ${who} with a result failed: ${describeTask(settled)}; the newer one has none yet: ${describeTask(auto)}. ${advice}`,
-      settled.id);
+    if (auto === settled || auto === undefined) {
+      add('latest-auto-failed', policies.latestAutoFailed, `the latest automatic ${noun} scan of ${who} failed: ${describeTask(settled)}. ${advice}`, settled.id);
+    } else {
+      // Its short form says why, beside a table's "latest auto: running".
+      add('latest-auto-failed', policies.latestAutoFailed,
+        `the latest automatic ${noun} scan of ${who} with a result failed: ${describeTask(settled)}; the newer one has none yet: ${describeTask(auto)}. ${advice}`,
+        settled.id, `latest automatic scan with a result failed (a newer one is ${auto.status})`);
+    }
   }
 
   if (policies.maxAutoScanAge) {
