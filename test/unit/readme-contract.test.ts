@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderKeysTable } from '../../lib/cli/keys-command';
+import { main } from '../../lib/cli/main';
 import { resolveConnection } from '../../lib/client/connection';
 import { DcsConfigError } from '../../lib/client/errors';
 import { resolveMaxTasks } from '../../lib/client/limits';
@@ -25,6 +26,7 @@ import { validateFault } from '../../lib/emulator/faults';
 import { readSnapshot, SnapshotEntry, writeSnapshot } from '../../lib/lookup/snapshot-file';
 import { resolveKeyLimits } from '../../lib/policy/key-policy';
 import { parseSize } from '../../lib/policy/size';
+import { runInProcess } from '../support/cli-harness';
 import { FRAMEWORKS } from '../support/frameworks';
 
 const PROJECT = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
@@ -210,6 +212,22 @@ describe('Many instances, one synth; Snapshots; Configuration: the synth-time lo
     expect(lookupSettings(scope({ 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': 'snap.json' }), {})).toMatchObject({ mode: 'replay', snapshotFile: path.resolve('snap.json') });
     expect(lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: 'other.json' })).toMatchObject({ mode: 'record', snapshotFile: path.resolve('other.json') });
     expect(() => lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'offline' })).toThrow(/invalid snapshot mode "offline" \(DCS_BIGKEY_SNAPSHOT or context dcs-bigkey:snapshot\): expected one of live, record, replay/);
+  });
+});
+
+describe('The dcs-bigkey command: a flag given twice is a usage error for every command', () => {
+  const ID = INSTANCE;
+  it.each([
+    ['tasks', ['tasks', '--instance-id', ID, '--instance-id', ID], '--instance-id'],
+    ['keys', ['keys', '--instance-id', ID, '--hot', '--hot'], '--hot'],
+    ['autoscan', ['autoscan', '--instance-id', ID, '--format', 'json', '--format=json'], '--format'],
+    ['gate', ['gate', '--instance-id', ID, '--name', 'a', '--name', 'b'], '--name'],
+    ['snapshot', ['snapshot', 'list', '--file', 'a.json', '--file', 'a.json'], '--file'],
+    ['snapshot', ['snapshot', 'refresh', '--instance-id', ID, '--instance-id', ID], '--instance-id'],
+    ['emulator', ['emulator', '--host', '127.0.0.1', '--host', '127.0.0.1', '--data', '/nonexistent/emulator.json'], '--host'],
+  ])('%s: exit 2, naming the flag, nothing sent or started', async (command, argv, flag) => {
+    const run = await runInProcess(main, argv, {});
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `dcs-bigkey ${command}: ${flag} is given more than once; give it once\nrun \`dcs-bigkey ${command} --help\` for usage\n` });
   });
 });
 
