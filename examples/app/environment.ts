@@ -56,7 +56,7 @@ export async function exampleEnvironment(env: NodeJS.ProcessEnv = process.env): 
           `or set ${DEMO_SWITCH_ENV}=passing to run the demo against the embedded emulator instead`,
       );
     }
-    return { cacheName: env.DCS_BIGKEY_CACHE_NAME ?? 'cache', instanceId, close: async () => undefined };
+    return { cacheName: env.DCS_BIGKEY_CACHE_NAME || 'cache', instanceId, close: async () => undefined };
   }
 
   const mode = forced ?? 'passing';

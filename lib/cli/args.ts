@@ -35,6 +35,15 @@ export function parseFlags<S extends FlagSpecs>(argv: readonly string[], specs: 
       throw new UsageError(`unknown flag --${m[1]}: credentials are never taken from flags (flags end up in shell history and process lists); ${CREDENTIALS_ADVICE}`);
     }
   }
+  return parseStrictFlags(argv, specs);
+}
+
+/**
+ * parseArgs in strict mode plus the check it does not make, a flag given twice (which value
+ * would win is a guess the user should not have to make): the parsing of every command,
+ * `dcs-bigkey emulator` included, which takes no credentials and so skips parseFlags' check.
+ */
+export function parseStrictFlags<S extends FlagSpecs>(argv: readonly string[], specs: S): FlagValues<S> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options: specs as Record<string, FlagSpec>, strict: true, allowPositionals: false, tokens: true });

@@ -64,9 +64,11 @@ export function lookupSettings(scope: IConstruct, env: NodeJS.ProcessEnv = proce
     throw new DcsConfigError(`invalid snapshot mode ${show(mode)} (${SNAPSHOT_MODE_ENV} or context ${SNAPSHOT_MODE_CONTEXT}): expected one of ${SNAPSHOT_MODES.join(', ')}`);
   }
   const file = env[SNAPSHOT_FILE_ENV] || scope.node.tryGetContext(SNAPSHOT_FILE_CONTEXT) || DEFAULT_SNAPSHOT_FILE;
-  const concurrency = Number(env.DCS_BIGKEY_CONCURRENCY ?? DEFAULT_BATCH_CONCURRENCY);
+  // Empty counts as unset, as for every other variable of the library (DCS_BIGKEY_SNAPSHOT, DCS_BIGKEY_MAX_TASKS, …).
+  const rawConcurrency = env.DCS_BIGKEY_CONCURRENCY;
+  const concurrency = rawConcurrency === undefined || rawConcurrency === '' ? DEFAULT_BATCH_CONCURRENCY : Number(rawConcurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new DcsConfigError(`invalid DCS_BIGKEY_CONCURRENCY ${show(env.DCS_BIGKEY_CONCURRENCY)}: expected an integer >= 1`);
+    throw new DcsConfigError(`invalid DCS_BIGKEY_CONCURRENCY ${show(rawConcurrency)}: expected an integer >= 1`);
   }
   let maxAge: SnapshotMaxAge | undefined;
   try {

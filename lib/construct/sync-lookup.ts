@@ -131,9 +131,10 @@ let latest: LookupWorker | undefined;
 let nextId = 0;
 const stats = { started: 0, ended: 0 };
 
-function workerTimeoutMs(): number {
-  const raw = process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS;
-  const timeout = raw === undefined ? DEFAULT_WORKER_TIMEOUT_MS : Number(raw);
+/** DCS_BIGKEY_WORKER_TIMEOUT_MS, checked; unset or empty (as for every variable of the library): the default. */
+export function workerTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.DCS_BIGKEY_WORKER_TIMEOUT_MS;
+  const timeout = raw === undefined || raw === '' ? DEFAULT_WORKER_TIMEOUT_MS : Number(raw);
   if (!Number.isInteger(timeout) || timeout < 1) {
     throw new DcsConfigError(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS ${JSON.stringify(raw)}: expected an integer number of milliseconds >= 1`);
   }

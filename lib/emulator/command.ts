@@ -8,7 +8,8 @@
  * unusable TLS certificate or key (found before serving anything); 1 when the server cannot
  * listen (e.g. port in use).
  */
-import { parseArgs } from 'node:util';
+import { FlagValues, parseStrictFlags } from '../cli/args';
+import { UsageError } from '../cli/io';
 import { BUNDLED_DEMO_DATA_FILE, loadEmulatorData } from './data-file';
 import { EmulatorTlsError, EmulatorTlsOptions, loadEmulatorTls, startEmulatorServer } from './server';
 import { EmulatorDataError } from './validate';
@@ -63,20 +64,17 @@ export const EMULATOR_FLAGS = {
 
 export async function runEmulatorCommand(argv: string[], io: EmulatorCommandIo = process): Promise<number> {
   const usageError = (message: string): number => {
-    io.stderr.write(`dcs-bigkey emulator: ${message}\nRun 'dcs-bigkey emulator --help' for usage.\n`);
+    io.stderr.write(`dcs-bigkey emulator: ${message}\nrun \`dcs-bigkey emulator --help\` for usage\n`);
     return 2;
   };
 
-  let values: { port?: string; host?: string; data?: string; quiet?: boolean; help?: boolean; 'tls-cert'?: string; 'tls-key'?: string };
+  let values: FlagValues<typeof EMULATOR_FLAGS>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: EMULATOR_FLAGS,
-      strict: true,
-      allowPositionals: false,
-    }));
+    // The parsing of every other command: unknown flags, missing values, stray arguments and a flag given twice are usage errors.
+    values = parseStrictFlags(argv, EMULATOR_FLAGS);
   } catch (error) {
-    return usageError((error as Error).message.split('\n')[0]);
+    if (error instanceof UsageError) return usageError(error.message);
+    throw error;
   }
   if (values.help) {
     io.stdout.write(EMULATOR_USAGE);

@@ -3,7 +3,8 @@
  * lookup of the batch fails closed with a message saying so — synth does not hang or pass —
  * and that worker is ended (the next lookup starts a new one). A timeout that is not a whole
  * number of milliseconds, or a DCS_BIGKEY_CONCURRENCY that is not an integer >= 1, is a
- * configuration error before anything starts.
+ * configuration error before anything starts; an empty one is unset (the default), as every
+ * variable of the library is (readme-contract.test.ts).
  */
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { lookupWorkerStats } from '../../lib/construct/sync-lookup';
@@ -35,7 +36,7 @@ it.each(FRAMEWORKS)('fails closed with an error annotation naming the worker fai
   expect(lookupWorkerStats()).toEqual({ started: before.started + 1, ended: before.ended + 1, running: false });
 });
 
-it.each(['0', '1.5', 'soon'])('a DCS_BIGKEY_WORKER_TIMEOUT_MS of %j is a configuration error when the construct is created, before any request', async (value) => {
+it.each(['0', '-1', '1.5', 'soon', ' '])('a DCS_BIGKEY_WORKER_TIMEOUT_MS of %j is a configuration error when the construct is created, before any request', async (value) => {
   await emulator.admin.resetStats();
   process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS = value;
   try {
@@ -48,7 +49,7 @@ it.each(['0', '1.5', 'soon'])('a DCS_BIGKEY_WORKER_TIMEOUT_MS of %j is a configu
   expect((await emulator.admin.stats()).requests).toBe(0);
 });
 
-it.each(['0', '-4', '1.5', 'many', ''])('a DCS_BIGKEY_CONCURRENCY of %j is a configuration error when the construct is created, before any request', async (value) => {
+it.each(['0', '-4', '1.5', 'many', ' '])('a DCS_BIGKEY_CONCURRENCY of %j is a configuration error when the construct is created, before any request', async (value) => {
   await emulator.admin.resetStats();
   process.env.DCS_BIGKEY_CONCURRENCY = value;
   try {
@@ -59,4 +60,31 @@ it.each(['0', '-4', '1.5', 'many', ''])('a DCS_BIGKEY_CONCURRENCY of %j is a con
     delete process.env.DCS_BIGKEY_CONCURRENCY;
   }
   expect((await emulator.admin.stats()).requests).toBe(0);
+});
+
+describe('an empty value is unset: the default', () => {
+  const synthErrors = () => {
+    const app = newApp();
+    const stack = new FRAMEWORKS[0][1].TerraformStack(app, 'producer');
+    new DcsBigKeyScanTasks(stack, 'orders-cache', { endpoint: emulator.url, projectId: DEMO.projectId, accessKey: DEMO.accessKey, secretKey: DEMO.secretKey, instanceId: DEMO.instances.ordersCache });
+    return synthApp(app).annotations.producer.filter((a) => a.level === '@cdktf/error').map((a) => a.message);
+  };
+
+  it('DCS_BIGKEY_WORKER_TIMEOUT_MS: the 15-minute default, so the 3 s the emulator takes is waited for', () => {
+    process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS = '';
+    try {
+      expect(synthErrors()).toEqual([]);
+    } finally {
+      process.env.DCS_BIGKEY_WORKER_TIMEOUT_MS = '300';
+    }
+  });
+
+  it('DCS_BIGKEY_CONCURRENCY: the construct is created and its lookup runs (failing here at the 300 ms worker timeout)', () => {
+    process.env.DCS_BIGKEY_CONCURRENCY = '';
+    try {
+      expect(synthErrors()).toEqual([expect.stringMatching(/no answer within 300 ms \(DCS_BIGKEY_WORKER_TIMEOUT_MS\)/)]);
+    } finally {
+      delete process.env.DCS_BIGKEY_CONCURRENCY;
+    }
+  });
 });

@@ -35,6 +35,10 @@ describe('runEmulatorCommand flags', () => {
     [['--port', 'abc'], /--port must be an integer from 0 to 65535 \(got "abc"\)/],
     [['--port', '70000'], /--port must be an integer from 0 to 65535/],
     [['stray'], /stray/],
+    // A flag given twice, each with an unusable data file: were it accepted, the run would end at the data file, not serve.
+    [['--port', '0', '--port', '8080', '--data', '/nonexistent/emulator.json'], /^dcs-bigkey emulator: --port is given more than once; give it once\nrun `dcs-bigkey emulator --help` for usage\n$/],
+    [['--quiet', '--quiet', '--data', '/nonexistent/emulator.json'], /--quiet is given more than once; give it once/],
+    [['--data=/nonexistent/a.json', '--data', '/nonexistent/b.json'], /--data is given more than once; give it once/],
     [['--data', '/nonexistent/emulator.json'], /invalid emulator data in \/nonexistent\/emulator\.json: cannot read the file/],
   ])('returns 2 with a message on stderr for %j', async (argv, message) => {
     const { io, out, err } = captureIo();
@@ -56,6 +60,13 @@ describe('the dcs-bigkey executable', () => {
     const bad = run('--nope');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("Unknown option '--nope'");
+  });
+
+  it('exits 2 for a flag given twice, as every other command does, and starts no server', () => {
+    const twice = run('--port', '0', '--port', '0', '--data', '/nonexistent/emulator.json');
+    expect(twice.status).toBe(2);
+    expect(twice.stdout).toBe('');
+    expect(twice.stderr).toBe('dcs-bigkey emulator: --port is given more than once; give it once\nrun `dcs-bigkey emulator --help` for usage\n');
   });
 });
 

@@ -31,6 +31,7 @@ it('with Huawei Cloud configured it reads DCS_BIGKEY_INSTANCE_ID, named DCS_BIGK
   const cloud = { HW_ACCESS_KEY: 'AKAKAKAKAKAK', HW_SECRET_KEY: 'SKSKSKSKSKSK', DCS_BIGKEY_INSTANCE_ID: '5560df16-cebf-4473-95c4-d1b573c16e79' };
   expect(await exampleEnvironment({ ...cloud })).toMatchObject({ cacheName: 'cache', instanceId: cloud.DCS_BIGKEY_INSTANCE_ID });
   expect(await exampleEnvironment({ ...cloud, DCS_BIGKEY_CACHE_NAME: 'orders-cache' })).toMatchObject({ cacheName: 'orders-cache' });
+  expect(await exampleEnvironment({ ...cloud, DCS_BIGKEY_CACHE_NAME: '' })).toMatchObject({ cacheName: 'cache' });
   // an endpoint alone counts as configured too
   await expect(exampleEnvironment({ DCS_BIGKEY_ENDPOINT: 'http://127.0.0.1:9' })).rejects.toThrow(/credentials or an endpoint are configured, so the example reads a real instance: set DCS_BIGKEY_INSTANCE_ID/);
 });

@@ -7,14 +7,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderKeysTable } from '../../lib/cli/keys-command';
+import { main } from '../../lib/cli/main';
 import { resolveConnection } from '../../lib/client/connection';
 import { DcsConfigError } from '../../lib/client/errors';
+import { resolveMaxTasks } from '../../lib/client/limits';
 import { resolveProxySettings } from '../../lib/client/proxy';
+import { allowInsecureHttp } from '../../lib/client/validation';
 import { BigKeyTask, SCAN_API } from '../../lib/client/types';
 import { Construct } from 'constructs';
 import { DcsBigKeyScanTasks } from '../../lib/construct/dcs-bigkey-scan-tasks';
 import { DcsHotKeyScanTasks } from '../../lib/construct/dcs-hotkey-scan-tasks';
 import { lookupSettings } from '../../lib/construct/lookup-registry';
+import { workerTimeoutMs } from '../../lib/construct/sync-lookup';
 import { AUTO_SCAN_OUTPUT_SUFFIXES, BIG_KEY_OUTPUT_SUFFIXES, HOT_KEY_OUTPUT_SUFFIXES, OUTPUT_SUFFIXES } from '../../lib/construct/outputs';
 import { DEFAULT_AUTOSCAN, DEFAULT_LIFECYCLE, DEMO } from '../../lib/emulator';
 import { resolveInstance, validateEmulatorData } from '../../lib/emulator/data-file';
@@ -22,6 +26,7 @@ import { validateFault } from '../../lib/emulator/faults';
 import { readSnapshot, SnapshotEntry, writeSnapshot } from '../../lib/lookup/snapshot-file';
 import { resolveKeyLimits } from '../../lib/policy/key-policy';
 import { parseSize } from '../../lib/policy/size';
+import { runInProcess } from '../support/cli-harness';
 import { FRAMEWORKS } from '../support/frameworks';
 
 const PROJECT = '0b6bd4e1a8f34b0c9a8a4f5c1e0d2a7b';
@@ -90,6 +95,50 @@ describe('Configuration: proxy', () => {
   });
 });
 
+describe('Configuration: a variable set to the empty string counts as unset', () => {
+  // The last source of every chain is set, so an empty earlier one that counted as set would show.
+  const base = { CLOUD_SDK_AK: 'AK', CLOUD_SDK_SK: 'SK', HW_PROJECT_ID: PROJECT, HUAWEICLOUD_SDK_REGION: 'cn-north-4' };
+  const scope = () => {
+    const root = new Construct(undefined as never, 'app');
+    root.node.setContext('dcs-bigkey:snapshot', 'replay');
+    root.node.setContext('dcs-bigkey:snapshotFile', 'from-context.json');
+    root.node.setContext('dcs-bigkey:snapshotMaxAge', '7d');
+    root.node.setContext('dcs-bigkey:snapshotMaxAgeSeverity', 'warning');
+    return root;
+  };
+  const settings = (env: NodeJS.ProcessEnv) => ({
+    connection: resolveConnection({}, env),
+    insecureHttp: allowInsecureHttp(undefined, env),
+    maxTasks: resolveMaxTasks(undefined, env),
+    lookups: lookupSettings(scope(), env),
+    workerTimeoutMs: workerTimeoutMs(env),
+  });
+  const VARIABLES = [
+    'DCS_BIGKEY_ENDPOINT', 'HW_REGION_NAME', 'HW_CLOUD', 'HUAWEICLOUD_SDK_PROJECT_ID', 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+    'HW_ACCESS_KEY', 'HW_SECRET_KEY', 'HW_SECURITY_TOKEN', 'DCS_BIGKEY_ALLOW_INSECURE_HTTP', 'DCS_BIGKEY_MAX_TASKS', 'DCS_BIGKEY_CONCURRENCY',
+    'DCS_BIGKEY_WORKER_TIMEOUT_MS', 'DCS_BIGKEY_SNAPSHOT', 'DCS_BIGKEY_SNAPSHOT_FILE', 'DCS_BIGKEY_SNAPSHOT_MAX_AGE', 'DCS_BIGKEY_SNAPSHOT_MAX_AGE_SEVERITY',
+  ];
+
+  it.each(VARIABLES)('%s=""', (name) => {
+    expect(settings({ ...base, [name]: '' })).toEqual(settings(base));
+  });
+
+  it('the proxy variables are the exception, as in undici: an empty lower-case one is in effect (no proxy) and hides the upper-case one', () => {
+    expect(resolveProxySettings({ https_proxy: '', HTTPS_PROXY: 'http://proxy.example:3128' }).httpsProxy).toBe('');
+    expect(resolveProxySettings({ HTTPS_PROXY: 'http://proxy.example:3128' }).httpsProxy).toBe('http://proxy.example:3128');
+  });
+
+  it('the settings compared are the defaults and the context, not an error', () => {
+    expect(settings(base)).toMatchObject({
+      connection: { endpoint: new URL('https://dcs.cn-north-4.myhuaweicloud.com'), projectId: PROJECT, credentials: { accessKey: 'AK', source: 'CLOUD_SDK_AK' } },
+      insecureHttp: false,
+      maxTasks: 100_000,
+      lookups: { mode: 'replay', concurrency: 32, snapshotFile: path.resolve('from-context.json'), maxAge: { text: '7d', severity: 'warning' } },
+      workerTimeoutMs: 900_000,
+    });
+  });
+});
+
 describe('Keys and automatic scans: sizes and limits', () => {
   it.each([
     ['1kb', 1024],
@@ -142,14 +191,43 @@ describe('Many instances, one synth; Snapshots; Configuration: the synth-time lo
     expect(lookupSettings(scope(), {})).toEqual({ mode: 'live', concurrency: 32, snapshotFile: path.resolve('dcs-bigkey.context.json') });
   });
 
-  it('DCS_BIGKEY_CONCURRENCY sets the batch concurrency (a bad value: construct-worker-failure.test.ts)', () => {
+  it('DCS_BIGKEY_CONCURRENCY sets the batch concurrency; empty is unset (a bad value: construct-worker-failure.test.ts)', () => {
     expect(lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: '4' }).concurrency).toBe(4);
+    expect(lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: '' }).concurrency).toBe(32);
+    for (const bad of ['0', '-1', '1.5', 'abc', ' ']) {
+      expect(() => lookupSettings(scope(), { DCS_BIGKEY_CONCURRENCY: bad })).toThrow(new DcsConfigError(`invalid DCS_BIGKEY_CONCURRENCY ${JSON.stringify(bad)}: expected an integer >= 1`));
+    }
+  });
+
+  it('DCS_BIGKEY_WORKER_TIMEOUT_MS: default 900000; empty is unset; a bad value is a DcsConfigError naming it', () => {
+    expect(workerTimeoutMs({})).toBe(900_000);
+    expect(workerTimeoutMs({ DCS_BIGKEY_WORKER_TIMEOUT_MS: '' })).toBe(900_000);
+    expect(workerTimeoutMs({ DCS_BIGKEY_WORKER_TIMEOUT_MS: '60000' })).toBe(60_000);
+    for (const bad of ['0', '-1', '1.5', 'abc', ' ']) {
+      expect(() => workerTimeoutMs({ DCS_BIGKEY_WORKER_TIMEOUT_MS: bad })).toThrow(new DcsConfigError(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS ${JSON.stringify(bad)}: expected an integer number of milliseconds >= 1`));
+    }
   });
 
   it('the snapshot mode and file from the environment or the cdktf.json context keys; a mode outside live, record, replay is a DcsConfigError', () => {
     expect(lookupSettings(scope({ 'dcs-bigkey:snapshot': 'replay', 'dcs-bigkey:snapshotFile': 'snap.json' }), {})).toMatchObject({ mode: 'replay', snapshotFile: path.resolve('snap.json') });
     expect(lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'record', DCS_BIGKEY_SNAPSHOT_FILE: 'other.json' })).toMatchObject({ mode: 'record', snapshotFile: path.resolve('other.json') });
     expect(() => lookupSettings(scope(), { DCS_BIGKEY_SNAPSHOT: 'offline' })).toThrow(/invalid snapshot mode "offline" \(DCS_BIGKEY_SNAPSHOT or context dcs-bigkey:snapshot\): expected one of live, record, replay/);
+  });
+});
+
+describe('The dcs-bigkey command: a flag given twice is a usage error for every command', () => {
+  const ID = INSTANCE;
+  it.each([
+    ['tasks', ['tasks', '--instance-id', ID, '--instance-id', ID], '--instance-id'],
+    ['keys', ['keys', '--instance-id', ID, '--hot', '--hot'], '--hot'],
+    ['autoscan', ['autoscan', '--instance-id', ID, '--format', 'json', '--format=json'], '--format'],
+    ['gate', ['gate', '--instance-id', ID, '--name', 'a', '--name', 'b'], '--name'],
+    ['snapshot', ['snapshot', 'list', '--file', 'a.json', '--file', 'a.json'], '--file'],
+    ['snapshot', ['snapshot', 'refresh', '--instance-id', ID, '--instance-id', ID], '--instance-id'],
+    ['emulator', ['emulator', '--host', '127.0.0.1', '--host', '127.0.0.1', '--data', '/nonexistent/emulator.json'], '--host'],
+  ])('%s: exit 2, naming the flag, nothing sent or started', async (command, argv, flag) => {
+    const run = await runInProcess(main, argv, {});
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `dcs-bigkey ${command}: ${flag} is given more than once; give it once\nrun \`dcs-bigkey ${command} --help\` for usage\n` });
   });
 });
 
