@@ -25,7 +25,7 @@ import { CREDENTIALS_HELP, Location, locationFlagsHelp, requireCredentials, reso
 import { FleetEntry, PolicyLayer, readFleetFile, withoutNulls } from './fleet-file';
 import { CliIo, EXIT, terminalWidth, UsageError } from './io';
 import { Progress, progressMode } from './progress';
-import { parseReportFlag, ReportFile, writeReportFiles } from './report-files';
+import { parseReportFlag, removeUnwrittenReports, ReportFile, writeReportFiles } from './report-files';
 import { redactingIo } from './redact';
 import { escapeData, renderGateGithub } from './report/github';
 import { renderGateJson } from './report/json';
@@ -155,7 +155,8 @@ exit codes:
      data): the gate cannot pass without data; 3 wins over 1 (only a fleet
      entry with "onLookupFailure": "warning" turns its failed lookup into a
      warning). Also 3 when a --report file could not be written (every
-     report then says exit code 3).
+     report then says exit code 3, and the file that could not be
+     written is removed).
 
 fleet file (JSON; schema: schemas/fleet-file.schema.json, "$schema" allowed):
   { "defaults": { "project_id": "…", "region": "…" | "endpoint": "…",
@@ -290,6 +291,10 @@ export async function runGateCommand(argv: string[], rawIo: CliIo): Promise<numb
   }
   for (const failure of failures) {
     io.stderr.write(`dcs-bigkey gate: could not write the report ${failure.file}: ${failure.message}; the gate's result is incomplete (exit code ${EXIT.LOOKUP_FAILED})\n`);
+  }
+  // A file that does not hold this run's final report must not stay to be read as one.
+  for (const left of removeUnwrittenReports(failures.map((f) => f.file))) {
+    io.stderr.write(`dcs-bigkey gate: could not remove ${left.file} either (${left.message}): it is not this run's report; delete it\n`);
   }
   const stepSummary = plan.format === 'github' ? appendStepSummary(report, io) : false;
   io.stdout.write(renderGateReport(report, plan.format, { stepSummary, width: terminalWidth(io) }));

@@ -69,6 +69,23 @@ export function writeReportFiles<F extends string>(files: readonly ReportFile<F>
   return failures;
 }
 
+/**
+ * Removes what is at each path, where a report of this run could not be written: a report left
+ * there (an earlier run's, or this run's first write, made before the exit code was known) would
+ * be read as this run's. Returns the paths that could not be removed, with why.
+ */
+export function removeUnwrittenReports(files: readonly string[]): { file: string; message: string }[] {
+  const left: { file: string; message: string }[] = [];
+  for (const file of files) {
+    try {
+      fs.rmSync(file, { force: true });
+    } catch (error) {
+      left.push({ file, message: (error as Error).message });
+    }
+  }
+  return left;
+}
+
 function statOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.statSync(file);

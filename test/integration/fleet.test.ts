@@ -183,6 +183,38 @@ it('a --report file written beside one that could not be: it says exit code 3 to
   expect(existsSync(failing)).toBe(false);
 });
 
+it('a --report file written, then not rewritten with exit code 3 (the disk filled up), is removed: no report left says the run passed', async () => {
+  const written = path.join(context.dir, 'gate-rewrite.json');
+  const failing = path.join(context.dir, 'gate-rewrite-failing.md');
+  const file = twoInstancesAndAFullDiskFor('two-rewrite.json', failing);
+  const nodeFs: typeof import('node:fs') = jest.requireActual('node:fs');
+  const rename = nodeFs.renameSync as jest.MockedFunction<typeof nodeFs.renameSync>;
+  const firstRename = rename.getMockImplementation()!;
+  let writes = 0;
+  rename.mockImplementation((from, to) => {
+    // The first write of this file succeeds (it says exit code 0), its rewrite with exit code 3 does not.
+    if (to === written && ++writes > 1) throw new Error('ENOSPC: no space left on device');
+    return firstRename(from, to);
+  });
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--report', `json=${written},markdown=${failing}`], demoEnv());
+  expect(run.code).toBe(3);
+  expect(writes).toBe(2);
+  expect(run.stderr).toContain(`could not write the report ${written}: ENOSPC`);
+  expect(existsSync(written)).toBe(false);
+  expect(existsSync(failing)).toBe(false);
+  expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'pass', exit_code: 3 });
+});
+
+it('a report of an earlier run at a --report path that cannot be written now is removed, not left to be read as this run\'s', async () => {
+  const report = path.join(context.dir, 'gate-earlier.json');
+  writeFileSync(report, JSON.stringify({ verdict: 'pass', exit_code: 0 }));
+  const file = twoInstancesAndAFullDiskFor('two-earlier.json', report);
+  const run = await runInProcess(runGateCommand, ['--fleet', file, '--format', 'json', '--report', `json=${report}`], demoEnv());
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain(`could not write the report ${report}: ENOSPC`);
+  expect(existsSync(report)).toBe(false);
+});
+
 it('GITHUB_STEP_SUMMARY that cannot be appended to is a warning annotation, not a gate failure', async () => {
   const file = path.join(context.dir, 'one.json');
   writeFileSync(file, JSON.stringify({ defaults: { project_id: FLEET_PROJECT, endpoint: context.emulator.url }, instances: [{ instance_id: fleetInstanceId(1) }] }));
