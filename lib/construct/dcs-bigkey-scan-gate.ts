@@ -91,7 +91,7 @@ export class DcsBigKeyScanGate extends Construct {
       error_message: conditional(
         noMessage,
         // No quotes in this text: it sits inside a Terraform string template.
-        `the latest automatic big key scan of ${prefix} has status ${status.asString}, which does not allow deployment; check the producer stack and its lookup`,
+        `the latest automatic scan of ${prefix} has status ${status.asString}, which does not allow deployment; check the producer stack and its lookup`,
         message.asString,
       ),
     };
@@ -103,7 +103,7 @@ export class DcsBigKeyScanGate extends Construct {
     }
     this.resource?.addOverride('lifecycle.precondition', [precondition]);
     if (enforcement.includes('output')) {
-      const output = new TerraformOutput(this, `${id}_gate`, { value: status.asString, staticId: true, description: `latest automatic big key scan status of ${prefix}, checked by a precondition` });
+      const output = new TerraformOutput(this, `${id}_gate`, { value: status.asString, staticId: true, description: `latest automatic scan status of ${prefix}, checked by a precondition` });
       output.addOverride('precondition', [precondition]);
       this.output = output;
     }
