@@ -253,8 +253,10 @@ export abstract class ScanTasksConstruct extends Construct {
     const outcome = this.lookup.outcome();
     if (!outcome.ok || !this.policies.latestAutoFailed || this.summary().latestSettledAuto) return undefined;
     const { noun, autoscanPath } = SCAN_API[this.kind.scanKind];
+    const blocking = this.policies.maxAutoScanAge || this.policies.requireSuccessfulScan;
     return `no automatic ${noun} scan of ${label(this.subject())} has a result yet (${this.summary().count} tasks read), so latestAutoFailed had nothing to judge; ` +
-      `enable automatic analysis (PUT .../${autoscanPath}), and add gates.maxAutoScanAge or gates.requireSuccessfulScan to block until there is evidence`;
+      `enable automatic analysis (PUT .../${autoscanPath})` +
+      (blocking ? '' : ', and add gates.maxAutoScanAge or gates.requireSuccessfulScan to block until there is evidence');
   }
 
   /** Output name of a suffix, for readers in other stacks. */

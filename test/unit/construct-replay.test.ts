@@ -102,12 +102,19 @@ describe.each(FRAMEWORKS)('DcsBigKeyScanTasks replayed from a snapshot (no netwo
     const stack = replayStack(cdk, file);
     new DcsBigKeyScanTasks(stack, 'orders-cache', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId });
     new DcsBigKeyScanTasks(stack, 'orders-cache-quiet', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId, gates: { latestAutoFailed: 'off', requireSuccessfulScan: 'error' } });
+    // With a policy that blocks until there is evidence, the note does not advise adding one.
+    new DcsBigKeyScanTasks(stack, 'orders-cache-aged', { instanceId: DEMO.instances.ordersCache, projectId: DEMO.projectId, outputPrefix: 'aged', gates: { maxAutoScanAge: { maxAge: '7d', severity: 'warning' } } });
     new DcsBigKeyScanTasks(stack, 'catalog-cache', { instanceId: DEMO.instances.catalogCache, projectId: DEMO.projectId });
     expect(manifestOf(cdk.Testing.fullSynth(stack)).annotations).toEqual([
       expect.objectContaining({
         constructPath: 'producer/orders-cache', level: '@cdktf/info',
         message: expect.stringMatching(/^no automatic big key scan of instance 5560df16-cebf-4473-95c4-d1b573c16e79 \(orders-cache\) has a result yet \(\d+ tasks read\), so latestAutoFailed had nothing to judge; enable automatic analysis \(PUT \.\.\.\/bigkey\/autoscan\), and add gates\.maxAutoScanAge or gates\.requireSuccessfulScan/),
       }),
+      expect.objectContaining({
+        constructPath: 'producer/orders-cache-aged', level: '@cdktf/info',
+        message: expect.stringMatching(/^no automatic big key scan of instance 5560df16-cebf-4473-95c4-d1b573c16e79 \(orders-cache-aged\) has a result yet \(\d+ tasks read\), so latestAutoFailed had nothing to judge; enable automatic analysis \(PUT \.\.\.\/bigkey\/autoscan\)$/),
+      }),
+      expect.objectContaining({ constructPath: 'producer/orders-cache-aged', level: '@cdktf/warn', message: expect.stringMatching(/^\[max-auto-scan-age\] no automatic big key scan of .* has finished/) }),
     ]);
   });
 
