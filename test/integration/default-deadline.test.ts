@@ -50,8 +50,15 @@ it('a Retry-After of 1 s ends well within the default deadline: the request is r
   expect(error).toBeUndefined();
   expect(listing?.meta.requests).toBe(2);
   expect(requests).toBe(2);
-  expect(retries).toEqual([expect.objectContaining({ reason: 'HTTP 429', throttled: true })]);
-  // Retry-After is honoured in full, plus at most 10 % jitter.
+  // The request's own retry: Retry-After is honoured in full, plus at most 10 % jitter.
+  expect(retries[0]).toMatchObject({ reason: 'HTTP 429', throttled: true });
   expect(retries[0].delayMs).toBeGreaterThanOrEqual(1000);
   expect(retries[0].delayMs).toBeLessThanOrEqual(1100);
+  // The rate control pauses for the same Retry-After; when the retry's timer ends a moment before
+  // that pause, the rest of the pause is reported as a wait of its own (seen: 0.3 ms).
+  expect(retries.length).toBeLessThanOrEqual(2);
+  for (const wait of retries.slice(1)) {
+    expect(wait).toMatchObject({ reason: 'HTTP 429', throttled: true });
+    expect(wait.delayMs).toBeLessThanOrEqual(100);
+  }
 });
