@@ -218,14 +218,14 @@ export function evaluateGate(subject: GateSubject, summary: TaskSummary, policie
   const settled = summary.latestSettledAuto;
   if (policies.latestAutoFailed && settled?.status === 'failed') {
     const advice = `find the cause under ${CONSOLE_PAGE[kind]} in the DCS console, fix it, and run a new scan; the gate passes once a newer automatic scan has succeeded`;
-    if (auto === settled || auto === undefined) {
-      add('latest-auto-failed', policies.latestAutoFailed, `the latest automatic ${noun} scan of ${who} failed: ${describeTask(settled)}. ${advice}`, settled.id);
-    } else {
-      // Its short form says why, beside a table's "latest auto: running".
-      add('latest-auto-failed', policies.latestAutoFailed,
-        `the latest automatic ${noun} scan of ${who} with a result failed: ${describeTask(settled)}; the newer one has none yet: ${describeTask(auto)}. ${advice}`,
-        settled.id, `latest automatic scan with a result failed (a newer one is ${auto.status})`);
-    }
+    // A newer scan still waiting or running: named too, and in the short form, beside a table's "latest auto: running".
+    const newer = auto !== undefined && auto !== settled ? auto : undefined;
+    add('latest-auto-failed', policies.latestAutoFailed,
+      newer === undefined
+        ? `the latest automatic ${noun} scan of ${who} failed: ${describeTask(settled)}. ${advice}`
+        : `the latest automatic ${noun} scan of ${who} with a result failed: ${describeTask(settled)}; the newer one has none yet: ${describeTask(newer)}. ${advice}`,
+      settled.id,
+      newer && `latest automatic scan with a result failed (a newer one is ${newer.status})`);
   }
 
   if (policies.maxAutoScanAge) {

@@ -22,29 +22,30 @@ export interface TaskSummary {
 
 /** `records` must be newest first (as the client returns them). */
 export function summarizeTasks(records: readonly BigKeyTask[]): TaskSummary {
-  const isFinished = (t: BigKeyTask) => (t.status === 'success' || t.status === 'failed') && !!t.finished_at;
+  const hasResult = (t: BigKeyTask) => t.status === 'success' || t.status === 'failed';
   return {
     count: records.length,
     records,
     latest: records[0],
-    latestAuto: latestAutoOf(records),
+    latestAuto: latestAutoOf(records, () => true),
     latestManual: records.find((t) => t.scan_type === 'manual'),
     latestSuccessful: records.find((t) => t.status === 'success'),
-    latestFinishedAuto: records.find((t) => t.scan_type === 'auto' && isFinished(t)),
-    latestSettledAuto: latestAutoOf(records.filter((t) => t.status === 'success' || t.status === 'failed')),
+    latestFinishedAuto: records.find((t) => t.scan_type === 'auto' && hasResult(t) && !!t.finished_at),
+    latestSettledAuto: latestAutoOf(records, hasResult),
   };
 }
 
 /**
- * The newest automatic scan. Automatic scans created at the same moment have no order (the list
- * breaks the tie by id): a failed one among them is the latest, so an id never decides whether
- * the headline policy passes.
+ * The newest automatic scan that is `eligible`. Automatic scans created at the same moment have
+ * no order (the list breaks the tie by id): a failed one among them is the latest, so an id never
+ * decides whether the headline policy passes.
  */
-function latestAutoOf(records: readonly BigKeyTask[]): BigKeyTask | undefined {
-  const first = records.find((t) => t.scan_type === 'auto');
+function latestAutoOf(records: readonly BigKeyTask[], eligible: (t: BigKeyTask) => boolean): BigKeyTask | undefined {
+  const candidate = (t: BigKeyTask) => t.scan_type === 'auto' && eligible(t);
+  const first = records.find(candidate);
   if (first === undefined || first.status === 'failed') return first;
   const at = Date.parse(first.created_at);
-  return records.find((t) => t.scan_type === 'auto' && t.status === 'failed' && Date.parse(t.created_at) === at) ?? first;
+  return records.find((t) => candidate(t) && t.status === 'failed' && Date.parse(t.created_at) === at) ?? first;
 }
 
 /**
