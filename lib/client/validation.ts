@@ -114,6 +114,17 @@ export function validatePositiveInteger(value: unknown, name: string, max = Numb
   return value;
 }
 
+/**
+ * An integer >= 1 from the environment variable `name`; unset or empty (as for every variable of
+ * the library): `fallback`. Anything else is a DcsConfigError naming the variable and the value.
+ */
+export function positiveIntegerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, expected = 'an integer >= 1'): number {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new DcsConfigError(`invalid ${name} ${show(raw)}: expected ${expected}`);
+  return value;
+}
+
 export function validateBoolean(value: unknown, name: string): boolean {
   if (typeof value !== 'boolean') throw new DcsConfigError(`invalid ${name} ${show(value)}: expected true or false`);
   return value;

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IConstruct } from 'constructs';
 import { DcsConfigError } from '../client/errors';
-import { show } from '../client/validation';
+import { positiveIntegerFromEnv, show } from '../client/validation';
 import { DEFAULT_BATCH_CONCURRENCY, LookupFailure, LookupOutcome, LookupSuccess } from '../lookup/outcome';
 import { inProcessRefusal } from '../lookup/in-process-guard';
 import { LookupRequest, LookupTarget, lookupKey, targetOf } from '../lookup/lookup-request';
@@ -64,12 +64,7 @@ export function lookupSettings(scope: IConstruct, env: NodeJS.ProcessEnv = proce
     throw new DcsConfigError(`invalid snapshot mode ${show(mode)} (${SNAPSHOT_MODE_ENV} or context ${SNAPSHOT_MODE_CONTEXT}): expected one of ${SNAPSHOT_MODES.join(', ')}`);
   }
   const file = env[SNAPSHOT_FILE_ENV] || scope.node.tryGetContext(SNAPSHOT_FILE_CONTEXT) || DEFAULT_SNAPSHOT_FILE;
-  // Empty counts as unset, as for every other variable of the library (DCS_BIGKEY_SNAPSHOT, DCS_BIGKEY_MAX_TASKS, …).
-  const rawConcurrency = env.DCS_BIGKEY_CONCURRENCY;
-  const concurrency = rawConcurrency === undefined || rawConcurrency === '' ? DEFAULT_BATCH_CONCURRENCY : Number(rawConcurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new DcsConfigError(`invalid DCS_BIGKEY_CONCURRENCY ${show(rawConcurrency)}: expected an integer >= 1`);
-  }
+  const concurrency = positiveIntegerFromEnv(env, 'DCS_BIGKEY_CONCURRENCY', DEFAULT_BATCH_CONCURRENCY);
   let maxAge: SnapshotMaxAge | undefined;
   try {
     maxAge = resolveSnapshotMaxAge(env, (key) => scope.node.tryGetContext(key));

@@ -20,7 +20,7 @@
  */
 import * as path from 'node:path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { DcsConfigError } from '../client/errors';
+import { positiveIntegerFromEnv } from '../client/validation';
 import type { LookupOutcome } from '../lookup/outcome';
 import type { LookupRequest } from '../lookup/lookup-request';
 import { LookupAnswer, LookupMessage, LookupWorkerData, wallClockMs, WorkerAnswer, WorkerCode } from './lookup-worker-protocol';
@@ -133,12 +133,7 @@ const stats = { started: 0, ended: 0 };
 
 /** DCS_BIGKEY_WORKER_TIMEOUT_MS, checked; unset or empty (as for every variable of the library): the default. */
 export function workerTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.DCS_BIGKEY_WORKER_TIMEOUT_MS;
-  const timeout = raw === undefined || raw === '' ? DEFAULT_WORKER_TIMEOUT_MS : Number(raw);
-  if (!Number.isInteger(timeout) || timeout < 1) {
-    throw new DcsConfigError(`invalid DCS_BIGKEY_WORKER_TIMEOUT_MS ${JSON.stringify(raw)}: expected an integer number of milliseconds >= 1`);
-  }
-  return timeout;
+  return positiveIntegerFromEnv(env, 'DCS_BIGKEY_WORKER_TIMEOUT_MS', DEFAULT_WORKER_TIMEOUT_MS, 'an integer number of milliseconds >= 1');
 }
 
 /**
