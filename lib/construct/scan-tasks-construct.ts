@@ -396,7 +396,9 @@ function outputsByName(fw: Framework, stack: IConstruct): Map<string, TerraformO
     for (const c of stack.node.findAll()) {
       if (!(c instanceof fw.api.TerraformOutput)) continue;
       const output = c as TerraformOutputLike;
-      byName.set(output.friendlyUniqueId, [...(byName.get(output.friendlyUniqueId) ?? []), output]);
+      const same = byName.get(output.friendlyUniqueId);
+      if (same) same.push(output);
+      else byName.set(output.friendlyUniqueId, [output]);
     }
     outputsByStack.set(stack, byName);
   }

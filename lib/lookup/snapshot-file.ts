@@ -112,20 +112,15 @@ export function entryAgeMs(entry: Pick<SnapshotEntry, 'fetched_at'>, now: Date):
 }
 
 /**
- * How far ahead of this machine's clock an entry's `fetched_at` may be (the recording machine's
- * clock may run a little ahead) before its age counts as unknown: the policies' own allowance.
- */
-export const SNAPSHOT_CLOCK_SKEW_MS = CLOCK_SKEW_MS;
-
-/**
  * Undefined when the entry is within the maximum age (or there is none); otherwise why it is
- * stale. An entry "recorded" further in the future than SNAPSHOT_CLOCK_SKEW_MS is stale too: its
- * age cannot be known, and a negative age must not pass the check forever.
+ * stale. An entry "recorded" further in the future than CLOCK_SKEW_MS (the policies' allowance
+ * for a clock running ahead) is stale too: its age cannot be known, and a negative age must not
+ * pass the check forever.
  */
 export function snapshotStaleness(entry: SnapshotEntry, maxAge: SnapshotMaxAge | undefined, now: Date): SnapshotStaleness | undefined {
   if (!maxAge) return undefined;
   const ageMs = entryAgeMs(entry, now);
-  if (ageMs >= -SNAPSHOT_CLOCK_SKEW_MS && ageMs <= maxAge.ms) return undefined;
+  if (ageMs >= -CLOCK_SKEW_MS && ageMs <= maxAge.ms) return undefined;
   const subject = `the snapshot entry for instance ${entry.instance_id} (project ${entry.project_id})`;
   const setting = `the maximum age ${maxAge.text} (${SNAPSHOT_MAX_AGE_ENV} or context ${SNAPSHOT_MAX_AGE_CONTEXT})`;
   const refresh = `refresh it with \`${refreshCommandFor(entry.instance_id)}\` and commit the file`;
